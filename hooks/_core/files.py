@@ -1,0 +1,98 @@
+"""Read files as bytes and decode them deliberately: binary files are skipped, UTF-8
+(with or without BOM) and Python encoding declarations are honoured, and a file that
+cannot be decoded is reported once on stderr instead of crashing the hook."""
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import sys
+from dataclasses import dataclass, field
+
+_SNIFF_BYTES = 8192
+_reported_undecodable: set[str] = set()
+
+
+@dataclass
+class SourceFile:
+    path: str
+    text: str
+    _lines: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines
+
+    def line(self, number: int) -> str:
+        """The 1-based line `number`, or '' past the end."""
+        lines = self.lines
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+class Unreadable(Exception):
+    """The file exists but is not text we can check (reason in the message)."""
+
+
+def is_binary(data: bytes) -> bool:
+    return b"\0" in data[:_SNIFF_BYTES] and not data.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    )
+
+
+def decode(path: str, data: bytes) -> str:
+    """Decode `data`; raise Unreadable with a reason when it is not text."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise Unreadable(f"not valid UTF-16 ({exc.reason} at byte {exc.start})") from None
+    if is_binary(data):
+        raise Unreadable("binary file")
+    encoding = "utf-8-sig"
+    if path.endswith((".py", ".pyi")):
+        import tokenize
+
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        except SyntaxError as exc:
+            raise Unreadable(f"bad encoding declaration ({exc.msg})") from None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise Unreadable(
+            f"not valid {exc.encoding.upper()} ({exc.reason} at byte {exc.start})"
+        ) from None
+    except LookupError:
+        raise Unreadable(f"unknown encoding {encoding!r}") from None
+
+
+def read_bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def read_source(path: str) -> SourceFile | None:
+    """The decoded file, or None when it is binary or undecodable (reported once).
+
+    OSError (missing, unreadable, a directory) propagates: that is the caller's exit 2.
+    """
+    data = read_bytes(path)
+    try:
+        return SourceFile(path, decode(path, data))
+    except Unreadable as exc:
+        if str(exc) != "binary file":
+            report_skipped(path, str(exc))
+        return None
+
+
+def report_skipped(path: str, reason: str) -> None:
+    if path in _reported_undecodable:
+        return
+    _reported_undecodable.add(path)
+    print(f"driftgate: {path}: skipped, {reason}", file=sys.stderr)
+
+
+def to_posix(path: str) -> str:
+    return path.replace(os.sep, "/") if os.sep != "/" else path

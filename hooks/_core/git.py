@@ -1,0 +1,40 @@
+"""The few git facts hooks need, through the git command line."""
+from __future__ import annotations
+
+import os
+import subprocess
+from typing import Sequence
+
+from hooks._core.findings import HookError
+
+
+def run_git(args: Sequence[str], cwd: str = ".", check: bool = True) -> str:
+    try:
+        proc = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8",
+            errors="surrogateescape",
+        )
+    except FileNotFoundError:
+        raise HookError("git is not installed or not on PATH") from None
+    if check and proc.returncode != 0:
+        detail = proc.stderr.strip().splitlines()
+        raise HookError(f"git {' '.join(args)} failed: {detail[-1] if detail else proc.returncode}")
+    return proc.stdout
+
+
+def repo_root(path: str = ".") -> str | None:
+    """The work tree root containing `path`, or None outside a git repository."""
+    start = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
+    try:
+        proc = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], cwd=start, capture_output=True, text=True
+        )
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def tracked_files(root: str) -> list[str]:
+    """Files git tracks under `root` (relative, posix), skipping ones deleted in the work tree."""
+    out = run_git(["ls-files", "-z", "--cached", "--", "."], cwd=root)
+    return [name for name in out.split("\0") if name and os.path.isfile(os.path.join(root, name))]

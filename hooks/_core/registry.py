@@ -1,0 +1,21 @@
+"""Every hook id and the module that implements it, imported only when that hook runs."""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# id -> module. Keep in sync with .pre-commit-hooks.yaml and [project.scripts].
+HOOK_MODULES: dict[str, str] = {
+    "check-nesting": "hooks.check_nesting",
+}
+
+# Hooks that `driftgate scan` runs over a tree (each module exposes `HOOK`, a FileHook).
+FILE_HOOKS: tuple[str, ...] = ("check-nesting",)
+
+
+# Other `driftgate` subcommands: name -> (module with main(argv), one-line help).
+EXTRA_COMMANDS: dict[str, tuple[str, str]] = {}
+
+
+def load_module(hook_id: str) -> Any:
+    return importlib.import_module(HOOK_MODULES[hook_id])

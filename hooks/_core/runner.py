@@ -1,0 +1,254 @@
+"""The shared life of a file hook: arguments, config, file selection, suppression,
+output and exit status. A hook module only supplies a FileHook."""
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from hooks._core import config as cfg
+from hooks._core.files import SourceFile, read_source, to_posix
+from hooks._core.findings import Finding, HookError, Rule
+from hooks._core.output import LINE_FORMATS, write_lines
+from hooks._core.suppress import drop_suppressed
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+# Directories never worth walking when a directory is passed instead of files.
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "__pycache__", "node_modules",
+     ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist", ".eggs"}
+)
+
+
+class SourceCache:
+    """Reads each file once per process and remembers binary/undecodable ones as None."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, SourceFile | None] = {}
+
+    def get(self, path: str) -> SourceFile | None:
+        if path not in self._files:
+            self._files[path] = read_source(path)
+        return self._files[path]
+
+    def line(self, path: str, number: int) -> str:
+        try:
+            source = self.get(path)
+        except OSError:
+            return ""
+        return source.line(number) if source is not None else ""
+
+
+@dataclass
+class CheckRun:
+    """What a hook's check sees: the files to check and its merged settings."""
+
+    hook_id: str
+    paths: list[str]
+    settings: dict[str, Any]
+    root: str = "."
+    sources: SourceCache = field(default_factory=SourceCache)
+    errors: list[str] = field(default_factory=list)
+
+    def sources_iter(self) -> Iterator[SourceFile]:
+        """Each checkable text file; unreadable paths are recorded as errors, binaries skipped."""
+        for path in self.paths:
+            try:
+                source = self.sources.get(path)
+            except OSError as exc:
+                self.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
+                continue
+            if source is not None:
+                yield source
+
+
+CheckFn = Callable[[CheckRun], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class FileHook:
+    id: str
+    description: str
+    rules: tuple[Rule, ...]
+    selects: Callable[[str], bool]
+    check: CheckFn
+    options: tuple[cfg.Option, ...] = ()
+    needs_network: bool = False
+
+
+def per_file(check_source: Callable[[SourceFile, dict[str, Any]], Iterable[Finding]]) -> CheckFn:
+    """Adapt a pure per-file check into a whole-run check."""
+
+    def check(run: CheckRun) -> Iterator[Finding]:
+        for source in run.sources_iter():
+            yield from check_source(source, run.settings)
+
+    return check
+
+
+def suffix_selector(*suffixes: str) -> Callable[[str], bool]:
+    return lambda path: path.endswith(suffixes)
+
+
+# --- rule selection ---------------------------------------------------------------
+
+
+def _split_codes(values: Iterable[str] | None) -> list[str]:
+    return [c.strip().upper() for v in values or () for c in v.split(",") if c.strip()]
+
+
+def enabled_codes(rules: Sequence[Rule], settings: dict[str, Any]) -> frozenset[str]:
+    select = _split_codes(settings.get("select"))
+    extend = _split_codes(settings.get("extend_select"))
+    ignore = _split_codes(settings.get("ignore"))
+    enabled = set()
+    for rule in rules:
+        if select:
+            on = rule.code.startswith(tuple(select))
+        else:
+            on = rule.enabled_by_default or rule.code.startswith(tuple(extend) or ("\0",))
+        if on and not (ignore and rule.code.startswith(tuple(ignore))):
+            enabled.add(rule.code)
+    return frozenset(enabled)
+
+
+COMMON_OPTIONS: tuple[cfg.Option, ...] = (
+    cfg.Option("select", list, [], "only report these codes or code prefixes (e.g. DG5)"),
+    cfg.Option("extend-select", list, [], "also report these codes, e.g. off-by-default ones"),
+    cfg.Option("ignore", list, [], "never report these codes or code prefixes"),
+    cfg.Option("exclude", list, [], "glob patterns of paths to skip, even when passed by name"),
+)
+
+
+# --- arguments --------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits 2 with one line on stderr instead of a usage dump."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise HookError(f"{message} (see --help)")
+
+
+def build_parser(prog: str, description: str, options: Sequence[cfg.Option]) -> argparse.ArgumentParser:
+    parser = _Parser(prog=prog, description=description)
+    parser.add_argument("--config", metavar="PYPROJECT", help="read [tool.driftgate] from this file")
+    for option in options:
+        flag = f"--{option.name}"
+        if option.kind is bool:
+            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=option.help)
+        elif option.kind is list:
+            parser.add_argument(flag, action="append", default=None, metavar="VALUE", help=option.help)
+        else:
+            parser.add_argument(
+                flag, type=option.kind, default=None, help=f"{option.help} (default: {option.default})",
+                choices=option.choices or None,
+            )
+    return parser
+
+
+def merge_cli(settings: dict[str, Any], args: argparse.Namespace, options: Sequence[cfg.Option]) -> None:
+    for option in options:
+        value = getattr(args, option.dest)
+        if value is None:
+            continue
+        if option.kind is list:
+            value = [part.strip() for item in value for part in item.split(",") if part.strip()]
+            if option.name == "exclude":
+                value = settings.get("exclude", []) + value
+        settings[option.dest] = value
+
+
+def load_settings(
+    hook_id: str, options: Sequence[cfg.Option], config_path: str | None, root: str = "."
+) -> dict[str, Any]:
+    from hooks._core.registry import HOOK_MODULES
+
+    table, where = cfg.driftgate_table(config_path, root)
+    cfg.validate_top_level(table, where, tuple(HOOK_MODULES))
+    return cfg.hook_settings(table, where, hook_id, options)
+
+
+# --- files ------------------------------------------------------------------------
+
+
+def is_excluded(path: str, patterns: Sequence[str]) -> bool:
+    posix = to_posix(os.path.normpath(path))
+    name = posix.rsplit("/", 1)[-1]
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if fnmatch.fnmatchcase(posix, pattern) or fnmatch.fnmatchcase(name, pattern):
+            return True
+        if posix.startswith(pattern + "/") or fnmatch.fnmatchcase(posix, pattern + "/*"):
+            return True
+    return False
+
+
+def expand_paths(
+    paths: Sequence[str], selects: Callable[[str], bool], exclude: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    """Files to check and error lines. Files passed by name are kept whatever their suffix
+    (pre-commit already filtered them); directories are walked and filtered."""
+    files: list[str] = []
+    errors: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            for dirpath, dirnames, filenames in os.walk(path):
+                dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+                for name in sorted(filenames):
+                    full = os.path.join(dirpath, name)
+                    rel = os.path.relpath(full) if not os.path.isabs(path) else full
+                    if selects(rel) and not is_excluded(rel, exclude):
+                        files.append(rel)
+        elif os.path.lexists(path):
+            if not is_excluded(path, exclude):
+                files.append(path)
+        else:
+            errors.append(f"{path}: no such file")
+    return files, errors
+
+
+# --- running ----------------------------------------------------------------------
+
+
+def collect(hook: FileHook, run: CheckRun) -> list[Finding]:
+    """Run the hook's check and keep enabled, unsuppressed findings, sorted."""
+    codes = enabled_codes(hook.rules, run.settings)
+    try:
+        raw = [f for f in hook.check(run) if f.code in codes]
+    except RecursionError:
+        raise HookError(f"{hook.id}: input nested too deeply to analyse") from None
+    kept = drop_suppressed(raw, run.sources.line)
+    return sorted(kept, key=Finding.sort_key)
+
+
+def report_error(prog: str, message: str) -> None:
+    print(f"{prog}: error: {message}", file=sys.stderr)
+
+
+def run_hook(hook: FileHook, argv: Sequence[str] | None = None) -> int:
+    options = (*COMMON_OPTIONS, *hook.options)
+    parser = build_parser(hook.id, hook.description, options)
+    parser.add_argument("--format", choices=LINE_FORMATS, default="text", help="output format")
+    parser.add_argument("files", nargs="*", help="files (or directories) to check")
+    try:
+        args = parser.parse_args(argv)
+        settings = load_settings(hook.id, options, args.config)
+        merge_cli(settings, args, options)
+        paths, missing = expand_paths(args.files, hook.selects, settings["exclude"])
+        run = CheckRun(hook.id, paths, settings)
+        findings = collect(hook, run)
+    except HookError as exc:
+        report_error(hook.id, str(exc))
+        return EXIT_ERROR
+    write_lines(findings, args.format, sys.stdout)
+    errors = missing + run.errors
+    for message in errors:
+        report_error(hook.id, message)
+    if errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if findings else EXIT_OK
