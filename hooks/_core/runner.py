@@ -188,6 +188,16 @@ def is_excluded(path: str, patterns: Sequence[str]) -> bool:
     return False
 
 
+def _walk(top: str, selects: Callable[[str], bool], exclude: Sequence[str]) -> Iterator[str]:
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        for name in sorted(filenames):
+            full = os.path.join(dirpath, name)
+            rel = full if os.path.isabs(top) else os.path.relpath(full)
+            if selects(rel) and not is_excluded(rel, exclude):
+                yield rel
+
+
 def expand_paths(
     paths: Sequence[str], selects: Callable[[str], bool], exclude: Sequence[str]
 ) -> tuple[list[str], list[str]]:
@@ -197,18 +207,11 @@ def expand_paths(
     errors: list[str] = []
     for path in paths:
         if os.path.isdir(path):
-            for dirpath, dirnames, filenames in os.walk(path):
-                dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
-                for name in sorted(filenames):
-                    full = os.path.join(dirpath, name)
-                    rel = os.path.relpath(full) if not os.path.isabs(path) else full
-                    if selects(rel) and not is_excluded(rel, exclude):
-                        files.append(rel)
-        elif os.path.lexists(path):
-            if not is_excluded(path, exclude):
-                files.append(path)
-        else:
+            files.extend(_walk(path, selects, exclude))
+        elif not os.path.lexists(path):
             errors.append(f"{path}: no such file")
+        elif not is_excluded(path, exclude):
+            files.append(path)
     return files, errors
 
 
