@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -36,10 +37,8 @@ def commit_all(path: Path, message: str = "commit") -> str:
     return git(path, "rev-parse", "HEAD").strip()
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """An empty git repository with a committer identity, as the cwd."""
-    path = init_repo(tmp_path / "repo")
+@contextlib.contextmanager
+def working_directory(path: Path) -> Iterator[Path]:
     old = os.getcwd()
     os.chdir(path)
     try:
@@ -49,14 +48,17 @@ def repo(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def repo(tmp_path: Path) -> Iterator[Path]:
+    """An empty git repository with a committer identity, as the cwd."""
+    with working_directory(init_repo(tmp_path / "repo")) as path:
+        yield path
+
+
+@pytest.fixture
 def in_tmp(tmp_path: Path) -> Iterator[Path]:
     """tmp_path as the cwd, not a git repository (pre-commit runs hooks from the root)."""
-    old = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        yield tmp_path
-    finally:
-        os.chdir(old)
+    with working_directory(tmp_path) as path:
+        yield path
 
 
 @pytest.fixture(scope="session")
