@@ -51,18 +51,25 @@ class RunValues:
             self.sources[key] = source
 
 
-def _read_text(path: str) -> str | None:
+def _read_bytes(root: str, name: str) -> bytes | None:
+    """The file `name` at the repository root (None when absent); errors name it."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        with open(os.path.join(root, name), "rb") as handle:
+            return handle.read()
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise HookError(f"{path}: cannot read: {exc.strerror}") from None
+        raise HookError(f"{name}: cannot read: {exc.strerror}") from None
+
+
+def _read_text(root: str, name: str) -> str | None:
+    data = _read_bytes(root, name)
+    if data is None:
+        return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise HookError(f"{path}: not UTF-8 text; write the value as UTF-8") from None
+        raise HookError(f"{name}: not UTF-8 text; write the value as UTF-8") from None
 
 
 def _first_line(text: str | None) -> str:
@@ -81,7 +88,7 @@ def gather(root: str, environ: Mapping[str, str]) -> RunValues:
     for key, var in ENV.items():
         if environ.get(var, "").strip():
             run.set(key, environ[var].strip(), var)
-    marker = _read_text(os.path.join(root, MARKER))
+    marker = _read_text(root, MARKER)
     if marker is not None:
         lines = marker.strip().splitlines()
         if lines and ":" not in lines[0]:
@@ -97,18 +104,16 @@ def gather(root: str, environ: Mapping[str, str]) -> RunValues:
                 )
             if value.strip():
                 run.set(name, value.strip(), MARKER)
-    model = _first_line(_read_text(os.path.join(root, MODEL_FILE)))
+    model = _first_line(_read_text(root, MODEL_FILE))
     if model:
         run.set(t.MODEL, model, MODEL_FILE)
-    prompt_hash = _first_line(_read_text(os.path.join(root, PROMPT_HASH_FILE)))
+    prompt_hash = _first_line(_read_text(root, PROMPT_HASH_FILE))
     if prompt_hash:
         run.set(t.PROMPT_HASH, prompt_hash, PROMPT_HASH_FILE)
     elif t.PROMPT_HASH not in run.values:
-        prompt = os.path.join(root, PROMPT_FILE)
-        if os.path.isfile(prompt):
-            with open(prompt, "rb") as handle:
-                digest = hashlib.sha256(handle.read()).hexdigest()
-            run.set(t.PROMPT_HASH, f"sha256:{digest}", PROMPT_FILE)
+        prompt = _read_bytes(root, PROMPT_FILE)
+        if prompt is not None:
+            run.set(t.PROMPT_HASH, f"sha256:{hashlib.sha256(prompt).hexdigest()}", PROMPT_FILE)
     _validate(run)
     return run
 
