@@ -82,6 +82,11 @@ def is_active(root: str, environ: Mapping[str, str]) -> bool:
     return os.path.exists(os.path.join(root, MARKER)) or os.path.exists(os.path.join(root, MODEL_FILE))
 
 
+def _is_value_line(line: str) -> bool:
+    key, sep, _ = line.partition(":")
+    return bool(sep) and (key.strip().lower() == "agent-name" or t.canonical_key(key) in ENV)
+
+
 def gather(root: str, environ: Mapping[str, str]) -> RunValues:
     """Every value the active run declares; raises HookError for a malformed one."""
     run = RunValues()
@@ -91,7 +96,7 @@ def gather(root: str, environ: Mapping[str, str]) -> RunValues:
     marker = _read_text(root, MARKER)
     if marker is not None:
         lines = marker.strip().splitlines()
-        if lines and ":" not in lines[0]:
+        if lines and not _is_value_line(lines[0]):
             run.set(t.RUN_ID, lines[0].strip(), MARKER)
             lines = lines[1:]
         for line in lines:
