@@ -16,7 +16,12 @@ from typing import Any, Sequence
 from hooks._core.findings import Finding, HookError
 from hooks._core.output import LINE_FORMATS, write_lines
 from hooks._core.runner import (
-    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, enabled_codes, parse_settings, report_error,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    enabled_codes,
+    parse_settings,
+    report_error,
 )
 from hooks._provenance import trailers as t
 from hooks._provenance.assess import HOOK_ID, RULES, CommitInfo, Policy, assess
@@ -74,24 +79,29 @@ def _decode(data: bytes, shown_as: str) -> str:
 # --- commits already made (pre-push, CI) ----------------------------------------------
 
 
-def context_findings(commit: CommitInfo, root: str) -> list[Finding]:
-    """DG605/DG606 of a committed commit's context file: from the commit's own tree, else the
-    work tree (a context directory kept out of git)."""
-    from hooks._provenance import context, gitdata
+def _context_request(commit: CommitInfo) -> tuple[str, str] | None:
+    """(sha, path) of the context file a committed agent commit points at, if any."""
+    from hooks._provenance import context
 
     run_id = commit.first(t.RUN_ID)
     if not run_id or t.value_error(t.RUN_ID, run_id):
-        return []
+        return None
     relative = context.context_path(run_id)
-    if relative is None:
-        return []
-    data = gitdata.show_blob(commit.sha, relative)
+    return (commit.sha, relative) if relative else None
+
+
+def context_findings(commit: CommitInfo, relative: str, data: bytes | None, root: str) -> list[Finding]:
+    """DG605/DG606 of a committed commit's context file: `data` from the commit's own tree,
+    else the work tree's copy (a context directory kept out of git)."""
+    from hooks._provenance import context, gitdata
+
     label = f"{commit.label}:{relative}"
     if data is None:
         full = os.path.join(root, relative)
         if not os.path.isfile(full):
             return []
         data = _read(full)
+    run_id = commit.first(t.RUN_ID) or ""
     ctx = context.load(_decode(data, label), label, label, HOOK_ID)
     findings = ctx.findings + context.run_id_mismatch(ctx, run_id, HOOK_ID)
     return findings + context.compare_outputs(ctx, gitdata.changed_by(commit.sha), hook=HOOK_ID)
@@ -101,12 +111,19 @@ def check_range(revs: Sequence[str], policy: Policy, skip_merges: bool) -> list[
     from hooks._provenance import gitdata
 
     root = gitdata.repo_root()
-    findings: list[Finding] = []
     assessments, _ = gitdata.assess_range(revs, policy, skip_merges)
+    wanted = {
+        result.commit.sha: request
+        for result in assessments
+        if result.agent_made and (request := _context_request(result.commit))
+    }
+    blobs = gitdata.blobs_at(list(wanted.values()))
+    findings: list[Finding] = []
     for result in reversed(assessments):  # oldest first, as the history reads
         own = list(result.findings)
-        if result.agent_made:
-            own += context_findings(result.commit, root)
+        request = wanted.get(result.commit.sha)
+        if request is not None:
+            own += context_findings(result.commit, request[1], blobs[request], root)
         findings += sorted(own, key=Finding.sort_key)
     return findings
 

@@ -10,11 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from _provenance_support import COMPLETE, HASH, commit, git, isolate_env, make_repo
 
 from hooks import check_provenance, record_provenance
 from hooks._provenance import report
-
-from _provenance_support import COMPLETE, HASH, commit, git, isolate_env, make_repo
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from _provenance_support import HASH, git, make_repo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,7 +55,7 @@ def run(cwd: Path, args: list[str], env: dict[str, str], extra: dict[str, str] |
 
 @pytest.fixture
 def consumer(shared, tmp_path):
-    base, hook_repo, rev, env = shared
+    _base, hook_repo, rev, env = shared
     repo = make_repo(tmp_path / "consumer")
     (repo / ".pre-commit-config.yaml").write_text(
         "repos:\n"

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from _provenance_support import HASH
 
 from hooks._core.findings import HookError
 from hooks._provenance import context
 from hooks._provenance import trailers as t
 from hooks._provenance.assess import CommitInfo, Policy, assess, compile_author_patterns
-
-from _provenance_support import HASH
 
 # --- values -----------------------------------------------------------------------
 

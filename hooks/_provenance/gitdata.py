@@ -140,12 +140,32 @@ def head_changes() -> list[str]:
     return changed_by(head) if head else []
 
 
-def show_blob(sha: str, path: str) -> bytes | None:
-    """`path` as of commit `sha`, or None when that commit does not have it."""
+def blobs_at(requests: Sequence[tuple[str, str]]) -> dict[tuple[str, str], bytes | None]:
+    """`path` as of commit `sha` for each (sha, path), None where that commit lacks it:
+    one `git cat-file --batch` for the whole range instead of a `git show` per commit."""
     import subprocess
 
-    proc = subprocess.run(["git", "show", f"{sha}:{path}"], capture_output=True)
-    return proc.stdout if proc.returncode == 0 else None
+    if not requests:
+        return {}
+    query = "".join(f"{sha}:{path}\n" for sha, path in requests).encode()
+    try:
+        proc = subprocess.run(["git", "cat-file", "--batch"], input=query, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise HookError("git is not installed or not on PATH") from None
+    if proc.returncode != 0:
+        raise HookError(f"git cat-file --batch failed: {proc.stderr.decode(errors='replace').strip()}")
+    out, pos, found = proc.stdout, 0, {}
+    for request in requests:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) == 3 and header[2].isdigit():
+            size = int(header[2])
+            found[request] = out[pos : pos + size] if header[1] == b"blob" else None
+            pos += size + 1
+        else:
+            found[request] = None  # "<name> missing" / "ambiguous"
+    return found
 
 
 def assess_range(revs: Sequence[str], policy: Policy, skip_merges: bool) -> tuple[list[Assessment], int]:

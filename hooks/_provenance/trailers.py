@@ -135,7 +135,7 @@ def _check_origin(value: str) -> str | None:
     return None if value.lower() in ORIGINS else f"must be one of {', '.join(ORIGINS)}"
 
 
-VALIDATORS: dict[str, Callable[[str], "str | None"]] = {
+VALIDATORS: dict[str, Callable[[str], str | None]] = {
     RUN_ID: _check_token,
     MODEL: _check_non_empty,
     PROMPT_HASH: _check_prompt_hash,
