@@ -15,6 +15,7 @@ times, as subprocesses (interpreter start-up and imports count, as they do under
 gitlint is installed with pip into a venv under benchmarks/.work/ (not into the project's
 environment). This is a script, not a test: it prints the figures for benchmarks/README.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,8 +60,11 @@ def build_repo(count: int) -> Path:
         chunks.append(
             b"commit refs/heads/main\n"
             + f"committer Bench <bench@example.test> {1700000000 + index} +0000\n".encode()
-            + f"data {len(msg)}\n".encode() + msg
-            + f"M 644 inline mod{index % 17}.py\ndata {len(blob)}\n".encode() + blob + b"\n"
+            + f"data {len(msg)}\n".encode()
+            + msg
+            + f"M 644 inline mod{index % 17}.py\ndata {len(blob)}\n".encode()
+            + blob
+            + b"\n"
         )
     subprocess.run(["git", "fast-import", "--quiet"], cwd=repo, input=b"".join(chunks), check=True)
     subprocess.run(["git", "checkout", "-q", "main"], cwd=repo, check=True)
@@ -74,7 +78,10 @@ def gitlint_bin(skip: bool) -> Path | None:
     exe = env_dir / "bin" / "gitlint"
     if not exe.exists():
         venv.EnvBuilder(with_pip=True).create(env_dir)
-        subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", "gitlint-core==0.19.1"], check=True)
+        subprocess.run(
+            [str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", "gitlint-core==0.19.1"],
+            check=True,
+        )
     return exe
 
 
@@ -87,7 +94,9 @@ def timed(cmd: Sequence[str], cwd: Path, repeat: int, ok: Sequence[int] = (0, 1)
         proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True)
         samples.append((time.perf_counter() - start) * 1000)
         if proc.returncode not in ok:
-            raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr.decode()[-500:]}")
+            raise SystemExit(
+                f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr.decode()[-500:]}"
+            )
     return statistics.median(samples)
 
 
@@ -108,26 +117,82 @@ def main() -> None:
     # 1. commit-msg stage, one message per call (median over the three kinds)
     per_message = {
         "check-provenance MSGFILE": lambda m: [py, "-m", "hooks.check_provenance", str(m)],
-        "record-provenance MSGFILE (no run active)": lambda m: [py, "-m", "hooks.record_provenance", str(m), "message"],
-        "git interpret-trailers --parse (floor)": lambda m: ["git", "interpret-trailers", "--parse", str(m)],
+        "record-provenance MSGFILE (no run active)": lambda m: [
+            py,
+            "-m",
+            "hooks.record_provenance",
+            str(m),
+            "message",
+        ],
+        "git interpret-trailers --parse (floor)": lambda m: [
+            "git",
+            "interpret-trailers",
+            "--parse",
+            str(m),
+        ],
     }
     if gitlint:
-        per_message["gitlint --msg-filename (peer)"] = lambda m: [str(gitlint), "--ignore", "all", "--msg-filename", str(m)]
+        per_message["gitlint --msg-filename (peer)"] = lambda m: [
+            str(gitlint),
+            "--ignore",
+            "all",
+            "--msg-filename",
+            str(m),
+        ]
     for label, make in per_message.items():
-        rows.append((label, statistics.median(timed(make(msgs / f"m{k}"), repo, args.repeat) for k in range(3))))
+        rows.append(
+            (
+                label,
+                statistics.median(timed(make(msgs / f"m{k}"), repo, args.repeat) for k in range(3)),
+            )
+        )
     # 2. a whole range
-    first = subprocess.run(["git", "rev-list", "--max-parents=0", "HEAD"], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
+    first = subprocess.run(
+        ["git", "rev-list", "--max-parents=0", "HEAD"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     span = f"{first}..HEAD"
-    rows.append((f"check-provenance --range ({args.commits - 1} commits)", timed([py, "-m", "hooks.check_provenance", "--range", span], repo, args.repeat)))
-    rows.append((f"driftgate provenance report ({args.commits} commits)", timed([py, "-m", "hooks", "provenance", "report"], repo, args.repeat)))
+    rows.append(
+        (
+            f"check-provenance --range ({args.commits - 1} commits)",
+            timed([py, "-m", "hooks.check_provenance", "--range", span], repo, args.repeat),
+        )
+    )
+    rows.append(
+        (
+            f"driftgate provenance report ({args.commits} commits)",
+            timed([py, "-m", "hooks", "provenance", "report"], repo, args.repeat),
+        )
+    )
     if gitlint:
-        rows.append((f"gitlint --commits ({args.commits - 1} commits, peer)", timed([str(gitlint), "--ignore", "all", "--commits", span], repo, min(args.repeat, 3), ok=(0, 1, 2, 253, 254))))
-    findings = subprocess.run([py, "-m", "hooks.check_provenance", "--range", span], cwd=repo, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}).stdout.count("\n")
+        rows.append(
+            (
+                f"gitlint --commits ({args.commits - 1} commits, peer)",
+                timed(
+                    [str(gitlint), "--ignore", "all", "--commits", span],
+                    repo,
+                    min(args.repeat, 3),
+                    ok=(0, 1, 2, 253, 254),
+                ),
+            )
+        )
+    findings = subprocess.run(
+        [py, "-m", "hooks.check_provenance", "--range", span],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    ).stdout.count("\n")
     width = max(len(label) for label, _ in rows)
     print(f"{'command':<{width}}  median ms")
     for label, ms in rows:
         print(f"{label:<{width}}  {ms:9.1f}")
-    print(f"\ncheck-provenance --range: {findings} findings (4 per broken commit, {(args.commits - 1) // 3} broken commits)")
+    print(
+        f"\ncheck-provenance --range: {findings} findings (4 per broken commit, {(args.commits - 1) // 3} broken commits)"
+    )
 
 
 if __name__ == "__main__":

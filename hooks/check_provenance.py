@@ -6,6 +6,7 @@ A commit is agent-made when it has an Agent-* trailer, an Assisted-by or Co-auth
 naming a known agent, an `Origin: agent|mixed` trailer, an author matching `agent-authors`,
 or (commit-msg stage only) an active agent run marker.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,10 +29,24 @@ from hooks._provenance.assess import HOOK_ID, RULES, CommitInfo, Policy, assess
 from hooks._provenance.options import OPTIONS, policy_from
 
 DESCRIPTION = "Check that agent-made commits carry complete, well-formed provenance trailers."
+
+
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--range", metavar="A..B", help="check the commits of this range (or one commit)")
+    parser.add_argument(
+        "--range", metavar="A..B", help="check the commits of this range (or one commit)"
+    )
     parser.add_argument("--format", choices=LINE_FORMATS, default="text", help="output format")
     parser.add_argument("message", nargs="*", help="the commit message file (commit-msg stage)")
+
+
+def _context_relative(commit: CommitInfo) -> str | None:
+    """`.agent-provenance/<run-id>.yaml` for the commit's well-formed run id, else None."""
+    from hooks._provenance import context
+
+    run_id = commit.first(t.RUN_ID)
+    if not run_id or t.value_error(t.RUN_ID, run_id):
+        return None
+    return context.context_path(run_id)
 
 
 # --- the commit being made (commit-msg) ----------------------------------------------
@@ -47,14 +62,15 @@ def check_message(path: str, policy: Policy, skip_merges: bool) -> list[Finding]
     commit = gitdata.read_message_file(path, run.is_active(root, os.environ), author)
     result = assess(commit, policy)
     findings = list(result.findings)
-    run_id = commit.first(t.RUN_ID)
-    relative = context.context_path(run_id or "") if run_id and not t.value_error(t.RUN_ID, run_id) else None
+    relative = _context_relative(commit)
     if relative is not None:
         full = os.path.join(root, relative)
         if os.path.isfile(full):
             text = _decode(_read(full), relative)
             ctx = context.load(text, os.path.relpath(full), relative, HOOK_ID)
-            findings += ctx.findings + context.run_id_mismatch(ctx, run_id or "", HOOK_ID)
+            findings += ctx.findings + context.run_id_mismatch(
+                ctx, commit.first(t.RUN_ID) or "", HOOK_ID
+            )
             findings += context.compare_outputs(
                 ctx, gitdata.staged_changes(), also_changed=gitdata.head_changes(), hook=HOOK_ID
             )
@@ -80,17 +96,13 @@ def _decode(data: bytes, shown_as: str) -> str:
 
 
 def _context_request(commit: CommitInfo) -> tuple[str, str] | None:
-    """(sha, path) of the context file a committed agent commit points at, if any."""
-    from hooks._provenance import context
-
-    run_id = commit.first(t.RUN_ID)
-    if not run_id or t.value_error(t.RUN_ID, run_id):
-        return None
-    relative = context.context_path(run_id)
+    relative = _context_relative(commit)
     return (commit.sha, relative) if relative else None
 
 
-def context_findings(commit: CommitInfo, relative: str, data: bytes | None, root: str) -> list[Finding]:
+def context_findings(
+    commit: CommitInfo, relative: str, data: bytes | None, root: str
+) -> list[Finding]:
     """DG605/DG606 of a committed commit's context file: `data` from the commit's own tree,
     else the work tree's copy (a context directory kept out of git)."""
     from hooks._provenance import context, gitdata
@@ -156,11 +168,15 @@ def find(args: argparse.Namespace, settings: dict[str, Any]) -> list[Finding]:
     elif len(args.message) == 1:
         findings = check_message(args.message[0], policy, settings["skip_merges"])
     elif args.message:
-        raise HookError(f"expected one commit message file, got {len(args.message)} paths; use --range A..B for commits")
+        raise HookError(
+            f"expected one commit message file, got {len(args.message)} paths; "
+            "use --range A..B for commits"
+        )
     else:
         raise HookError(
             "nothing to check: pass the commit message file, or --range A..B "
-            "(under pre-commit: install the commit-msg / pre-push hooks, or run with --from-ref/--to-ref)"
+            "(under pre-commit: install the commit-msg / pre-push hooks, "
+            "or run with --from-ref/--to-ref)"
         )
     codes = enabled_codes(RULES, settings)
     return [f for f in findings if f.code in codes]

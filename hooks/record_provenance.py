@@ -5,6 +5,7 @@ Never touches the message when no run is active, on a merge (source `merge`), or
 rebase or cherry-pick replays commits. On an amend (source `commit`) the run's trailers
 replace the ones already there, so running it twice never duplicates a trailer.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,9 @@ _REPLAYING = ("rebase-merge", "rebase-apply", "CHERRY_PICK_HEAD")
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("message", help="the commit message file git passes to prepare-commit-msg")
     parser.add_argument(
-        "source", nargs="?", help="message source: message, template, merge, squash or commit "
+        "source",
+        nargs="?",
+        help="message source: message, template, merge, squash or commit "
         "(default: $PRE_COMMIT_COMMIT_MSG_SOURCE, which pre-commit sets)",
     )
     parser.add_argument("sha", nargs="?", help="the commit being amended (source `commit`)")
@@ -52,15 +55,25 @@ def record(message_path: str, source: str, root: str) -> list[str]:
         return []
     pairs = run.trailers_to_write(values)
     if pairs:
-        args = ["interpret-trailers", "--in-place", "--no-divider", "--where", "end",
-                "--if-exists", "replace", "--if-missing", "add"]
+        args = [
+            "interpret-trailers",
+            "--in-place",
+            "--no-divider",
+            "--where",
+            "end",
+            "--if-exists",
+            "replace",
+            "--if-missing",
+            "add",
+        ]
         for key, value in pairs:
             args += ["--trailer", f"{key}: {value}"]
         run_git([*args, os.path.abspath(message_path)], cwd=root)
     return [
         f"the active run gives no {key} (set {run.ENV[key]}{_file_hint(key)}); "
         "check-provenance will report it missing"
-        for key in t.REQUIRED_KEYS if key not in values.values
+        for key in t.REQUIRED_KEYS
+        if key not in values.values
     ]
 
 
@@ -76,7 +89,11 @@ def _file_hint(key: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args, _ = parse_settings(HOOK_ID, DESCRIPTION, (), argv, _add_arguments)
-        source = args.source if args.source is not None else os.environ.get("PRE_COMMIT_COMMIT_MSG_SOURCE", "")
+        source = (
+            args.source
+            if args.source is not None
+            else os.environ.get("PRE_COMMIT_COMMIT_MSG_SOURCE", "")
+        )
         from hooks._provenance.gitdata import repo_root
 
         warnings = record(args.message, source, repo_root())

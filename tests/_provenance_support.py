@@ -1,5 +1,6 @@
 """Real git repositories for the provenance tests: helpers to build them and an
 environment that keeps the developer's own git config and agent markers out."""
+
 from __future__ import annotations
 
 import os
@@ -17,13 +18,18 @@ def isolate_env(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(empty))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     for name in list(os.environ):
-        if name.startswith(("DRIFTGATE_", "PRE_COMMIT_", "GIT_AUTHOR_", "GIT_COMMITTER_")) or name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        if name.startswith(
+            ("DRIFTGATE_", "PRE_COMMIT_", "GIT_AUTHOR_", "GIT_COMMITTER_")
+        ) or name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
             monkeypatch.delenv(name, raising=False)
 
 
 def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
     proc = subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, text=True,
+        ["git", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
         env={**os.environ, **(env or {})},
     )
     assert proc.returncode == 0, f"git {' '.join(args)}: {proc.stderr}"
@@ -39,7 +45,9 @@ def make_repo(path: Path) -> Path:
     return path
 
 
-def commit(repo: Path, message: str, files: dict[str, str] | None = None, author: str | None = None) -> str:
+def commit(
+    repo: Path, message: str, files: dict[str, str] | None = None, author: str | None = None
+) -> str:
     """Commit `files` (default: one new file) with `message` verbatim; return the full sha."""
     if files is None:
         count = len(list(repo.glob("file*.txt")))

@@ -1,5 +1,6 @@
 """check-provenance, record-provenance and `driftgate provenance report` against real git
 repositories in temporary directories (called through main(), as pre-commit would)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -113,7 +114,9 @@ def _merge_history(repo: Path) -> tuple[str, str]:
 def test_merge_commits_are_skipped_by_default(repo, capsys):
     base, merge = _merge_history(repo)
     assert run_check(capsys, "--range", f"{base}..HEAD", "--require", "all") == (0, [], "")
-    code, out, _ = run_check(capsys, "--range", f"{base}..HEAD", "--require", "all", "--no-skip-merges")
+    code, out, _ = run_check(
+        capsys, "--range", f"{base}..HEAD", "--require", "all", "--no-skip-merges"
+    )
     assert code == 1 and [line.split(":")[0] for line in out] == [short(merge)]
 
 
@@ -126,7 +129,9 @@ def test_pre_push_environment_range(repo, capsys, monkeypatch):
     assert code == 1 and {line.split(":")[0] for line in out} == {short(bad)}
 
 
-def test_pre_push_of_a_new_branch_without_refs_checks_unpushed_commits(repo, capsys, monkeypatch, tmp_path):
+def test_pre_push_of_a_new_branch_without_refs_checks_unpushed_commits(
+    repo, capsys, monkeypatch, tmp_path
+):
     # pre-commit exports no FROM/TO refs when the pushed branch holds the root commit
     remote = tmp_path / "remote.git"
     git(tmp_path, "init", "-q", "--bare", str(remote))
@@ -141,10 +146,22 @@ def test_pre_push_of_a_new_branch_without_refs_checks_unpushed_commits(repo, cap
 @pytest.mark.parametrize(
     ("spec", "expected"),
     [
-        ("nope..HEAD", "check-provenance: error: range 'nope..HEAD': 'nope' is not a commit; pass --range A..B with two existing commits"),
-        ("HEAD..nope", "check-provenance: error: range 'HEAD..nope': 'nope' is not a commit; pass --range A..B with two existing commits"),
-        ("..HEAD", "check-provenance: error: range '..HEAD': expected A..B with both ends named, e.g. origin/main..HEAD"),
-        ("HEAD...HEAD", "check-provenance: error: range 'HEAD...HEAD': expected A..B or a single commit"),
+        (
+            "nope..HEAD",
+            "check-provenance: error: range 'nope..HEAD': 'nope' is not a commit; pass --range A..B with two existing commits",
+        ),
+        (
+            "HEAD..nope",
+            "check-provenance: error: range 'HEAD..nope': 'nope' is not a commit; pass --range A..B with two existing commits",
+        ),
+        (
+            "..HEAD",
+            "check-provenance: error: range '..HEAD': expected A..B with both ends named, e.g. origin/main..HEAD",
+        ),
+        (
+            "HEAD...HEAD",
+            "check-provenance: error: range 'HEAD...HEAD': expected A..B or a single commit",
+        ),
         ("--all", "check-provenance: error: range '--all': expected A..B or a single commit"),
     ],
 )
@@ -159,7 +176,10 @@ def test_not_a_git_repository(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     code, out, err = run_check(capsys, "--range", "HEAD~1..HEAD")
     assert (code, out) == (2, [])
-    assert err == "check-provenance: error: not a git repository: run it inside the repository whose commits to check\n"
+    assert (
+        err
+        == "check-provenance: error: not a git repository: run it inside the repository whose commits to check\n"
+    )
     assert report.main(["report"]) == 2
     assert capsys.readouterr().err == (
         "driftgate provenance report: error: not a git repository: run it inside the repository whose commits to check\n"
@@ -168,16 +188,24 @@ def test_not_a_git_repository(tmp_path, monkeypatch, capsys):
 
 def test_nothing_to_check(repo, capsys):
     code, _, err = run_check(capsys)
-    assert code == 2 and err.startswith("check-provenance: error: nothing to check: pass the commit message file")
+    assert code == 2 and err.startswith(
+        "check-provenance: error: nothing to check: pass the commit message file"
+    )
 
 
 @pytest.mark.parametrize(
     ("toml", "expected"),
     [
-        ('requir = "all"', "unknown key `requir`; valid keys: agent-authors, extend-known-agents, extend-select, ignore, known-agents, require, required-trailers, select, skip-merges"),
+        (
+            'requir = "all"',
+            "unknown key `requir`; valid keys: agent-authors, extend-known-agents, extend-select, ignore, known-agents, require, required-trailers, select, skip-merges",
+        ),
         ('require = "some"', "`require` must be one of agent, all, got 'some'"),
         ('skip-merges = "no"', "`skip-merges` must be a bool, got 'no'"),
-        ('agent-authors = ["(unclosed"]', "agent-authors: '(unclosed' is not a valid regular expression"),
+        (
+            'agent-authors = ["(unclosed"]',
+            "agent-authors: '(unclosed' is not a valid regular expression",
+        ),
         ('required-trailers = ["Agent-Color"]', "required-trailers: unknown trailer 'Agent-Color'"),
     ],
 )
@@ -202,8 +230,12 @@ def test_line_formats(repo, capsys, fmt):
     assert code == 1
     if fmt == "jsonl":
         assert json.loads(out[0]) == {
-            "path": short(sha), "line": 1, "col": 1, "code": "DG601",
-            "message": "agent-made commit lacks the Agent-Prompt-Hash trailer", "hook": "check-provenance",
+            "path": short(sha),
+            "line": 1,
+            "col": 1,
+            "code": "DG601",
+            "message": "agent-made commit lacks the Agent-Prompt-Hash trailer",
+            "hook": "check-provenance",
         }
     else:
         assert out == [
@@ -223,14 +255,20 @@ def test_select_and_ignore_codes(repo, capsys):
 def test_committed_context_file_output_files_must_match(repo, capsys):
     base = commit(repo, "chore: start\n")
     ok = commit(
-        repo, f"feat: ok\n\n{COMPLETE}",
-        files={"src/app.py": "x = 1\n", ".agent-provenance/run-1.yaml": "run_id: run-1\noutput_files: [src/app.py]\n"},
+        repo,
+        f"feat: ok\n\n{COMPLETE}",
+        files={
+            "src/app.py": "x = 1\n",
+            ".agent-provenance/run-1.yaml": "run_id: run-1\noutput_files: [src/app.py]\n",
+        },
     )
     trailers = COMPLETE.replace("run-1", "run-2")
     bad = commit(
-        repo, f"feat: drift\n\n{trailers}",
+        repo,
+        f"feat: drift\n\n{trailers}",
         files={
-            "src/app.py": "x = 2\n", "src/extra.py": "y = 1\n",
+            "src/app.py": "x = 2\n",
+            "src/extra.py": "y = 1\n",
             ".agent-provenance/run-2.yaml": "run_id: run-2\ninput_files: [docs/spec.md]\noutput_files:\n  - src/app.py\n  - src/gone.py\n",
         },
     )
@@ -243,7 +281,11 @@ def test_committed_context_file_output_files_must_match(repo, capsys):
 
 
 def test_context_schema_error_in_range(repo, capsys):
-    sha = commit(repo, f"feat\n\n{COMPLETE}", files={".agent-provenance/run-1.yaml": "run_id: run-7\ntools: Read\n"})
+    sha = commit(
+        repo,
+        f"feat\n\n{COMPLETE}",
+        files={".agent-provenance/run-1.yaml": "run_id: run-7\ntools: Read\n"},
+    )
     code, out, _ = run_check(capsys, "--range", sha)
     label = f"{short(sha)}:.agent-provenance/run-1.yaml"
     assert code == 1
@@ -254,10 +296,14 @@ def test_context_schema_error_in_range(repo, capsys):
 
 
 def test_malformed_context_yaml_exits_2(repo, capsys):
-    sha = commit(repo, f"feat\n\n{COMPLETE}", files={".agent-provenance/run-1.yaml": "output_files: [a\n"})
+    sha = commit(
+        repo, f"feat\n\n{COMPLETE}", files={".agent-provenance/run-1.yaml": "output_files: [a\n"}
+    )
     code, out, err = run_check(capsys, "--range", sha)
     assert (code, out) == (2, [])
-    assert err.startswith(f"check-provenance: error: {short(sha)}:.agent-provenance/run-1.yaml: line 2: invalid YAML (")
+    assert err.startswith(
+        f"check-provenance: error: {short(sha)}:.agent-provenance/run-1.yaml: line 2: invalid YAML ("
+    )
     assert len(err.splitlines()) == 1
 
 
@@ -300,12 +346,16 @@ def test_message_file_with_active_run_and_no_record(repo, capsys, monkeypatch):
     assert run_check(capsys, "MSG") == (0, [], "")
     (repo / ".agent-run-active").write_text("run-5\n")
     code, out, _ = run_check(capsys, "MSG")
-    assert code == 1 and out[0].startswith("MSG:1:1: DG603 agent-made commit (an agent run is active)")
+    assert code == 1 and out[0].startswith(
+        "MSG:1:1: DG603 agent-made commit (an agent run is active)"
+    )
 
 
 def test_missing_message_file(repo, capsys):
     code, _, err = run_check(capsys, "nope.txt")
-    assert code == 2 and err.startswith("check-provenance: error: nope.txt: cannot read the commit message")
+    assert code == 2 and err.startswith(
+        "check-provenance: error: nope.txt: cannot read the commit message"
+    )
 
 
 # --- record-provenance -----------------------------------------------------------------
@@ -364,7 +414,10 @@ def test_prompt_hash_file_and_model_file(repo, capsys):
     (repo / ".agent-prompt-hash").write_text(HASH + "\n")
     (repo / "msg").write_text("fix\n")
     assert run_record(capsys, "msg", "message") == (0, "")
-    assert (repo / "msg").read_text() == f"fix\n\nAgent-Run-Id: run-3\nAgent-Model: claude-sonnet-4\nAgent-Prompt-Hash: {HASH}\n"
+    assert (
+        (repo / "msg").read_text()
+        == f"fix\n\nAgent-Run-Id: run-3\nAgent-Model: claude-sonnet-4\nAgent-Prompt-Hash: {HASH}\n"
+    )
 
 
 @pytest.mark.parametrize("source", ["merge"])
@@ -400,14 +453,32 @@ def test_missing_required_values_are_warned_about(repo, capsys, monkeypatch):
 @pytest.mark.parametrize(
     ("env", "marker", "expected"),
     [
-        ({"DRIFTGATE_AGENT_TURNS": "lots"}, "run-1\n", "DRIFTGATE_AGENT_TURNS: Agent-Turns must be a positive integer, got 'lots'"),
-        ({"DRIFTGATE_AGENT_PROMPT_HASH": "ab" * 32}, "run-1\n", "DRIFTGATE_AGENT_PROMPT_HASH: Agent-Prompt-Hash must be `sha256:` followed by 64 lowercase hex digits"),
-        ({}, "run 1\n", ".agent-run-active: Agent-Run-Id must be one token without spaces, got 'run 1'"),
-        ({}, "run-1\nColour: red\n", ".agent-run-active: line 'Colour: red' is not `Trailer-Name: value`"),
+        (
+            {"DRIFTGATE_AGENT_TURNS": "lots"},
+            "run-1\n",
+            "DRIFTGATE_AGENT_TURNS: Agent-Turns must be a positive integer, got 'lots'",
+        ),
+        (
+            {"DRIFTGATE_AGENT_PROMPT_HASH": "ab" * 32},
+            "run-1\n",
+            "DRIFTGATE_AGENT_PROMPT_HASH: Agent-Prompt-Hash must be `sha256:` followed by 64 lowercase hex digits",
+        ),
+        (
+            {},
+            "run 1\n",
+            ".agent-run-active: Agent-Run-Id must be one token without spaces, got 'run 1'",
+        ),
+        (
+            {},
+            "run-1\nColour: red\n",
+            ".agent-run-active: line 'Colour: red' is not `Trailer-Name: value`",
+        ),
         ({}, b"run-\xff\n", ".agent-run-active: not UTF-8 text; write the value as UTF-8"),
     ],
 )
-def test_malformed_run_values_exit_2_and_leave_the_message(repo, capsys, monkeypatch, env, marker, expected):
+def test_malformed_run_values_exit_2_and_leave_the_message(
+    repo, capsys, monkeypatch, env, marker, expected
+):
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     target = repo / ".agent-run-active"
@@ -420,7 +491,9 @@ def test_malformed_run_values_exit_2_and_leave_the_message(repo, capsys, monkeyp
 
 
 def test_record_then_check_round_trip(repo, capsys, monkeypatch):
-    (repo / ".agent-run-active").write_text(f"run-rt\nAgent-Model: claude-opus-4\nAgent-Prompt-Hash: {HASH}\n")
+    (repo / ".agent-run-active").write_text(
+        f"run-rt\nAgent-Model: claude-opus-4\nAgent-Prompt-Hash: {HASH}\n"
+    )
     (repo / "msg").write_text("feat: round trip\n")
     assert run_record(capsys, "msg", "message") == (0, "")
     assert run_check(capsys, "msg") == (0, [], "")
@@ -462,21 +535,41 @@ def test_report_table(repo, capsys):
 def test_report_json_through_the_driftgate_command(repo):
     _history_for_report(repo)
     proc = subprocess.run(
-        [sys.executable, "-m", "hooks", "provenance", "report", "--range", "HEAD~3..HEAD", "--format", "json"],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+        [
+            sys.executable,
+            "-m",
+            "hooks",
+            "provenance",
+            "report",
+            "--range",
+            "HEAD~3..HEAD",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
     )
     assert (proc.returncode, proc.stderr) == (0, "")
     doc = json.loads(proc.stdout)
-    assert {k: doc[k] for k in ("range", "commits", "skipped_merges", "origins", "coverage", "models")} == {
+    assert {
+        k: doc[k] for k in ("range", "commits", "skipped_merges", "origins", "coverage", "models")
+    } == {
         "range": "HEAD~3..HEAD",
         "commits": 3,
         "skipped_merges": 0,
-        "origins": {"agent": {"commits": 1, "complete": 0}, "mixed": {"commits": 1, "complete": 1}, "human": {"commits": 1, "complete": 0}},
+        "origins": {
+            "agent": {"commits": 1, "complete": 0},
+            "mixed": {"commits": 1, "complete": 1},
+            "human": {"commits": 1, "complete": 0},
+        },
         "coverage": {"agent_made": 2, "complete": 1, "percent": 50.0},
         "models": {"(unknown)": 1, "claude-opus-4": 1},
     }
     assert [(e["origin"], e["complete"], e["subject"]) for e in doc["entries"]] == [
-        ("mixed", True, "feat: c"), ("agent", False, "feat: d"), ("human", False, "docs: e"),
+        ("mixed", True, "feat: c"),
+        ("agent", False, "feat: d"),
+        ("human", False, "docs: e"),
     ]
 
 
@@ -490,9 +583,18 @@ def test_report_counts_skipped_merges(repo, capsys):
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["report", "--range", "nope..HEAD"], "driftgate provenance report: error: range 'nope..HEAD': 'nope' is not a commit; pass --range A..B with two existing commits"),
-        (["report", "--format", "xml"], "driftgate provenance report: error: argument --format: invalid choice: 'xml' (choose from 'table', 'json') (see --help)"),
-        (["summary"], "driftgate provenance: error: expected the subcommand `report`, got 'summary'"),
+        (
+            ["report", "--range", "nope..HEAD"],
+            "driftgate provenance report: error: range 'nope..HEAD': 'nope' is not a commit; pass --range A..B with two existing commits",
+        ),
+        (
+            ["report", "--format", "xml"],
+            "driftgate provenance report: error: argument --format: invalid choice: 'xml' (choose from 'table', 'json') (see --help)",
+        ),
+        (
+            ["summary"],
+            "driftgate provenance: error: expected the subcommand `report`, got 'summary'",
+        ),
     ],
 )
 def test_report_errors(repo, capsys, argv, expected):
@@ -506,3 +608,37 @@ def test_report_on_a_repository_without_commits(repo, capsys):
     assert capsys.readouterr().err == (
         "driftgate provenance report: error: range 'HEAD': 'HEAD' is not a commit; pass --range A..B with two existing commits\n"
     )
+
+
+# --- odd input ---------------------------------------------------------------------
+
+
+def test_non_utf8_commit_message_is_reported_not_a_traceback(repo, capsys):
+    (repo / "f.txt").write_text("x\n")
+    git(repo, "add", "f.txt")
+    (repo / "raw").write_bytes(b"feat: caf\xe9\n\nAgent-Run-Id: r\xe9\n")
+    git(repo, "commit", "-q", "--cleanup=verbatim", "-F", "raw")
+    sha = git(repo, "rev-parse", "HEAD").strip()
+    code, out, err = run_check(capsys, "--range", sha)
+    assert (code, err) == (1, "")
+    assert out == [
+        f"{short(sha)}:1:1: DG601 agent-made commit lacks the Agent-Model trailer",
+        f"{short(sha)}:1:1: DG601 agent-made commit lacks the Agent-Prompt-Hash trailer",
+    ]
+
+
+def test_empty_message_file_is_a_human_commit(repo, capsys):
+    (repo / "EMPTY").write_bytes(b"")
+    assert run_check(capsys, "EMPTY") == (0, [], "")
+    assert run_check(capsys, "EMPTY", "--require", "all")[0] == 1
+
+
+def test_context_kept_out_of_git_is_read_from_the_work_tree(repo, capsys):
+    sha = commit(repo, f"feat\n\n{COMPLETE}", files={"src/a.py": "a = 1\n"})
+    (repo / ".agent-provenance").mkdir()
+    (repo / ".agent-provenance/run-1.yaml").write_text("output_files: [src/a.py, src/b.py]\n")
+    code, out, _ = run_check(capsys, "--range", sha)
+    assert code == 1
+    assert out == [
+        f"{short(sha)}:.agent-provenance/run-1.yaml:1:1: DG605 in output_files but not changed: src/b.py"
+    ]

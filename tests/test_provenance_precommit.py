@@ -2,6 +2,7 @@
 real `git commit`, `git merge` and `git push` to a local bare remote.
 
 pre-commit builds the hook environment once per PRE_COMMIT_HOME: the module shares one."""
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,15 @@ import pytest
 from _provenance_support import HASH, git, make_repo
 
 ROOT = Path(__file__).resolve().parents[1]
-INSTALL = ["install", "--hook-type", "prepare-commit-msg", "--hook-type", "commit-msg", "--hook-type", "pre-push"]
+INSTALL = [
+    "install",
+    "--hook-type",
+    "prepare-commit-msg",
+    "--hook-type",
+    "commit-msg",
+    "--hook-type",
+    "pre-push",
+]
 
 
 @pytest.fixture(scope="module")
@@ -24,16 +33,21 @@ def shared(tmp_path_factory):
     gitconfig = base / "empty.gitconfig"
     gitconfig.write_text("")
     env = {
-        k: v for k, v in os.environ.items()
+        k: v
+        for k, v in os.environ.items()
         if not k.startswith(("DRIFTGATE_", "PRE_COMMIT", "GIT_"))
     }
     env.update(
-        GIT_CONFIG_GLOBAL=str(gitconfig), GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=str(gitconfig),
+        GIT_CONFIG_NOSYSTEM="1",
         PRE_COMMIT_HOME=str(base / "pre-commit-home"),
     )
     listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     hook_repo = base / "driftgate"
     for name in filter(None, listed.split("\0")):
@@ -49,8 +63,12 @@ def shared(tmp_path_factory):
     return base, hook_repo, rev, env
 
 
-def run(cwd: Path, args: list[str], env: dict[str, str], extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, env={**env, **(extra or {})}, timeout=600)
+def run(
+    cwd: Path, args: list[str], env: dict[str, str], extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        args, cwd=cwd, capture_output=True, text=True, env={**env, **(extra or {})}, timeout=600
+    )
 
 
 @pytest.fixture
@@ -121,7 +139,11 @@ def test_commit_msg_gate_blocks_agent_commit_without_provenance(consumer):
     head = git(repo, "rev-parse", "HEAD", env=env)
     (repo / "app.py").write_text("x = 1\n")
     git(repo, "add", "app.py", env=env)
-    blocked = run(repo, ["git", "commit", "-m", "feat: x\n\nCo-authored-by: Claude <noreply@anthropic.com>"], env)
+    blocked = run(
+        repo,
+        ["git", "commit", "-m", "feat: x\n\nCo-authored-by: Claude <noreply@anthropic.com>"],
+        env,
+    )
     assert blocked.returncode != 0
     assert (
         ".git/COMMIT_EDITMSG:1:1: DG603 agent-made commit (Co-authored-by names Claude) carries no "
@@ -161,7 +183,15 @@ def test_pre_push_gate_blocks_a_range_with_a_bad_commit(consumer):
     (repo / "a.py").write_text("a = 1\n")
     git(repo, "add", "a.py", env=env)
     # --no-verify skips the commit-msg gate, as an agent in a hurry might
-    git(repo, "commit", "-q", "--no-verify", "-m", "feat: a\n\nAgent-Run-Id: run-9\nAgent-Turns: 0", env=env)
+    git(
+        repo,
+        "commit",
+        "-q",
+        "--no-verify",
+        "-m",
+        "feat: a\n\nAgent-Run-Id: run-9\nAgent-Turns: 0",
+        env=env,
+    )
     bad = git(repo, "rev-parse", "HEAD", env=env).strip()
     blocked = run(repo, ["git", "push", "origin", "main"], env)
     assert blocked.returncode != 0

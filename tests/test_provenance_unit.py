@@ -1,4 +1,5 @@
 """Pure parts of provenance: trailer values, locating trailers, agent names, judging a commit."""
+
 from __future__ import annotations
 
 import pytest
@@ -47,7 +48,11 @@ MALFORMED = [
     (t.CONTEXT_TOKENS, "1.5", "must be a positive integer"),
     (t.CONTEXT_TOKENS, "007", "must be a positive integer"),
     (t.ASSISTED_BY, "Claude", "must be `AGENT:MODEL` (optionally followed by tools)"),
-    (t.ASSISTED_BY, "Claude <noreply@example.test>", "must be `AGENT:MODEL` (optionally followed by tools)"),
+    (
+        t.ASSISTED_BY,
+        "Claude <noreply@example.test>",
+        "must be `AGENT:MODEL` (optionally followed by tools)",
+    ),
     (t.ASSISTED_BY, ":claude-opus-4", "must be `AGENT:MODEL` (optionally followed by tools)"),
     (t.ORIGIN, "robot", "must be one of human, agent, mixed"),
 ]
@@ -69,7 +74,8 @@ def test_malformed_values_are_named(key, value, problem):
 def test_split_parsed_keeps_colons_in_values():
     parsed = "Agent-Run-Id: r1\nAssisted-by: claude-code:claude-opus-4\nnot a trailer\n"
     assert t.split_parsed(parsed) == [
-        ("Agent-Run-Id", "r1"), ("Assisted-by", "claude-code:claude-opus-4"),
+        ("Agent-Run-Id", "r1"),
+        ("Assisted-by", "claude-code:claude-opus-4"),
     ]
 
 
@@ -103,7 +109,10 @@ def test_message_lines_stop_at_the_scissors_of_commit_verbose():
 NAMES_AN_AGENT = [
     ("Claude <noreply@anthropic.com>", "Claude"),
     ("Copilot <175728472+Copilot@users.noreply.github.com>", "Copilot"),
-    ("devin-ai-integration[bot] <158243242+devin-ai-integration[bot]@users.noreply.github.com>", "devin"),
+    (
+        "devin-ai-integration[bot] <158243242+devin-ai-integration[bot]@users.noreply.github.com>",
+        "devin",
+    ),
     ("Cursor Agent <cursoragent@cursor.com>", "Cursor"),
     ("Paul Gauthier (aider) <paul@example.test>", "aider"),
     ("gemini-code-assist[bot] <bot@example.test>", "gemini"),
@@ -133,7 +142,8 @@ def _commit(*trailers: tuple[str, str], author: str = "", run_active: bool = Fal
     return CommitInfo(
         "abc123def456",
         [t.Trailer(key, value, 3 + i) for i, (key, value) in enumerate(trailers)],
-        author=author, run_active=run_active,
+        author=author,
+        run_active=run_active,
     )
 
 
@@ -144,41 +154,175 @@ JUDGED = [
     pytest.param((), "", False, {}, [], "human", id="plain human commit"),
     pytest.param(FULL, "", False, {}, [], "agent", id="complete record"),
     pytest.param(
-        (*FULL, (t.TOOLS, "Read, Edit"), (t.TURNS, "12"), (t.CONTEXT_TOKENS, "90000"),
-         (t.ASSISTED_BY, "claude-code:claude-opus-4")),
-        "", False, {}, [], "agent", id="complete record with every optional trailer",
+        (
+            *FULL,
+            (t.TOOLS, "Read, Edit"),
+            (t.TURNS, "12"),
+            (t.CONTEXT_TOKENS, "90000"),
+            (t.ASSISTED_BY, "claude-code:claude-opus-4"),
+        ),
+        "",
+        False,
+        {},
+        [],
+        "agent",
+        id="complete record with every optional trailer",
     ),
-    pytest.param(((t.RUN_ID, "r1"),), "", False, {}, ["DG601@1", "DG601@1"], "agent", id="partial record"),
-    pytest.param(((t.CO_AUTHORED_BY, "Claude <noreply@anthropic.com>"),), "", False, {}, ["DG603@1"], "agent", id="co-author agent, no record"),
-    pytest.param(((t.ASSISTED_BY, "codex:gpt-5"),), "", False, {}, ["DG603@1"], "agent", id="assisted-by, no record"),
-    pytest.param(((t.ASSISTED_BY, "Claude"),), "", False, {}, ["DG603@1", "DG602@3"], "agent", id="assisted-by names agent badly"),
-    pytest.param(((t.ASSISTED_BY, "Jane Doe <jane@example.test>"),), "", False, {}, [], "human", id="human assisted-by is not judged"),
-    pytest.param(((t.CO_AUTHORED_BY, "Jane Doe <jane@example.test>"),), "", False, {}, [], "human", id="human co-author"),
+    pytest.param(
+        ((t.RUN_ID, "r1"),), "", False, {}, ["DG601@1", "DG601@1"], "agent", id="partial record"
+    ),
+    pytest.param(
+        ((t.CO_AUTHORED_BY, "Claude <noreply@anthropic.com>"),),
+        "",
+        False,
+        {},
+        ["DG603@1"],
+        "agent",
+        id="co-author agent, no record",
+    ),
+    pytest.param(
+        ((t.ASSISTED_BY, "codex:gpt-5"),),
+        "",
+        False,
+        {},
+        ["DG603@1"],
+        "agent",
+        id="assisted-by, no record",
+    ),
+    pytest.param(
+        ((t.ASSISTED_BY, "Claude"),),
+        "",
+        False,
+        {},
+        ["DG603@1", "DG602@3"],
+        "agent",
+        id="assisted-by names agent badly",
+    ),
+    pytest.param(
+        ((t.ASSISTED_BY, "Jane Doe <jane@example.test>"),),
+        "",
+        False,
+        {},
+        [],
+        "human",
+        id="human assisted-by is not judged",
+    ),
+    pytest.param(
+        ((t.CO_AUTHORED_BY, "Jane Doe <jane@example.test>"),),
+        "",
+        False,
+        {},
+        [],
+        "human",
+        id="human co-author",
+    ),
     pytest.param((), "", True, {}, ["DG603@1"], "agent", id="active run marker"),
-    pytest.param((), "bot <ci-agent@example.test>", False, {"agent_authors": ["^bot "]}, ["DG603@1"], "agent", id="agent author"),
-    pytest.param((), "Hana <hana@example.test>", False, {"agent_authors": ["^bot "]}, [], "human", id="author not matching"),
-    pytest.param(((t.RUN_ID, "r 1"), FULL[1], FULL[2]), "", False, {}, ["DG602@3"], "agent", id="run id with space"),
-    pytest.param((*FULL, (t.RUN_ID, "r2")), "", False, {}, ["DG602@6"], "agent", id="two run ids"),
-    pytest.param((*FULL, (t.RUN_ID, "r1")), "", False, {}, [], "agent", id="repeated identical run id"),
-    pytest.param((), "", False, {"require": "all"}, ["DG604@1"], "human", id="require all: undeclared"),
-    pytest.param(((t.ORIGIN, "human"),), "", False, {"require": "all"}, [], "human", id="require all: declared human"),
-    pytest.param(FULL, "", False, {"require": "all"}, [], "agent", id="require all: agent record declares origin"),
-    pytest.param(((t.ORIGIN, "mixed"),), "", False, {}, ["DG603@1"], "mixed", id="declared mixed needs a record"),
-    pytest.param((*FULL, (t.ORIGIN, "mixed")), "", False, {}, [], "mixed", id="declared mixed with record"),
-    pytest.param((*FULL, (t.ORIGIN, "human")), "", False, {}, [], "mixed", id="declared human with agent record"),
-    pytest.param(((t.ORIGIN, "robot"),), "", False, {"require": "all"}, ["DG604@1", "DG602@3"], "human", id="bad origin"),
     pytest.param(
-        ((t.CO_AUTHORED_BY, "Zed <zed@example.test>"),), "", False, {"known_agents": ["Zed"]},
-        ["DG603@1"], "agent", id="configured known agent",
+        (),
+        "bot <ci-agent@example.test>",
+        False,
+        {"agent_authors": ["^bot "]},
+        ["DG603@1"],
+        "agent",
+        id="agent author",
     ),
     pytest.param(
-        ((t.RUN_ID, "r1"), (t.MODEL, "m")), "", False, {"required": (t.RUN_ID, t.MODEL)},
-        [], "agent", id="required-trailers relaxed",
+        (),
+        "Hana <hana@example.test>",
+        False,
+        {"agent_authors": ["^bot "]},
+        [],
+        "human",
+        id="author not matching",
+    ),
+    pytest.param(
+        ((t.RUN_ID, "r 1"), FULL[1], FULL[2]),
+        "",
+        False,
+        {},
+        ["DG602@3"],
+        "agent",
+        id="run id with space",
+    ),
+    pytest.param((*FULL, (t.RUN_ID, "r2")), "", False, {}, ["DG602@6"], "agent", id="two run ids"),
+    pytest.param(
+        (*FULL, (t.RUN_ID, "r1")), "", False, {}, [], "agent", id="repeated identical run id"
+    ),
+    pytest.param(
+        (), "", False, {"require": "all"}, ["DG604@1"], "human", id="require all: undeclared"
+    ),
+    pytest.param(
+        ((t.ORIGIN, "human"),),
+        "",
+        False,
+        {"require": "all"},
+        [],
+        "human",
+        id="require all: declared human",
+    ),
+    pytest.param(
+        FULL,
+        "",
+        False,
+        {"require": "all"},
+        [],
+        "agent",
+        id="require all: agent record declares origin",
+    ),
+    pytest.param(
+        ((t.ORIGIN, "mixed"),),
+        "",
+        False,
+        {},
+        ["DG603@1"],
+        "mixed",
+        id="declared mixed needs a record",
+    ),
+    pytest.param(
+        (*FULL, (t.ORIGIN, "mixed")), "", False, {}, [], "mixed", id="declared mixed with record"
+    ),
+    pytest.param(
+        (*FULL, (t.ORIGIN, "human")),
+        "",
+        False,
+        {},
+        [],
+        "mixed",
+        id="declared human with agent record",
+    ),
+    pytest.param(
+        ((t.ORIGIN, "robot"),),
+        "",
+        False,
+        {"require": "all"},
+        ["DG604@1", "DG602@3"],
+        "human",
+        id="bad origin",
+    ),
+    pytest.param(
+        ((t.CO_AUTHORED_BY, "Zed <zed@example.test>"),),
+        "",
+        False,
+        {"known_agents": ["Zed"]},
+        ["DG603@1"],
+        "agent",
+        id="configured known agent",
+    ),
+    pytest.param(
+        ((t.RUN_ID, "r1"), (t.MODEL, "m")),
+        "",
+        False,
+        {"required": (t.RUN_ID, t.MODEL)},
+        [],
+        "agent",
+        id="required-trailers relaxed",
     ),
 ]
 
 
-@pytest.mark.parametrize(("trailers", "author", "run_active", "policy", "expected", "origin"), JUDGED)
+@pytest.mark.parametrize(
+    ("trailers", "author", "run_active", "policy", "expected", "origin"), JUDGED
+)
 def test_assess(trailers, author, run_active, policy, expected, origin):
     kwargs = dict(policy)
     if "agent_authors" in kwargs:
@@ -200,7 +344,9 @@ def test_dg603_names_the_evidence_and_the_fix():
 
 
 def test_bad_agent_author_pattern_is_an_error():
-    with pytest.raises(HookError, match=r"agent-authors: '\[bot' is not a valid regular expression"):
+    with pytest.raises(
+        HookError, match=r"agent-authors: '\[bot' is not a valid regular expression"
+    ):
         compile_author_patterns(["[bot"])
 
 
@@ -211,7 +357,11 @@ def test_context_schema_errors_are_dg606_at_the_key_line():
     text = "run_id: r1\nouput_files: [a.py]\ntools: Read\ninput_files: [1]\n"
     ctx = context.load(text, "ctx.yaml", "ctx.yaml", "check-provenance")
     assert [(f.line, f.code, f.message) for f in ctx.findings] == [
-        (2, "DG606", "unknown key `ouput_files` in context file; expected run_id, agent, model, prompt_hash, input_files, output_files, tools"),
+        (
+            2,
+            "DG606",
+            "unknown key `ouput_files` in context file; expected run_id, agent, model, prompt_hash, input_files, output_files, tools",
+        ),
         (3, "DG606", "`tools` must be a list of non-empty strings, got 'Read'"),
         (4, "DG606", "`input_files` must be a list of non-empty strings, got [1]"),
     ]

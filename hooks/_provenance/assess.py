@@ -1,5 +1,6 @@
 """Judge one commit: is it agent-made, what origin does it declare, is its provenance
 record complete and well formed. Pure: the git side lives in gitdata.py."""
+
 from __future__ import annotations
 
 import re
@@ -70,14 +71,18 @@ def compile_author_patterns(patterns: Sequence[str]) -> list[re.Pattern[str]]:
         try:
             compiled.append(re.compile(pattern, re.IGNORECASE))
         except re.error as exc:
-            raise HookError(f"agent-authors: {pattern!r} is not a valid regular expression ({exc})") from None
+            raise HookError(
+                f"agent-authors: {pattern!r} is not a valid regular expression ({exc})"
+            ) from None
     return compiled
 
 
 def evidence_of(commit: CommitInfo, policy: Policy) -> list[str]:
     """Why the commit counts as agent-made, one phrase per reason (empty: it does not)."""
     reasons: list[str] = []
-    record = sorted({tr.key for tr in commit.trailers if tr.key in t.RECORD_KEYS}, key=t.RECORD_KEYS.index)
+    record = sorted(
+        {tr.key for tr in commit.trailers if tr.key in t.RECORD_KEYS}, key=t.RECORD_KEYS.index
+    )
     if record:
         reasons.append(f"it has {', '.join(record)}")
     for trailer in commit.trailers:
@@ -110,14 +115,21 @@ def _value_findings(commit: CommitInfo, agent_made: bool) -> list[Finding]:
         problem = t.value_error(trailer.key, trailer.value)
         if problem:
             findings.append(
-                _finding(commit, trailer.line, "DG602", f"{trailer.key} {problem}, got {trailer.value!r}")
+                _finding(
+                    commit, trailer.line, "DG602", f"{trailer.key} {problem}, got {trailer.value!r}"
+                )
             )
     for key in t.SINGLE_VALUED:
         found = commit.values(key)
         if len({tr.value for tr in found}) > 1:
             values = ", ".join(repr(tr.value) for tr in found)
             findings.append(
-                _finding(commit, found[1].line, "DG602", f"{key} given {len(found)} times with different values ({values}); keep one")
+                _finding(
+                    commit,
+                    found[1].line,
+                    "DG602",
+                    f"{key} given {len(found)} times with different values ({values}); keep one",
+                )
             )
     return findings
 
@@ -149,7 +161,9 @@ def assess(commit: CommitInfo, policy: Policy) -> Assessment:
     if agent_made and missing and not has_record and not present.intersection(policy.required):
         findings.append(
             _finding(
-                commit, 1, "DG603",
+                commit,
+                1,
+                "DG603",
                 f"agent-made commit ({'; '.join(evidence)}) carries no provenance record: "
                 f"add {', '.join(policy.required)} trailers (record-provenance writes them)",
             )
@@ -162,12 +176,18 @@ def assess(commit: CommitInfo, policy: Policy) -> Assessment:
     if policy.require == "all" and not agent_made and declared != "human":
         findings.append(
             _finding(
-                commit, 1, "DG604",
+                commit,
+                1,
+                "DG604",
                 "commit declares no origin: add an `Origin: human` trailer, or the provenance "
                 "trailers of the agent run that made it",
             )
         )
-    complete = agent_made and not missing and not any(f.code in ("DG601", "DG602", "DG603") for f in findings)
+    complete = (
+        agent_made
+        and not missing
+        and not any(f.code in ("DG601", "DG602", "DG603") for f in findings)
+    )
     if not agent_made:
         origin = "human"
     elif declared in ("mixed", "human"):

@@ -11,6 +11,7 @@
 Malformed YAML is an error (exit 2); a document that breaks this schema is DG606; output
 files that differ from the files the commit changed are DG605.
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -65,7 +66,9 @@ def load(text: str, label: str, shown_as: str, hook: str) -> Context:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise HookError(f"{shown_as}:{where}: invalid YAML ({problem}); fix or delete the context file") from None
+        raise HookError(
+            f"{shown_as}:{where}: invalid YAML ({problem}); fix or delete the context file"
+        ) from None
     findings: list[Finding] = []
 
     def bad(key: str | None, message: str) -> None:
@@ -75,7 +78,10 @@ def load(text: str, label: str, shown_as: str, hook: str) -> Context:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        bad(None, f"context file must be a mapping of {', '.join(KNOWN_KEYS)}, got {type(data).__name__}")
+        bad(
+            None,
+            f"context file must be a mapping of {', '.join(KNOWN_KEYS)}, got {type(data).__name__}",
+        )
         return Context(label, {}, key_lines, findings)
     for key, value in data.items():
         name = str(key)
@@ -123,5 +129,14 @@ def run_id_mismatch(context: Context, run_id: str, hook: str) -> list[Finding]:
     declared = context.data.get("run_id")
     if isinstance(declared, str) and declared.strip() and declared.strip() != run_id:
         line = context.key_lines.get("run_id", 1)
-        return [Finding(context.label, line, 1, "DG606", f"run_id {declared!r} differs from the commit's Agent-Run-Id {run_id!r}", hook)]
+        return [
+            Finding(
+                context.label,
+                line,
+                1,
+                "DG606",
+                f"run_id {declared!r} differs from the commit's Agent-Run-Id {run_id!r}",
+                hook,
+            )
+        ]
     return []

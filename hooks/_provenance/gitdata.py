@@ -1,4 +1,5 @@
 """Commits as check-provenance sees them, read from git in as few calls as possible."""
+
 from __future__ import annotations
 
 import os
@@ -11,9 +12,7 @@ from hooks._provenance.assess import Assessment, CommitInfo, Policy, assess
 
 LABEL_LEN = 12  # findings name a commit by the first 12 hex digits of its sha: stable
 _RECORD, _FIELD = "\x1e", "\x1f"
-_LOG_FORMAT = _RECORD + _FIELD.join(
-    ("%H", "%P", "%an <%ae>", "%B", "%(trailers:only,unfold)")
-)
+_LOG_FORMAT = _RECORD + _FIELD.join(("%H", "%P", "%an <%ae>", "%B", "%(trailers:only,unfold)"))
 
 
 def repo_root() -> str:
@@ -21,7 +20,9 @@ def repo_root() -> str:
     try:
         out = run_git(["rev-parse", "--show-toplevel"])
     except HookError:
-        raise HookError("not a git repository: run it inside the repository whose commits to check") from None
+        raise HookError(
+            "not a git repository: run it inside the repository whose commits to check"
+        ) from None
     return out.strip()
 
 
@@ -31,7 +32,9 @@ def git_dir_path(name: str) -> str:
 
 def _verify(rev: str, spec: str) -> str:
     try:
-        return run_git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"]).strip()
+        return run_git(
+            ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"]
+        ).strip()
     except HookError:
         raise HookError(
             f"range {spec!r}: {rev!r} is not a commit; pass --range A..B with two existing commits"
@@ -47,7 +50,9 @@ def resolve_range(spec: str) -> list[str]:
     if ".." in spec:
         start, _, end = spec.partition("..")
         if not start or not end:
-            raise HookError(f"range {spec!r}: expected A..B with both ends named, e.g. origin/main..HEAD")
+            raise HookError(
+                f"range {spec!r}: expected A..B with both ends named, e.g. origin/main..HEAD"
+            )
         return [_verify(end, spec), "--not", _verify(start, spec)]
     sha = _verify(spec, spec)
     return [sha, "-n", "1"]
@@ -79,7 +84,9 @@ def read_commits(revs: Sequence[str]) -> list[CommitInfo]:
     for record in out.split(_RECORD)[1:]:
         fields = record.split(_FIELD)
         if len(fields) != 5:
-            raise HookError("git log returned a commit message with control characters driftgate cannot split")
+            raise HookError(
+                "git log returned a commit message with control characters driftgate cannot split"
+            )
         sha, parents, author, message, parsed = fields
         lines = message.splitlines()
         commits.append(
@@ -125,7 +132,9 @@ def in_merge() -> bool:
 
 
 def changed_by(sha: str) -> list[str]:
-    out = run_git(["diff-tree", "-r", "--root", "--no-commit-id", "--name-only", "--no-renames", "-z", sha])
+    out = run_git(
+        ["diff-tree", "-r", "--root", "--no-commit-id", "--name-only", "--no-renames", "-z", sha]
+    )
     return [name for name in out.split("\0") if name]
 
 
@@ -149,11 +158,15 @@ def blobs_at(requests: Sequence[tuple[str, str]]) -> dict[tuple[str, str], bytes
         return {}
     query = "".join(f"{sha}:{path}\n" for sha, path in requests).encode()
     try:
-        proc = subprocess.run(["git", "cat-file", "--batch"], input=query, capture_output=True, check=False)
+        proc = subprocess.run(
+            ["git", "cat-file", "--batch"], input=query, capture_output=True, check=False
+        )
     except FileNotFoundError:
         raise HookError("git is not installed or not on PATH") from None
     if proc.returncode != 0:
-        raise HookError(f"git cat-file --batch failed: {proc.stderr.decode(errors='replace').strip()}")
+        raise HookError(
+            f"git cat-file --batch failed: {proc.stderr.decode(errors='replace').strip()}"
+        )
     out, pos, found = proc.stdout, 0, {}
     for request in requests:
         end = out.index(b"\n", pos)
@@ -168,7 +181,9 @@ def blobs_at(requests: Sequence[tuple[str, str]]) -> dict[tuple[str, str], bytes
     return found
 
 
-def assess_range(revs: Sequence[str], policy: Policy, skip_merges: bool) -> tuple[list[Assessment], int]:
+def assess_range(
+    revs: Sequence[str], policy: Policy, skip_merges: bool
+) -> tuple[list[Assessment], int]:
     """The assessment of every commit in `revs` and how many merges were skipped."""
     assessments, skipped = [], 0
     for commit in read_commits(revs):

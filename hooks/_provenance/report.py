@@ -1,6 +1,7 @@
 """`driftgate provenance report [--range A..B] [--format table|json]`: the commits of a
 range by origin (agent / human / mixed), how many agent-made ones carry a complete
 record, and how many commits each model made. Reads [tool.driftgate.check-provenance]."""
+
 from __future__ import annotations
 
 import argparse
@@ -14,13 +15,21 @@ from hooks._core.runner import EXIT_ERROR, EXIT_OK, parse_settings, report_error
 
 PROG = "driftgate provenance report"
 ORIGIN_ORDER = ("agent", "mixed", "human")
-USAGE = "usage: driftgate provenance report [--range A..B] [--format table|json] [--config PYPROJECT]\n"
+USAGE = (
+    "usage: driftgate provenance report [--range A..B] [--format table|json] [--config PYPROJECT]\n"
+)
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--range", default="HEAD", metavar="A..B",
-                        help="commits to report: A..B, or every commit reachable from REV (default: HEAD)")
-    parser.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    parser.add_argument(
+        "--range",
+        default="HEAD",
+        metavar="A..B",
+        help="commits to report: A..B, or every commit reachable from REV (default: HEAD)",
+    )
+    parser.add_argument(
+        "--format", choices=("table", "json"), default="table", help="output format"
+    )
 
 
 def _revs(spec: str) -> list[str]:
@@ -108,8 +117,12 @@ def report(argv: Sequence[str]) -> int:
 
     try:
         args, settings = parse_settings(
-            HOOK_ID, "Report the commits of a range by origin, record coverage and model.",
-            OPTIONS, argv, _add_arguments, prog=PROG,
+            HOOK_ID,
+            "Report the commits of a range by origin, record coverage and model.",
+            OPTIONS,
+            argv,
+            _add_arguments,
+            prog=PROG,
         )
         doc = build(args.range, settings)
     except HookError as exc:
@@ -130,5 +143,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args and args[0] in ("-h", "--help"):
         sys.stdout.write(USAGE)
         return EXIT_OK
-    report_error("driftgate provenance", f"expected the subcommand `report`, got {args[0]!r}" if args else "expected the subcommand `report`")
+    report_error(
+        "driftgate provenance",
+        f"expected the subcommand `report`, got {args[0]!r}"
+        if args
+        else "expected the subcommand `report`",
+    )
     return EXIT_ERROR

@@ -10,6 +10,7 @@ The other values come from env, else from `Trailer-Name: value` lines after the 
 `.agent-run-active`, else (prompt hash only) from `.agent-prompt-hash` or the SHA-256 of
 `.agent-prompt`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -79,7 +80,9 @@ def _first_line(text: str | None) -> str:
 def is_active(root: str, environ: Mapping[str, str]) -> bool:
     if environ.get(ENV[t.RUN_ID], "").strip() or environ.get(ENV[t.MODEL], "").strip():
         return True
-    return os.path.exists(os.path.join(root, MARKER)) or os.path.exists(os.path.join(root, MODEL_FILE))
+    return os.path.exists(os.path.join(root, MARKER)) or os.path.exists(
+        os.path.join(root, MODEL_FILE)
+    )
 
 
 def _is_value_line(line: str) -> bool:
@@ -129,7 +132,10 @@ def _validate(run: RunValues) -> None:
             raise HookError(f"{run.sources[key]}: the {key} value must be one line")
         if key == AGENT_NAME:
             if t.VALIDATORS[t.RUN_ID](value) is not None or ":" in value:
-                raise HookError(f"{run.sources[key]}: the agent name must be one word without `:`, got {value!r}")
+                raise HookError(
+                    f"{run.sources[key]}: the agent name must be one word without `:`, "
+                    f"got {value!r}"
+                )
             continue
         problem = t.value_error(key, value)
         if problem:

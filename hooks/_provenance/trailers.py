@@ -1,5 +1,6 @@
 """The provenance record: which trailers it has, which values are well formed, and which
 identities name a coding agent. Pure functions over text: no git, no files."""
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,21 @@ _CANONICAL = {key.lower(): key for key in (*RECORD_KEYS, ASSISTED_BY, CO_AUTHORE
 
 # Built-in names of coding agents, matched as whole words in Co-authored-by / Assisted-by.
 DEFAULT_KNOWN_AGENTS = (
-    "Claude", "Copilot", "Codex", "Cursor", "Devin", "Aider", "Gemini", "OpenHands",
-    "Jules", "Windsurf", "Cline", "Codeium", "Tabnine", "Sweep", "ChatGPT",
+    "Claude",
+    "Copilot",
+    "Codex",
+    "Cursor",
+    "Devin",
+    "Aider",
+    "Gemini",
+    "OpenHands",
+    "Jules",
+    "Windsurf",
+    "Cline",
+    "Codeium",
+    "Tabnine",
+    "Sweep",
+    "ChatGPT",
 )
 
 _PROMPT_HASH = re.compile(r"sha256:[0-9a-f]{64}")
@@ -71,7 +85,9 @@ def message_lines(message: str, comment_char: str | None = "#") -> list[str]:
     return lines
 
 
-def locate(lines: Sequence[str], pairs: Sequence[tuple[str, str]], comment_char: str | None = "#") -> list[Trailer]:
+def locate(
+    lines: Sequence[str], pairs: Sequence[tuple[str, str]], comment_char: str | None = "#"
+) -> list[Trailer]:
     """Give each parsed trailer the line it starts on, searching upwards from the end (the
     trailer block is the last paragraph); 1 when it cannot be found."""
     found: list[Trailer] = []
@@ -128,7 +144,9 @@ def _check_tools(value: str) -> str | None:
 
 
 def _check_assisted_by(value: str) -> str | None:
-    return None if assisted_by_parts(value) else "must be `AGENT:MODEL` (optionally followed by tools)"
+    return (
+        None if assisted_by_parts(value) else "must be `AGENT:MODEL` (optionally followed by tools)"
+    )
 
 
 def _check_origin(value: str) -> str | None:
@@ -165,7 +183,8 @@ class AgentNames:
         alternatives = "|".join(re.escape(name) for name in cleaned)
         self._pattern = (
             re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])", re.IGNORECASE)
-            if cleaned else None
+            if cleaned
+            else None
         )
 
     def find(self, identity: str) -> str | None:
