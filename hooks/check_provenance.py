@@ -55,8 +55,8 @@ def _context_relative(commit: CommitInfo) -> str | None:
 def check_message(path: str, policy: Policy, skip_merges: bool) -> list[Finding]:
     from hooks._provenance import context, gitdata, run
 
-    root = gitdata.repo_root()
-    if skip_merges and gitdata.in_merge():
+    root, (merge_head,) = gitdata.root_and_git_paths("MERGE_HEAD")
+    if skip_merges and os.path.exists(merge_head):
         return []
     author = gitdata.pending_author() if policy.agent_authors else ""
     commit = gitdata.read_message_file(path, run.is_active(root, os.environ), author)

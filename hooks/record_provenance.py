@@ -36,12 +36,11 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("sha", nargs="?", help="the commit being amended (source `commit`)")
 
 
-def _replaying(root: str) -> bool:
-    for name in _REPLAYING:
-        path = run_git(["rev-parse", "--git-path", name], cwd=root).strip()
-        if os.path.exists(path if os.path.isabs(path) else os.path.join(root, path)):
-            return True
-    return False
+def _replaying() -> bool:
+    from hooks._provenance.gitdata import root_and_git_paths
+
+    _, paths = root_and_git_paths(*_REPLAYING)
+    return any(os.path.exists(path) for path in paths)
 
 
 def record(message_path: str, source: str, root: str) -> list[str]:
@@ -51,7 +50,7 @@ def record(message_path: str, source: str, root: str) -> list[str]:
     if not os.path.isfile(message_path):
         raise HookError(f"{message_path}: no such commit message file")
     values = run.gather(root, os.environ)
-    if _replaying(root):
+    if _replaying():
         return []
     pairs = run.trailers_to_write(values)
     if pairs:

@@ -642,3 +642,26 @@ def test_context_kept_out_of_git_is_read_from_the_work_tree(repo, capsys):
     assert out == [
         f"{short(sha)}:.agent-provenance/run-1.yaml:1:1: DG605 in output_files but not changed: src/b.py"
     ]
+
+
+def test_known_agents_flag_replaces_the_list_and_extend_adds(repo, capsys):
+    commit(repo, "chore: start\n")
+    claude = commit(repo, "feat\n\nCo-authored-by: Claude <noreply@anthropic.com>\n")
+    zed = commit(repo, "feat\n\nCo-authored-by: Zed <zed@example.test>\n")
+    code, out, _ = run_check(capsys, "--range", "HEAD~2..HEAD", "--known-agents", "Zed")
+    assert code == 1 and [line[:12] for line in out] == [zed[:12]]
+    code, out, _ = run_check(capsys, "--range", "HEAD~2..HEAD", "--extend-known-agents", "Zed")
+    assert code == 1 and [line[:12] for line in out] == [claude[:12], zed[:12]]
+
+
+def test_report_reads_the_config_file_given(repo, capsys, tmp_path):
+    commit(repo, "chore: start\n")
+    commit(repo, "chore: bump\n", author="ci-agent <ci@example.test>")
+    other = tmp_path / "other.toml"
+    other.write_text('[tool.driftgate.check-provenance]\nagent-authors = ["^ci-agent "]\n')
+    assert report.main(["report", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["coverage"]["agent_made"] == 0
+    assert report.main(["report", "--format", "json", "--config", str(other)]) == 0
+    assert json.loads(capsys.readouterr().out)["coverage"] == {
+        "agent_made": 1, "complete": 0, "percent": 0.0,
+    }

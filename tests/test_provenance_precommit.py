@@ -209,3 +209,20 @@ def test_pre_push_gate_blocks_a_range_with_a_bad_commit(consumer):
     pushed = run(repo, ["git", "push", "-q", "origin", "main"], env)
     assert pushed.returncode == 0, pushed.stdout + pushed.stderr
     assert git(remote, "rev-parse", "main", env=env) == git(repo, "rev-parse", "HEAD", env=env)
+
+
+def test_ci_manual_stage_checks_the_given_range(consumer):
+    repo, _, env = consumer
+    base = git(repo, "rev-parse", "HEAD", env=env).strip()
+    (repo / "b.py").write_text("b = 1\n")
+    git(repo, "add", "b.py", env=env)
+    git(repo, "commit", "-q", "--no-verify", "-m", "feat: b\n\nAssisted-by: codex:gpt-5", env=env)
+    bad = git(repo, "rev-parse", "HEAD", env=env).strip()
+    ci = run(
+        repo,
+        [sys.executable, "-m", "pre_commit", "run", "check-provenance", "--hook-stage", "manual",
+         "--from-ref", base, "--to-ref", "HEAD"],
+        env,
+    )
+    assert ci.returncode == 1
+    assert f"{bad[:12]}:1:1: DG603 agent-made commit (Assisted-by: codex:gpt-5) carries no " in ci.stdout

@@ -26,8 +26,20 @@ def repo_root() -> str:
     return out.strip()
 
 
-def git_dir_path(name: str) -> str:
-    return run_git(["rev-parse", "--git-path", name]).strip()
+def root_and_git_paths(*names: str) -> tuple[str, list[str]]:
+    """The work tree root and where each name lives in the git directory, in one git call;
+    HookError outside a git repository."""
+    args = ["rev-parse", "--show-toplevel"]
+    for name in names:
+        args += ["--git-path", name]
+    try:
+        lines = run_git(args).splitlines()
+    except HookError:
+        raise HookError(
+            "not a git repository: run it inside the repository whose commits to check"
+        ) from None
+    root = lines[0]
+    return root, [path if os.path.isabs(path) else os.path.join(root, path) for path in lines[1:]]
 
 
 def _verify(rev: str, spec: str) -> str:
@@ -125,10 +137,6 @@ def pending_author() -> str:
     ident = run_git(["var", "GIT_AUTHOR_IDENT"], check=False).strip()
     end = ident.rfind(">")
     return ident[: end + 1] if end != -1 else ""
-
-
-def in_merge() -> bool:
-    return os.path.exists(git_dir_path("MERGE_HEAD"))
 
 
 def changed_by(sha: str) -> list[str]:
