@@ -85,9 +85,20 @@ def gitlint_bin(skip: bool) -> Path | None:
     return exe
 
 
-def timed(cmd: Sequence[str], cwd: Path, repeat: int, ok: Sequence[int] = (0, 1)) -> float:
+RUN_ENV = {
+    "DRIFTGATE_AGENT_RUN_ID": "run-bench",
+    "DRIFTGATE_AGENT_MODEL": "claude-opus-4",
+    "DRIFTGATE_AGENT_PROMPT_HASH": HASH,
+    "DRIFTGATE_AGENT_NAME": "claude-code",
+}
+
+
+def timed(
+    cmd: Sequence[str], cwd: Path, repeat: int, ok: Sequence[int] = (0, 1),
+    extra_env: dict[str, str] | None = None,
+) -> float:
     """Median wall time in ms of `repeat` runs."""
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), **(extra_env or {})}
     samples = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -146,6 +157,13 @@ def main() -> None:
                 statistics.median(timed(make(msgs / f"m{k}"), repo, args.repeat) for k in range(3)),
             )
         )
+    recorded = WORK / "recorded-msg"
+    recorded.write_text(message_of(0))
+    rows.append((
+        "record-provenance MSGFILE (run active, writes 4 trailers)",
+        timed([py, "-m", "hooks.record_provenance", str(recorded), "message"], repo, args.repeat,
+              extra_env=RUN_ENV),
+    ))
     # 2. a whole range
     first = subprocess.run(
         ["git", "rev-list", "--max-parents=0", "HEAD"],
