@@ -54,6 +54,7 @@ def record(message_path: str, source: str, root: str) -> list[str]:
         return []
     pairs = run.trailers_to_write(values)
     if pairs:
+        empty = _is_empty(message_path)
         args = [
             "interpret-trailers",
             "--in-place",
@@ -68,12 +69,38 @@ def record(message_path: str, source: str, root: str) -> list[str]:
         for key, value in pairs:
             args += ["--trailer", f"{key}: {value}"]
         run_git([*args, os.path.abspath(message_path)], cwd=root)
+        if empty:
+            _keep_subject_line_free(message_path)
     return [
         f"the active run gives no {key} (set {run.ENV[key]}{_file_hint(key)}); "
         "check-provenance will report it missing"
         for key in t.REQUIRED_KEYS
         if key not in values.values
     ]
+
+
+def _read_message(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise HookError(f"{path}: cannot read the commit message: {exc.strerror}") from None
+
+
+def _is_empty(path: str) -> bool:
+    """No subject yet: a plain `git commit` whose editor is about to open (only comments)."""
+    text = _read_message(path).decode("utf-8", errors="replace")
+    return not any(line.strip() and not line.startswith("#") for line in t.message_lines(text))
+
+
+def _keep_subject_line_free(path: str) -> None:
+    """interpret-trailers puts the trailers of an empty message on line 2, where the subject's
+    paragraph would swallow them; leave line 1 for the subject and line 2 blank, as
+    `git commit --signoff` does."""
+    data = _read_message(path)
+    if not data.startswith(b"\n\n"):
+        with open(path, "wb") as handle:
+            handle.write(b"\n" + data)
 
 
 def _file_hint(key: str) -> str:

@@ -665,3 +665,14 @@ def test_report_reads_the_config_file_given(repo, capsys, tmp_path):
     assert json.loads(capsys.readouterr().out)["coverage"] == {
         "agent_made": 1, "complete": 0, "percent": 0.0,
     }
+
+
+def test_empty_editor_message_gets_a_free_subject_line(repo, capsys, monkeypatch):
+    monkeypatch.setenv("DRIFTGATE_AGENT_RUN_ID", "run-1")
+    (repo / "msg").write_text("\n# Please enter the commit message for your changes.\n")
+    assert run_record(capsys, "msg")[0] == 0
+    assert (repo / "msg").read_text() == (
+        "\n\nAgent-Run-Id: run-1\n# Please enter the commit message for your changes.\n"
+    )
+    assert run_record(capsys, "msg")[0] == 0  # and a second run changes nothing
+    assert (repo / "msg").read_text().startswith("\n\nAgent-Run-Id: run-1\n#")

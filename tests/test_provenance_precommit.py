@@ -226,3 +226,20 @@ def test_ci_manual_stage_checks_the_given_range(consumer):
     )
     assert ci.returncode == 1
     assert f"{bad[:12]}:1:1: DG603 agent-made commit (Assisted-by: codex:gpt-5) carries no " in ci.stdout
+
+
+def test_editor_commit_keeps_the_subject_line_free(consumer, tmp_path):
+    repo, _, env = consumer
+    start_run(repo, "run-ed")
+    editor = tmp_path / "editor.sh"
+    # the "user" types a subject on line 1 of what git opens
+    editor.write_text("#!/bin/sh\nsed -i '1s/^/feat: typed in the editor/' \"$1\"\n")
+    editor.chmod(0o755)
+    (repo / "e.py").write_text("e = 1\n")
+    git(repo, "add", "e.py", env=env)
+    done = run(repo, ["git", "commit", "-v"], env, {"GIT_EDITOR": str(editor)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    msg = message(repo, env)
+    assert msg.startswith("feat: typed in the editor\n\nAgent-Run-Id: run-ed\nAgent-Model: claude-opus-4\n")
+    trailers = git(repo, "log", "-1", "--format=%(trailers:key=Agent-Run-Id,valueonly)", env=env)
+    assert trailers.strip() == "run-ed"
