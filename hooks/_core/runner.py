@@ -255,3 +255,28 @@ def run_hook(hook: FileHook, argv: Sequence[str] | None = None) -> int:
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if findings else EXIT_OK
+
+
+# --- hooks that do not take files -------------------------------------------------
+
+
+def parse_settings(
+    hook_id: str,
+    description: str,
+    options: Sequence[cfg.Option],
+    argv: Sequence[str] | None,
+    add_arguments: Callable[[argparse.ArgumentParser], None] | None = None,
+    prog: str | None = None,
+    root: str = ".",
+) -> tuple[argparse.Namespace, dict[str, Any]]:
+    """Parse `argv`, load `[tool.driftgate.<hook_id>]` (unknown keys raise HookError) and
+    overlay the command-line flags: the life of `run_hook` up to the file list, for hooks
+    and commands that work on something other than files (commit messages, ranges).
+    `add_arguments` adds the caller's own arguments; `prog` names the command in --help."""
+    parser = build_parser(prog or hook_id, description, options)
+    if add_arguments is not None:
+        add_arguments(parser)
+    args = parser.parse_args(argv)
+    settings = load_settings(hook_id, options, args.config, root)
+    merge_cli(settings, args, options)
+    return args, settings
