@@ -430,8 +430,8 @@ def _parse_templated(c: _Collector, path: str, text: str) -> None:
         indent = len(line) - len(line.lstrip())
         if env_indent is not None and indent <= env_indent and not stripped.startswith("-"):
             env_indent = None
-        if re.match(r"env:\s*(?:#.*)?\Z", stripped):
-            env_indent = indent
+        if re.match(r"(?:-\s+)?env:\s*(?:#.*)?\Z", stripped):
+            env_indent = line.index("env:")  # the key's column, also for `- env:`
             continue
         if env_indent is not None:
             m = _TEMPLATED_ENV_ITEM.match(line)
