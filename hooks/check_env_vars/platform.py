@@ -36,7 +36,7 @@ PLATFORM_NAMES: frozenset[str] = frozenset(
         "KUBERNETES_SERVICE_PORT", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV",
         "FLY_APP_NAME", "FLY_REGION", "RENDER", "RAILWAY_ENVIRONMENT", "VERCEL", "NETLIFY",
         "GOOGLE_CLOUD_PROJECT", "GAE_ENV", "GAE_SERVICE", "GAE_VERSION", "FUNCTION_TARGET",
-        "WEBSITE_SITE_NAME", "WEBSITE_HOSTNAME",
+        "WEBSITE_SITE_NAME", "WEBSITE_HOSTNAME", "READTHEDOCS",
     }
 )
 
@@ -67,6 +67,7 @@ PLATFORM_PREFIXES: tuple[str, ...] = (
     "HEROKU_",  # Heroku dyno metadata
     "KUBERNETES_",  # Kubernetes service links
     "npm_",  # set by npm/yarn/pnpm for package scripts
+    "READTHEDOCS_",  # Read the Docs builds
 )
 
 # Set by Vite for every `import.meta.env` (not by the deployment).
