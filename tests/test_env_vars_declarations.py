@@ -10,7 +10,7 @@ from hooks.check_env_vars import declarations
 from hooks.check_env_vars.platform import PLATFORM_NAMES, PLATFORM_PREFIXES, is_platform
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _env_vars_support import write  # noqa: E402
+from _env_vars_support import write
 
 
 def declared(tmp_path: Path, files: dict[str, str], extra: tuple[str, ...] = ()) -> list[tuple[str, str, int, bool]]:
@@ -136,3 +136,22 @@ def test_platform_allowlist_is_a_documented_constant():
     assert "hooks/check_env_vars/platform.py" in readme
     assert all(prefix in readme for prefix in ("GITHUB_", "RUNNER_", "LC_", "XDG_"))
     assert "HOME" in PLATFORM_NAMES and "GITHUB_" in PLATFORM_PREFIXES
+
+
+def test_dockerfile_names_are_located_on_their_own_line(tmp_path):
+    files = {"Dockerfile": "FROM x\nENV PYTHONUNBUFFERED=1 \\\n    LOG_LEVEL=info \\\n    ENV_NAME=ENV\nARG ENV\n"}
+    write(tmp_path, files)
+    found = declarations.collect(str(tmp_path), ["Dockerfile"], (), lambda p: False)
+    assert [(d.name, d.line, d.col, d.kind) for d in found.sites] == [
+        ("PYTHONUNBUFFERED", 2, 5, "Dockerfile ENV"),
+        ("LOG_LEVEL", 3, 5, "Dockerfile ENV"),
+        ("ENV_NAME", 4, 5, "Dockerfile ENV"),
+        ("ENV", 5, 5, "Dockerfile ARG"),
+    ]
+
+
+def test_yaml_alias_bomb_is_walked_once(tmp_path):
+    lines = ["a0: &a0 {env: {BOMB: 1}}"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 12)]
+    files = {".github/workflows/x.yml": "\n".join(lines) + "\n"}
+    assert names(tmp_path, files) == ["BOMB"]

@@ -11,7 +11,7 @@ import hooks.check_env_vars as env_hook
 from hooks.check_env_vars import main
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _env_vars_support import make_repo  # noqa: E402
+from _env_vars_support import make_repo
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -22,7 +22,7 @@ def section() -> str:
 
 
 def blocks(lang: str) -> list[str]:
-    return re.findall(rf"```{lang}\n(.*?)```", section(), re.S)
+    return re.findall(rf"```{lang}\n(.*?)```", section(), re.DOTALL)
 
 
 @pytest.fixture(autouse=True)
@@ -60,8 +60,8 @@ def test_readme_config_example(tmp_path, monkeypatch, capsys):
     assert main(["app.py"]) == 1
     assert capsys.readouterr().out.splitlines() == [
         ".env.example:2:1: DG410 NEVER_READ is declared here (dotenv) but no code reads it",
-        "app.py:5:1: DG402 NOT_DECLARED is required (os.environ[...]: no default, the program "
-        "fails at start without it) but declared nowhere",
+        ("app.py:5:1: DG402 NOT_DECLARED is required (os.environ[...]: no default, the program "
+        "fails at start without it) but declared nowhere"),
     ]
 
 

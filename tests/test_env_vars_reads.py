@@ -12,7 +12,7 @@ from hooks.check_env_vars.reads_js import js_reads, non_code_spans
 from hooks.check_env_vars.reads_python import HelperIndex, python_reads
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _env_vars_support import write  # noqa: E402
+from _env_vars_support import write
 
 REQ, OPT = "required", "default"
 
@@ -174,8 +174,9 @@ def test_pydantic_v1_and_module_import():
 
 
 def test_case_insensitive_settings_match_any_case(tmp_path, monkeypatch, capsys):
-    from hooks.check_env_vars import _REPOSITORIES, main
     from _env_vars_support import make_repo
+
+    from hooks.check_env_vars import _REPOSITORIES, main
 
     repo = make_repo(tmp_path / "r", {
         ".env.example": "db_url=\nexact_case=\n",
@@ -240,8 +241,9 @@ def test_imported_helpers_relative_absolute_src_layout_and_module_attribute(tmp_
 
 
 def test_a_file_without_trigger_words_calling_a_known_helper(tmp_path, monkeypatch, capsys):
-    from hooks.check_env_vars import _REPOSITORIES, main
     from _env_vars_support import make_repo
+
+    from hooks.check_env_vars import _REPOSITORIES, main
 
     repo = make_repo(tmp_path / "r", {
         "pkg/__init__.py": "",
@@ -252,8 +254,8 @@ def test_a_file_without_trigger_words_calling_a_known_helper(tmp_path, monkeypat
     _REPOSITORIES.clear()
     assert main(["pkg/jobs.py", "pkg/util.py"]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        "pkg/jobs.py:3:9: DG402 JOB_TOKEN is required (need() via os.environ[...]: no default, "
-        "the program fails at start without it) but declared nowhere"
+        ("pkg/jobs.py:3:9: DG402 JOB_TOKEN is required (need() via os.environ[...]: no default, "
+        "the program fails at start without it) but declared nowhere")
     ]
 
 

@@ -30,7 +30,9 @@ ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _DOTENV_EXAMPLE = re.compile(
     r"(?:\.env(?:\.[\w-]+)*|[\w-]+\.env)\.(?:example|sample|template|dist|defaults?)\Z"
 )
-_DOCKERFILE = re.compile(r"(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?\Z|[\w.-]+\.(?:Dockerfile|dockerfile)\Z")
+_DOCKERFILE = re.compile(
+    r"(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?\Z|[\w.-]+\.(?:Dockerfile|dockerfile)\Z"
+)
 _COMPOSE = re.compile(r"(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml\Z")
 _HELM_VALUES = re.compile(r"(?:values(?:[.-][\w.-]+)?|[\w.-]+[.-]values)\.ya?ml\Z")
 _HELM_ENV_KEY = re.compile(
@@ -40,7 +42,9 @@ _HELM_ENV_KEY = re.compile(
 _YAML = (".yaml", ".yml")
 _TEMPLATE_MARKS = ("{{", "{%")
 _DOTENV_LINE = re.compile(r"\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:=|\Z|#)")
-_TEMPLATED_ENV_ITEM = re.compile(r"\s*-\s*name:\s*['\"]?(?P<name>[A-Za-z_][A-Za-z0-9_]*)['\"]?\s*(?:#.*)?\Z")
+_TEMPLATED_ENV_ITEM = re.compile(
+    r"\s*-\s*name:\s*['\"]?(?P<name>[A-Za-z_][A-Za-z0-9_]*)['\"]?\s*(?:#.*)?\Z"
+)
 
 
 @dataclass
@@ -125,7 +129,8 @@ class _Collector:
         self.tracked = set(files)
         self.result = DeclarationSet(files=files)
         self.config_maps: dict[str, list[Declaration]] = {}
-        self.env_from: list[tuple[str, str, str, int, int]] = []  # (ref name, prefix, path, line, col)
+        # envFrom references, resolved once every ConfigMap is known: (name, prefix)
+        self.env_from: list[tuple[str, str]] = []
         self.dotenv_done: set[str] = set()
 
     def add(self, name: str, path: str, line: int, col: int, kind: str, reportable: bool) -> None:
@@ -169,7 +174,7 @@ class _Collector:
             )
 
     def finish(self) -> DeclarationSet:
-        for ref, prefix, _path, _line, _col in self.env_from:
+        for ref, prefix in self.env_from:
             for decl in self.config_maps.get(ref, ()):
                 self.add(prefix + decl.name, decl.path, decl.line, decl.col, decl.kind, True)
         return self.result
@@ -185,8 +190,8 @@ def _parse_dotenv(c: _Collector, path: str, text: str, reportable: bool = True) 
             c.add(m.group("name"), path, number, m.start("name") + 1, "dotenv", reportable)
 
 
-def _dockerfile_instructions(text: str) -> Iterator[tuple[int, str, str]]:
-    """(line, INSTRUCTION, arguments) with continuation lines joined."""
+def _dockerfile_instructions(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """(first line, last line, INSTRUCTION, arguments) with continuation lines joined."""
     lines = text.splitlines()
     i = 0
     while i < len(lines):
@@ -205,14 +210,14 @@ def _dockerfile_instructions(text: str) -> Iterator[tuple[int, str, str]]:
         joined = " ".join(parts).strip()
         m = re.match(r"(?P<ins>[A-Za-z]+)\s+(?P<args>.*)", joined)
         if m:
-            yield start + 1, m.group("ins").upper(), m.group("args")
+            yield start + 1, i, m.group("ins").upper(), m.group("args")
 
 
 def _parse_dockerfile(c: _Collector, path: str, text: str) -> None:
     import shlex
 
     lines = text.splitlines()
-    for number, ins, args in _dockerfile_instructions(text):
+    for first, last, ins, args in _dockerfile_instructions(text):
         if ins not in ("ENV", "ARG"):
             continue
         try:
@@ -224,14 +229,24 @@ def _parse_dockerfile(c: _Collector, path: str, text: str) -> None:
         else:
             names = [w.split("=", 1)[0] for w in words]
         for name in names:
-            col = lines[number - 1].find(name) + 1 or 1
+            number, col = _locate(name, lines, first, last)
             c.add(name, path, number, col, f"Dockerfile {ins}", ins == "ENV")
+
+
+def _locate(name: str, lines: list[str], first: int, last: int) -> tuple[int, int]:
+    """The line and column of `name` within lines first..last (1-based), for DG410."""
+    pattern = re.compile(rf"(?<![\w$]){re.escape(name)}(?![\w])")
+    for number in range(first, last + 1):
+        m = pattern.search(lines[number - 1], 3 if number == first else 0)
+        if m:
+            return number, m.start() + 1
+    return first, 1
 
 
 # --- YAML -------------------------------------------------------------------------
 
 
-def _compose_nodes(path: str, text: str) -> list[Any]:
+def _compose_nodes(text: str) -> list[Any]:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -299,22 +314,27 @@ def _env_container(c: _Collector, path: str, node: Any, kind: str, reportable: b
                     c.add(name.value, path, *_pos(name), kind, reportable)
 
 
-def _walk_keys(node: Any, want: Callable[[str], bool], depth: int = 0) -> Iterator[tuple[Any, Any]]:
-    """Every (key, value) pair anywhere below `node` whose key satisfies `want`."""
-    if depth > 60:
+def _walk_keys(node: Any, want: Callable[[str], bool], depth: int = 0,
+               seen: set[int] | None = None) -> Iterator[tuple[Any, Any]]:
+    """Every (key, value) pair anywhere below `node` whose key satisfies `want`.
+    Each node is visited once: YAML aliases share nodes (and "billion laughs" files
+    would otherwise take forever)."""
+    seen = set() if seen is None else seen
+    if depth > 60 or id(node) in seen:
         return
+    seen.add(id(node))
     if _is_map(node):
         for key, value in _pairs(node):
             if want(key.value):
                 yield key, value
-            yield from _walk_keys(value, want, depth + 1)
+            yield from _walk_keys(value, want, depth + 1, seen)
     elif _is_seq(node):
         for item in node.value:
-            yield from _walk_keys(item, want, depth + 1)
+            yield from _walk_keys(item, want, depth + 1, seen)
 
 
 def _parse_compose(c: _Collector, path: str, text: str) -> None:
-    for doc in _compose_nodes(path, text):
+    for doc in _compose_nodes(text):
         services = _get(doc, "services")
         if services is None:
             services = doc  # compose file format 1: services at the top level
@@ -355,7 +375,7 @@ def _parse_k8s(c: _Collector, path: str, text: str) -> None:
     if any(mark in text for mark in _TEMPLATE_MARKS):
         _parse_templated(c, path, text)
         return
-    for doc in _compose_nodes(path, text):
+    for doc in _compose_nodes(text):
         _k8s_document(c, path, doc)
 
 
@@ -375,21 +395,21 @@ def _k8s_document(c: _Collector, path: str, doc: Any) -> None:
             _env_container(c, path, value, "Kubernetes env", True)
         elif key.value == "envFrom" and _is_seq(value):
             for item in value.value:
-                _env_from(c, path, item)
+                _env_from(c, item)
 
 
-def _env_from(c: _Collector, path: str, item: Any) -> None:
+def _env_from(c: _Collector, item: Any) -> None:
     prefix_node = _get(item, "prefix")
     prefix = prefix_node.value if prefix_node is not None and _is_scalar(prefix_node) else ""
     for ref_key in ("configMapRef", "secretRef"):
         ref = _get(item, ref_key)
         name = _get(ref, "name") if ref is not None else None
         if name is not None and _is_scalar(name):
-            c.env_from.append((name.value, prefix, path, *_pos(name)))
+            c.env_from.append((name.value, prefix))
 
 
 def _parse_kustomize(c: _Collector, path: str, text: str) -> None:
-    for doc in _compose_nodes(path, text):
+    for doc in _compose_nodes(text):
         for generator in ("configMapGenerator", "secretGenerator"):
             gens = _get(doc, generator)
             for gen in gens.value if gens is not None and _is_seq(gens) else ():
@@ -405,11 +425,13 @@ def _kustomize_generator(c: _Collector, path: str, gen: Any) -> None:
     literals = _get(gen, "literals")
     for item in literals.value if literals is not None and _is_seq(literals) else ():
         if _is_scalar(item):
-            keys.append(Declaration(item.value.split("=", 1)[0], path, *_pos(item), "kustomize literal"))
+            name = item.value.split("=", 1)[0]
+            keys.append(Declaration(name, path, *_pos(item), "kustomize literal"))
     for env_key in ("envs", "env"):
         files = _get(gen, env_key)
-        items = files.value if files is not None and _is_seq(files) else ([files] if files is not None else [])
-        for item in items:
+        if files is None:
+            continue
+        for item in files.value if _is_seq(files) else [files]:
             if not _is_scalar(item):
                 continue
             ref = posixpath.normpath(posixpath.join(posixpath.dirname(path), item.value))
@@ -417,7 +439,8 @@ def _kustomize_generator(c: _Collector, path: str, gen: Any) -> None:
             for number, line in enumerate((text or "").splitlines(), 1):
                 m = _DOTENV_LINE.match(line)
                 if m:
-                    keys.append(Declaration(m.group("name"), ref, number, m.start("name") + 1, "kustomize env"))
+                    keys.append(Declaration(m.group("name"), ref, number, m.start("name") + 1,
+                                            "kustomize env"))
 
 
 def _parse_templated(c: _Collector, path: str, text: str) -> None:
@@ -440,14 +463,14 @@ def _parse_templated(c: _Collector, path: str, text: str) -> None:
 
 
 def _parse_helm_values(c: _Collector, path: str, text: str) -> None:
-    for doc in _compose_nodes(path, text):
+    for doc in _compose_nodes(text):
         for _key, value in _walk_keys(doc, lambda k: bool(_HELM_ENV_KEY.match(k))):
             _env_container(c, path, value, "Helm values", True, names_only_if_env_like=True)
 
 
 def _parse_ci(key: str, kind: str) -> Callable[[_Collector, str, str], None]:
     def parse(c: _Collector, path: str, text: str) -> None:
-        for doc in _compose_nodes(path, text):
+        for doc in _compose_nodes(text):
             for _key, value in _walk_keys(doc, lambda k: k == key):
                 if _is_map(value):
                     _env_container(c, path, value, kind, False)
@@ -455,10 +478,15 @@ def _parse_ci(key: str, kind: str) -> Callable[[_Collector, str, str], None]:
     return parse
 
 
+def _any_env_key(key: str) -> bool:
+    """`env` lists are handled as Kubernetes' shape; maps under `env` come next."""
+    return key in ("environment", "variables") or (key != "env" and bool(_HELM_ENV_KEY.match(key)))
+
+
 def _parse_yaml_any(c: _Collector, path: str, text: str) -> None:
-    for doc in _compose_nodes(path, text):
+    for doc in _compose_nodes(text):
         _k8s_document(c, path, doc)
-        for _key, value in _walk_keys(doc, lambda k: k in ("environment", "variables") or bool(_HELM_ENV_KEY.match(k)) and k != "env"):
+        for _key, value in _walk_keys(doc, _any_env_key):
             _env_container(c, path, value, "declaration file", True, names_only_if_env_like=True)
         for _key, value in _walk_keys(doc, lambda k: k == "env"):
             if _is_map(value):

@@ -17,9 +17,6 @@ from hooks._core.files import SourceFile
 from hooks.check_env_vars.model import FileReads, Read
 from hooks.check_env_vars.platform import VITE_BUILTINS
 
-JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts", ".vue", ".svelte")
-TRIGGERS = ("env",)
-
 _IDENT = r"[A-Za-z_$][\w$]*"
 _DOT = r"\s*(?:\?\.|\.)\s*"
 _KEY = r"\s*(?:\?\.)?\s*\[\s*(?P<q>['\"`])(?P<key>[^'\"`\\$\n]+)(?P=q)\s*\]"
@@ -42,7 +39,7 @@ _FUNCTION_HEADS = (
     ),
     re.compile(rf"\b(?:const|let|var)\s+(?P<name>{_IDENT})\s*=\s*(?:async\s+)?(?P<params>{_IDENT})\s*=>"),
 )
-_SCRIPT_BLOCK = re.compile(r"<script\b[^>]*>(?P<body>.*?)</script\s*>", re.S | re.I)
+_SCRIPT_BLOCK = re.compile(r"<script\b[^>]*>(?P<body>.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
 _WRITE_AFTER = re.compile(r"\s*(?:=(?!=)|\?\?=|\|\|=|&&=|\+\+|--)")
 _DEFAULT_AFTER = re.compile(r"\s*(?:\?\?|\|\|)")
 _CALL_AFTER = re.compile(r"\s*\(")
@@ -89,7 +86,7 @@ def non_code_spans(text: str) -> list[tuple[int, int]]:
                 brace_stack.append(0)
             last_significant = "`"
             continue
-        if c == "/" and _starts_regex(text, i, last_significant, last_word_end):
+        if c == "/" and _starts_regex(text, last_significant, last_word_end):
             end = _regex_end(text, i)
             spans.append((i, end))
             i = end
@@ -136,7 +133,7 @@ def _template_text_end(text: str, i: int) -> tuple[int, bool]:
     return n, False
 
 
-def _starts_regex(text: str, i: int, last: str, last_word_end: int) -> bool:
+def _starts_regex(text: str, last: str, last_word_end: int) -> bool:
     if last == "" or last in _REGEX_PRECEDERS:
         return True
     if last.isalnum() or last in "_$":
@@ -277,12 +274,11 @@ def _helper_reads(text: str, start: int, end: int, loc: _Locator) -> Iterator[Re
 
 def _enclosing_head(text: str, start: int, offset: int, param: str) -> str | None:
     """The nearest function header before `offset` whose first parameter is `param`."""
-    best: tuple[int, str] | None = None
+    best_start, best_name = -1, None
     window_start = max(start, offset - 2000)
     for pattern in _FUNCTION_HEADS:
         for m in pattern.finditer(text, window_start, offset):
-            params = [p.strip() for p in m.group("params").split(",")]
-            first = re.match(rf"\s*({_IDENT})", params[0]) if params else None
-            if first and first.group(1) == param and (best is None or m.start() > best[0]):
-                best = (m.start(), m.group("name"))
-    return best[1] if best else None
+            first = re.match(rf"\s*({_IDENT})", m.group("params"))
+            if first and first.group(1) == param and m.start() > best_start:
+                best_start, best_name = m.start(), m.group("name")
+    return best_name

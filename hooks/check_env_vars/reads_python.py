@@ -345,7 +345,7 @@ def helpers_of(tree: ast.Module, b: ModuleBindings,
     `raws`: every read in the module (computed here when the caller has not).
     """
     if raws is None:
-        raws = [raw for raw in map(lambda n: _raw_read(n, b), all_nodes(tree)) if raw is not None]
+        raws = [raw for raw in (_raw_read(n, b) for n in all_nodes(tree)) if raw is not None]
     dynamic = sorted(
         (raw for raw in raws if isinstance(raw.name, ast.Name)),
         key=lambda raw: (getattr(raw.node, "lineno", 0), getattr(raw.node, "col_offset", 0)),
@@ -552,9 +552,7 @@ def _field_required_and_aliases(value: ast.expr | None) -> tuple[bool, list[str]
     has_default = bool(call.args) and not _is_ellipsis(call.args[0])
     aliases: list[str] = []
     for kw in call.keywords:
-        if kw.arg == "default" and not _is_ellipsis(kw.value):
-            has_default = True
-        elif kw.arg == "default_factory":
+        if kw.arg == "default" and not _is_ellipsis(kw.value) or kw.arg == "default_factory":
             has_default = True
     for key in ("validation_alias", "alias", "env"):
         aliases = _strings(next((kw.value for kw in call.keywords if kw.arg == key), None))
