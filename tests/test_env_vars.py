@@ -156,6 +156,20 @@ def test_dg410_not_for_build_args_ci_variables_platform_or_third_party_images(fi
         assert name not in text
 
 
+def test_dg410_ignores_allow_but_not_declared(tmp_path, monkeypatch, capsys):
+    # `allow`: the platform consumes it; `declared`: declared elsewhere, still never read
+    repo = make_repo(tmp_path / "r", {
+        ".env.example": "GUNICORN_CMD_ARGS=\nALSO_IN_VAULT=\n",
+        "pyproject.toml": ('[tool.driftgate.check-env-vars]\nallow = ["GUNICORN_*"]\n'
+                           'declared = ["ALSO_IN_VAULT"]\n'),
+        "app.py": "print(1)\n",
+    })
+    monkeypatch.chdir(repo)
+    _, lines, _ = run(capsys, "--select", "DG410", "app.py")
+    assert lines == [
+        ".env.example:2:1: DG410 ALSO_IN_VAULT is declared here (dotenv) but no code reads it"]
+
+
 def test_dg410_dynamic_prefix_and_suppression(tmp_path, monkeypatch, capsys):
     repo = make_repo(tmp_path / "r", {
         ".env.example": "PLUGIN_STRIPE=1\nOLD_FLAG=1  # driftgate: ignore[DG410]\nREALLY_UNUSED=1\n",

@@ -77,21 +77,22 @@ def _display(repo: _Repository, path: str) -> str:
     return to_posix(os.path.relpath(os.path.join(repo.top, path)))
 
 
-def _is_allowed(name: str, case_insensitive: bool, settings: dict[str, Any]) -> bool:
+def _is_platform(name: str, case_insensitive: bool, settings: dict[str, Any]) -> bool:
+    """Set by the OS, runtime, CI or host (the allowlist plus `allow`): never a finding."""
     from hooks.check_env_vars.platform import is_platform, matches_any
 
-    return (
-        is_platform(name)
-        or matches_any(name, settings["allow"], case_insensitive)
-        or matches_any(name, settings["declared"], case_insensitive)
-    )
+    return is_platform(name) or matches_any(name, settings["allow"], case_insensitive)
 
 
 def _undeclared(read: Any, repo: _Repository, settings: dict[str, Any]) -> bool:
+    from hooks.check_env_vars.platform import matches_any
+
     for name in read.names:
         if repo.declarations.declares(name, read.case_insensitive):
             return False
-        if _is_allowed(name, read.case_insensitive, settings):
+        if _is_platform(name, read.case_insensitive, settings):
+            return False
+        if matches_any(name, settings["declared"], read.case_insensitive):
             return False
     return True
 
@@ -163,7 +164,7 @@ def _unused(all_reads: list[Any], repo: _Repository, settings: dict[str, Any]) -
         name = decl.name
         if not decl.reportable or name in exact or name.lower() in folded:
             continue
-        if (prefixes and name.startswith(prefixes)) or _is_allowed(name, False, settings):
+        if (prefixes and name.startswith(prefixes)) or _is_platform(name, False, settings):
             continue
         yield Finding(_display(repo, decl.path), decl.line, decl.col, "DG410",
                       f"{name} is declared here ({decl.kind}) but no code reads it", HOOK_ID)
