@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import warnings
 from dataclasses import dataclass, field
 from typing import Iterator, Union
@@ -19,9 +20,9 @@ from hooks._core.files import SourceFile, read_source, report_skipped
 from hooks._core.findings import char_col
 from hooks.check_env_vars.model import FileReads, Read
 
-# A file mentioning none of these cannot read the environment through anything we
-# recognise except an imported project helper (handled by a second look, see reads_for).
-TRIGGERS = ("env", "Env", "ENV", "Settings", "decouple")
+# django-environ's `env(...)`, `env.str(...)`, `Env`, and calls of helpers named after the
+# environment (`get_from_env(...)`, `env_or(...)`); not "venv" or "environment"
+_ENV_WORD = re.compile(r"(?<![\w])[eE]nv\b|[eE]nv\w*\s*\(")
 
 # django-environ Env methods -> (index of the default among positional args, default var name)
 _DJANGO_METHODS: dict[str, tuple[int, str | None]] = {
@@ -678,5 +679,15 @@ def _describe(how: str, required: bool) -> str:
 
 
 def mentions_env(text: str, helper_names: set[str]) -> bool:
-    """Cheap pre-filter: could this file read the environment in a way we recognise?"""
-    return any(t in text for t in TRIGGERS) or any(h in text for h in helper_names)
+    """Cheap pre-filter (most files are never parsed): could this file read the environment
+    in a way we recognise? Plain substring searches first, they cost next to nothing."""
+    if "getenv" in text or "Settings" in text or "decouple" in text:
+        return True
+    start = text.find("environ")
+    while start >= 0:
+        if not text.startswith("environment", start):
+            return True
+        start = text.find("environ", start + 7)
+    if ("env" in text or "Env" in text) and _ENV_WORD.search(text):
+        return True
+    return any(name in text for name in helper_names)
