@@ -238,6 +238,9 @@ def test_imported_helpers_relative_absolute_src_layout_and_module_attribute(tmp_
               str(tmp_path / "services/api/worker.py")) == [("D", OPT)]
     assert py("import pkg.util as u\nu.need('E')", tmp_path, str(tmp_path / "src/pkg/x.py")) == [("E", REQ)]
     assert py("from nowhere import need\nneed('F')", tmp_path, str(tmp_path / "src/pkg/x.py")) == []
+    write(tmp_path, {"src/pkg.py": "import os\n\ndef need(v):\n    return 1\n",
+                     "src/pkg/__init__.py": "import os\n\ndef need(v):\n    return os.getenv(v)\n"})
+    assert py("from . import need\nneed('G')", tmp_path, str(tmp_path / "src/pkg/x.py")) == [("G", OPT)]
 
 
 def test_a_file_without_trigger_words_calling_a_known_helper(tmp_path, monkeypatch, capsys):

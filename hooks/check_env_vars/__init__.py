@@ -1,4 +1,5 @@
-"""check-env-vars: every environment variable the code reads is declared where it is deployed (DG4xx).
+"""check-env-vars: every environment variable the code reads is declared where it is
+deployed (DG4xx).
 
 Reads come from the files passed (Python and the JS/TS family); declarations come from the
 whole repository, read once per process (see declarations.py), so pre-commit's splitting of
@@ -8,12 +9,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from hooks._core.config import Option
 from hooks._core.files import SourceFile, to_posix
 from hooks._core.findings import Finding, Rule
 from hooks._core.runner import CheckRun, FileHook, enabled_codes, is_excluded, run_hook
+
+if TYPE_CHECKING:  # the real imports happen when the hook runs, not when it is imported
+    from hooks.check_env_vars.declarations import DeclarationSet
+    from hooks.check_env_vars.model import FileReads, Read
+    from hooks.check_env_vars.reads_python import HelperIndex
 
 HOOK_ID = "check-env-vars"
 
@@ -48,8 +54,8 @@ def selects(path: str) -> bool:
 class _Repository:
     top: str  # absolute
     files: list[str]  # relative to top, posix
-    declarations: Any  # DeclarationSet
-    helpers: Any  # HelperIndex
+    declarations: DeclarationSet
+    helpers: HelperIndex
 
 
 _REPOSITORIES: dict[tuple[str, tuple[str, ...], tuple[str, ...]], _Repository] = {}
@@ -84,7 +90,7 @@ def _is_platform(name: str, case_insensitive: bool, settings: dict[str, Any]) ->
     return is_platform(name) or matches_any(name, settings["allow"], case_insensitive)
 
 
-def _undeclared(read: Any, repo: _Repository, settings: dict[str, Any]) -> bool:
+def _undeclared(read: Read, repo: _Repository, settings: dict[str, Any]) -> bool:
     from hooks.check_env_vars.platform import matches_any
 
     for name in read.names:
@@ -97,7 +103,7 @@ def _undeclared(read: Any, repo: _Repository, settings: dict[str, Any]) -> bool:
     return True
 
 
-def _read_finding(path: str, read: Any) -> Finding:
+def _read_finding(path: str, read: Read) -> Finding:
     others = f" (or {', '.join(read.alternatives)})" if read.alternatives else ""
     if read.required:
         message = (f"{read.name}{others} is required ({read.how}: no default, the program "
@@ -107,7 +113,7 @@ def _read_finding(path: str, read: Any) -> Finding:
     return Finding(path, read.line, read.col, "DG401", message, HOOK_ID)
 
 
-def _reads_of(source: SourceFile, repo: _Repository, known_helpers: set[str]) -> Any:
+def _reads_of(source: SourceFile, repo: _Repository, known_helpers: set[str]) -> FileReads | None:
     """The file's reads, or None when a cheap look shows it cannot read the environment."""
     if source.path.endswith(JS_SUFFIXES):
         from hooks.check_env_vars.reads_js import js_reads
@@ -123,7 +129,7 @@ def _reads_of(source: SourceFile, repo: _Repository, known_helpers: set[str]) ->
 def check(run: CheckRun) -> Iterator[Finding]:
     repo = repository(run.root, run.settings)
     run.errors.extend(repo.declarations.errors)
-    all_reads = []
+    all_reads: list[FileReads] = []
     quiet: list[SourceFile] = []
     for source in run.sources_iter():
         reads = _reads_of(source, repo, set())
@@ -155,7 +161,7 @@ def _covers_every_code_file(run: CheckRun, repo: _Repository) -> bool:
     )
 
 
-def _unused(all_reads: list[Any], repo: _Repository, settings: dict[str, Any]) -> Iterator[Finding]:
+def _unused(all_reads: list[FileReads], repo: _Repository, settings: dict[str, Any]) -> Iterator[Finding]:
     exact = {name for reads in all_reads for r in reads.reads for name in r.names}
     folded = {name.lower() for reads in all_reads for r in reads.reads if r.case_insensitive
               for name in r.names}

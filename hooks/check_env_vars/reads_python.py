@@ -416,7 +416,9 @@ class HelperIndex:
             bases.append(os.path.join(top, "src"))
         for base in bases:
             stem = os.path.join(base, *parts)
-            for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
+            # `from . import f`: no module name, f lives in the package's __init__.py
+            candidates = (stem + ".py",) if parts else ()
+            for candidate in (*candidates, os.path.join(stem, "__init__.py")):
                 if os.path.isfile(candidate):
                     return candidate
         return None
