@@ -67,6 +67,23 @@ PY_MUST_FLAG = [
     ("from environ import Env\ne = Env()\ne.db_url('OTHER_DB')", [("OTHER_DB", REQ)]),
     ("from .base import env\nenv.bool('A', default=False)", [("A", OPT)]),
     ("from .base import *\nfrom .base import env\nenv('A')", [("A", REQ)]),
+    # environs: the default comes second; prefixes from the constructor and `prefixed()`
+    ("from environs import Env\nenv = Env()\nenv('A')", [("A", REQ)]),
+    ("from environs import Env\nenv = Env()\nenv('A', 'x')", [("A", OPT)]),
+    ("from environs import Env\nenv = Env()\nenv.int('A', 5)", [("A", OPT)]),
+    ("from environs import Env\nenv = Env()\nenv.list('A', subcast=int)", [("A", REQ)]),
+    ("from environs import Env\nenv = Env()\nenv.dj_db_url('DATABASE_URL')", [("DATABASE_URL", REQ)]),
+    ("import environs\nenv = environs.Env(prefix='APP_')\nenv.bool('DEBUG', default=False)", [("APP_DEBUG", OPT)]),
+    ("from environs import env\nenv.str('A')", [("A", REQ)]),
+    ("from environs import Env\nenv = Env()\nwith env.prefixed('DB_'):\n    env('HOST')\n"
+     "    with env.prefixed('RO_') as e:\n        e.int('PORT', 1)\nenv('AFTER')",
+     [("DB_HOST", REQ), ("DB_RO_PORT", OPT), ("AFTER", REQ)]),
+    # Starlette's Config: cast second, default third
+    ("from starlette.config import Config\nconfig = Config('.env')\nconfig('A')", [("A", REQ)]),
+    ("from starlette.config import Config\nconfig = Config('.env')\nconfig('A', cast=bool, default=False)",
+     [("A", OPT)]),
+    ("from starlette.config import Config\nconfig = Config('.env')\nconfig('A', int, 5)", [("A", OPT)]),
+    ("from starlette.config import Config\nconfig = Config()\nconfig.get('A', cast=str)", [("A", REQ)]),
 ]
 
 
@@ -96,6 +113,8 @@ PY_MUST_NOT_FLAG = [
     "def getenv(x):\n    return x\ngetenv('A')",
     "def config(key):\n    return {}[key]\nconfig('A')",
     "from settings import config\nconfig('A')",
+    "from environs import Env\nenv = Env()\nenv.read_env('.env')",
+    "from starlette.config import Config\nconfig = Config('.env')\nconfig.file_values.get('A')",
     "import environ\nenviron.Path('A')",
     "env = {}\nenv.get('A')",
     "import os\nos.environ.copy()",

@@ -35,6 +35,11 @@ _DJANGO_METHODS: dict[str, tuple[int, str | None]] = {
     "search_url": (1, "SEARCH_URL"),
     "channels_url": (1, "CHANNELS_URL"), "channels": (1, "CHANNELS_URL"),
 }
+_ENVIRONS_METHODS = frozenset({
+    "str", "int", "bool", "float", "decimal", "list", "dict", "json", "datetime", "date",
+    "time", "timedelta", "path", "log_level", "uuid", "url", "enum", "dj_db_url",
+    "dj_email_url", "dj_cache_url",
+})
 _SETTINGS_MODULES = ("pydantic_settings", "pydantic", "pydantic.env_settings", "pydantic.v1")
 _DECOUPLE_FACTORIES = ("AutoConfig", "Config")
 
@@ -59,6 +64,7 @@ class _RawRead:
     required: bool
     how: str
     scheme_defaults: frozenset[str] = frozenset()
+    environs: str | None = None  # the environs Env instance read through (prefixes apply)
 
 
 @dataclass
@@ -77,6 +83,11 @@ class ModuleBindings:
     django_env: dict[str, frozenset[str]] = field(default_factory=dict)
     settings_bases: set[str] = field(default_factory=set)
     settings_modules: set[str] = field(default_factory=set)
+    environs_modules: set[str] = field(default_factory=set)
+    environs_class: set[str] = field(default_factory=set)
+    environs_env: dict[str, str] = field(default_factory=dict)  # instance -> its prefix
+    starlette_class: set[str] = field(default_factory=set)
+    starlette_config: set[str] = field(default_factory=set)
     imported_functions: dict[str, tuple[str, int, str]] = field(default_factory=dict)
     imported_modules: dict[str, tuple[str, int]] = field(default_factory=dict)
 
@@ -123,6 +134,8 @@ def _bind_import(node: ast.Import, b: ModuleBindings) -> None:
             b.django_modules.add(local)
         elif alias.name == "decouple":
             b.decouple_modules.add(local)
+        elif alias.name == "environs":
+            b.environs_modules.add(local)
         elif alias.name in _SETTINGS_MODULES:
             b.settings_modules.add(alias.asname or alias.name)
         elif alias.asname:
@@ -149,6 +162,14 @@ def _bind_import_from(node: ast.ImportFrom, b: ModuleBindings) -> None:
         elif node.level == 0 and module in _SETTINGS_MODULES:
             if alias.name == "BaseSettings":
                 b.settings_bases.add(local)
+        elif node.level == 0 and module == "environs":
+            if alias.name in ("Env", "FileAwareEnv"):
+                b.environs_class.add(local)
+            elif alias.name == "env":  # environs' ready-made instance
+                b.environs_env[local] = ""
+        elif node.level == 0 and module == "starlette.config":
+            if alias.name == "Config":
+                b.starlette_class.add(local)
         elif alias.name == "env":
             # cookiecutter-django style: `from .base import env` (a django-environ Env)
             b.django_env[local] = frozenset()
@@ -179,6 +200,12 @@ def _bind_assign(node: ast.Assign, b: ModuleBindings, module_level: bool) -> Non
         b.django_env[target] = _scheme_defaults(value)
     elif isinstance(value, ast.Call) and _is_decouple_factory(value.func, b):
         b.decouple_config.add(target)
+    elif isinstance(value, ast.Call) and _is_environs_class(value.func, b):
+        prefix = next((kw.value for kw in value.keywords if kw.arg == "prefix"), None)
+        literal = isinstance(prefix, ast.Constant) and isinstance(prefix.value, str)
+        b.environs_env[target] = prefix.value if literal else ""  # type: ignore[union-attr]
+    elif isinstance(value, ast.Call) and _is_name_in(value.func, b.starlette_class):
+        b.starlette_config.add(target)
     elif module_level and isinstance(value, ast.Constant) and isinstance(value.value, str):
         # a constant assigned twice is not a constant
         b.constants[target] = value.value if target not in b.constants else ""
@@ -238,6 +265,16 @@ def _is_decouple_factory(node: ast.AST, b: ModuleBindings) -> bool:
     return _is_attr(node, b.decouple_modules, _DECOUPLE_FACTORIES)
 
 
+def _is_environs_class(node: ast.AST, b: ModuleBindings) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id in b.environs_class
+    return _is_attr(node, b.environs_modules, ("Env", "FileAwareEnv"))
+
+
+def _is_name_in(node: ast.AST, names: set[str]) -> bool:
+    return isinstance(node, ast.Name) and node.id in names
+
+
 def _is_decouple_config(node: ast.AST, b: ModuleBindings) -> bool:
     if isinstance(node, ast.Name):
         return node.id in b.decouple_config
@@ -285,6 +322,15 @@ def _raw_call_read(call: ast.Call, b: ModuleBindings) -> _RawRead | None:
         name = _first_arg(call, "option")
         required = len(call.args) < 2 and not _has_kw(call, "default")
         return _RawRead(call, name, required, "decouple config()") if name is not None else None
+    if _is_name_in(func, b.starlette_config) or (
+            isinstance(func, ast.Attribute) and func.attr == "get"
+            and _is_name_in(func.value, b.starlette_config)):
+        name = _first_arg(call, "key")
+        required = len(call.args) < 3 and not _has_kw(call, "default")
+        return _RawRead(call, name, required, "starlette Config()") if name is not None else None
+    environs = _environs_read(call, b)
+    if environs is not None:
+        return environs
     if isinstance(func, ast.Name) and func.id in b.django_env:
         name = _first_arg(call, "var")
         required = len(call.args) < 3 and not _has_kw(call, "default")
@@ -303,6 +349,44 @@ def _raw_call_read(call: ast.Call, b: ModuleBindings) -> _RawRead | None:
         return _RawRead(call, name, required, f"django-environ env.{func.attr}()",
                         b.django_env[func.value.id])
     return None
+
+
+def _environs_read(call: ast.Call, b: ModuleBindings) -> _RawRead | None:
+    """`env("X")`, `env.int("X", 5)`: environs takes the default second, raises without it."""
+    func = call.func
+    if isinstance(func, ast.Name) and func.id in b.environs_env:
+        how, instance = "environs env()", func.id
+    elif (isinstance(func, ast.Attribute) and func.attr in _ENVIRONS_METHODS
+          and isinstance(func.value, ast.Name) and func.value.id in b.environs_env):
+        how, instance = f"environs env.{func.attr}()", func.value.id
+    else:
+        return None
+    name = _first_arg(call, "name")
+    if name is None:
+        return None
+    required = len(call.args) < 2 and not _has_kw(call, "default")
+    return _RawRead(call, name, required, how, environs=instance)
+
+
+def _environs_prefixes(nodes: list[ast.AST], b: ModuleBindings) -> list[tuple[int, int, str]]:
+    """`with env.prefixed("APP_") [as e]:` blocks: (first line, last line, prefix).
+    Binds `e` as an instance too."""
+    blocks = []
+    for node in nodes:
+        if not isinstance(node, (ast.With, ast.AsyncWith)):
+            continue
+        for item in node.items:
+            call = item.context_expr
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                    and call.func.attr == "prefixed" and isinstance(call.func.value, ast.Name)
+                    and call.func.value.id in b.environs_env and call.args):
+                continue
+            prefix = call.args[0]
+            if isinstance(prefix, ast.Constant) and isinstance(prefix.value, str):
+                blocks.append((node.lineno, getattr(node, "end_lineno", node.lineno), prefix.value))
+            if isinstance(item.optional_vars, ast.Name):
+                b.environs_env[item.optional_vars.id] = b.environs_env[call.func.value.id]
+    return sorted(blocks)
 
 
 def literal_name(expr: NameSource, b: ModuleBindings) -> str | None:
@@ -639,6 +723,7 @@ def python_reads(source: SourceFile, index: HelperIndex) -> FileReads:
         return result
     nodes = all_nodes(tree)
     b = bindings_of(tree, nodes)
+    prefixed = _environs_prefixes(nodes, b) if b.environs_env else []
     raws: list[_RawRead] = []
     calls: list[ast.Call] = []
     for node in nodes:
@@ -661,6 +746,10 @@ def python_reads(source: SourceFile, index: HelperIndex) -> FileReads:
                 raws.append(_RawRead(call, name_expr, helper.required, helper.how))
     for raw in raws:
         name = literal_name(raw.name, b)
+        if name is not None and raw.environs is not None:
+            line = getattr(raw.node, "lineno", 0)
+            inner = "".join(p for first, last, p in prefixed if first <= line <= last)
+            name = b.environs_env[raw.environs] + inner + name
         if name is None:
             prefix = dynamic_prefix(raw.name)
             if prefix:
