@@ -9,7 +9,7 @@ import pytest
 
 from hooks._core.files import SourceFile
 from hooks.check_env_vars.reads_js import js_reads, non_code_spans
-from hooks.check_env_vars.reads_python import HelperIndex, python_reads
+from hooks.check_env_vars.reads_python import HelperIndex, mentions_env, python_reads
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _env_vars_support import write
@@ -366,3 +366,21 @@ def test_non_code_spans_cover_comments_strings_and_regexes():
     text = "a = 'x' // c\nb = /re/g; c = d / e / f; `t ${g} u`"
     spans = [text[s:e] for s, e in non_code_spans(text)]
     assert spans == ["'x'", "// c", "/re/", "`t ${", "} u`"]
+
+
+@pytest.mark.parametrize("text", [
+    "os.environ['A']", "from os import getenv", "class S(BaseSettings): pass",
+    "from decouple import config", "import environ\nenv = environ.Env()", "from environs import Env",
+    "from starlette.config import Config\nconfig = Config()", "x = env('A')", "get_from_env('A')",
+    "from .base import env",
+])
+def test_prefilter_lets_through_every_way_of_reading(text):
+    assert mentions_env(text, set())
+
+
+@pytest.mark.parametrize("text", [
+    "# the environment is set up by the caller", "venv_dir = '.venv'", "envelope = 1", "",
+])
+def test_prefilter_skips_prose_and_lookalikes(text):
+    assert not mentions_env(text, set())
+    assert mentions_env(text + "\nneed('X')", {"need"})

@@ -772,7 +772,7 @@ def _describe(how: str, required: bool) -> str:
 def mentions_env(text: str, helper_names: set[str]) -> bool:
     """Cheap pre-filter (most files are never parsed): could this file read the environment
     in a way we recognise? Plain substring searches first, they cost next to nothing."""
-    if "getenv" in text or "Settings" in text or "decouple" in text:
+    if "getenv" in text or "Settings" in text or "decouple" in text or "starlette" in text:
         return True
     start = text.find("environ")
     while start >= 0:
