@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hooks._core.files import SourceFile
-from hooks.check_env_vars.reads_js import js_reads, non_code_spans
+from hooks.check_env_vars.reads_js import JsHelperIndex, js_reads, non_code_spans
 from hooks.check_env_vars.reads_python import HelperIndex, mentions_env, python_reads
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -384,3 +384,37 @@ def test_prefilter_lets_through_every_way_of_reading(text):
 def test_prefilter_skips_prose_and_lookalikes(text):
     assert not mentions_env(text, set())
     assert mentions_env(text + "\nneed('X')", {"need"})
+
+
+def test_js_helpers_imported_from_the_repository(tmp_path):
+    write(tmp_path, {
+        "src/lib/env.ts": (
+            "export function requireEnv(name: string): string {\n"
+            "  const v = process.env[name];\n  if (!v) throw new Error(name);\n  return v;\n}\n"
+            "export const optionalEnv = (key: string, d = '') => process.env[key] ?? d;\n"
+        ),
+        "src/lib/index.js": "function fromEnv(n) { return process.env[n]; }\nmodule.exports = { fromEnv };\n",
+    })
+    index = JsHelperIndex(str(tmp_path))
+
+    def reads(path: str, code: str) -> list[tuple[str, str]]:
+        result = js_reads(SourceFile(str(tmp_path / path), code), index).reads
+        return [(r.name, r.how) for r in result]
+
+    assert reads("src/app/page.tsx", (
+        "import { requireEnv, optionalEnv as opt } from '../lib/env';\n"
+        "const a = requireEnv('API_URL');\nconst b = opt('REGION');\n"
+    )) == [
+        ("API_URL", "requireEnv() via process.env, no default: undefined when unset"),
+        ("REGION", "optionalEnv() via process.env, with a default"),
+    ]
+    assert reads("src/server.ts", "import { requireEnv } from '@/lib/env';\nrequireEnv('SECRET');\n") == [
+        ("SECRET", "requireEnv() via process.env, no default: undefined when unset")]
+    assert reads("src/worker.js", "const { fromEnv } = require('./lib');\nfromEnv('QUEUE');\n") == [
+        ("QUEUE", "fromEnv() via process.env, no default: undefined when unset")]
+    # a package with the same export, a name that is not a helper, a commented-out import
+    assert reads("src/x.ts", (
+        "import { requireEnv } from 'some-package';\nrequireEnv('NOT_OURS');\n"
+        "// import { optionalEnv } from './lib/env';\noptionalEnv('NOR_THIS');\n"
+        "import { other } from './lib/env';\nother('NOPE');\n"
+    )) == []

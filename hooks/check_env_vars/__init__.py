@@ -19,6 +19,7 @@ from hooks._core.runner import CheckRun, FileHook, enabled_codes, is_excluded, r
 if TYPE_CHECKING:  # the real imports happen when the hook runs, not when it is imported
     from hooks.check_env_vars.declarations import DeclarationSet
     from hooks.check_env_vars.model import FileReads, Read
+    from hooks.check_env_vars.reads_js import JsHelperIndex
     from hooks.check_env_vars.reads_python import HelperIndex
 
 HOOK_ID = "check-env-vars"
@@ -56,6 +57,7 @@ class _Repository:
     files: list[str]  # relative to top, posix
     declarations: DeclarationSet
     helpers: HelperIndex
+    js_helpers: JsHelperIndex
 
 
 _REPOSITORIES: dict[tuple[str, tuple[str, ...], tuple[str, ...]], _Repository] = {}
@@ -65,6 +67,7 @@ def repository(root: str, settings: dict[str, Any]) -> _Repository:
     """The repository's declarations, computed once per process."""
     from hooks._core.git import repo_root
     from hooks.check_env_vars import declarations
+    from hooks.check_env_vars.reads_js import JsHelperIndex
     from hooks.check_env_vars.reads_python import HelperIndex
 
     git_top = repo_root(root)
@@ -75,7 +78,7 @@ def repository(root: str, settings: dict[str, Any]) -> _Repository:
     if key not in _REPOSITORIES:
         files = declarations.repository_files(top, git_top is not None)
         found = declarations.collect(top, files, extra, lambda p: is_excluded(p, exclude))
-        _REPOSITORIES[key] = _Repository(top, files, found, HelperIndex(top))
+        _REPOSITORIES[key] = _Repository(top, files, found, HelperIndex(top), JsHelperIndex(top))
     return _REPOSITORIES[key]
 
 
@@ -118,7 +121,7 @@ def _reads_of(source: SourceFile, repo: _Repository, known_helpers: set[str]) ->
     if source.path.endswith(JS_SUFFIXES):
         from hooks.check_env_vars.reads_js import js_reads
 
-        return js_reads(source)
+        return js_reads(source, repo.js_helpers)
     from hooks.check_env_vars.reads_python import mentions_env, python_reads
 
     if mentions_env(source.text, known_helpers):

@@ -10,10 +10,11 @@ A same-file helper `function getEnv(name) { return process.env[name] }` is follo
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from typing import Iterator
 
-from hooks._core.files import SourceFile
+from hooks._core.files import SourceFile, read_source
 from hooks.check_env_vars.model import FileReads, Read
 from hooks.check_env_vars.platform import VITE_BUILTINS
 
@@ -183,17 +184,100 @@ def _script_regions(path: str, text: str) -> list[tuple[int, str]]:
     return [(0, text)]
 
 
-def js_reads(source: SourceFile) -> FileReads:
+def js_reads(source: SourceFile, index: JsHelperIndex | None = None) -> FileReads:
+    """The file's reads; `index` resolves helpers imported from the repository's modules."""
     result = FileReads()
     text = source.text
-    if "env" not in text:
+    if not _may_read(text, index):
         return result
     for base, region in _script_regions(source.path, text):
         spans = non_code_spans(region)
         loc = _Locator(text, [(s + base, e + base) for s, e in spans])
-        result.reads.extend(_reads_in(text, base, base + len(region), loc))
+        end = base + len(region)
+        result.reads.extend(_reads_in(text, base, end, loc))
+        helpers = {name: (name, d) for name, d in _find_helpers(text, base, end, loc).items()}
+        if index is not None:
+            helpers.update(index.imported(source.path, text, base, end, loc))
+        result.reads.extend(_helper_calls(text, base, end, loc, helpers))
     result.reads.sort(key=lambda r: (r.line, r.col))
     return result
+
+
+def _may_read(text: str, index: JsHelperIndex | None) -> bool:
+    """Cheap pre-filter: `process.env`, `import.meta.env`, a helper named after the
+    environment (`getEnv`), or a helper this process has already met elsewhere."""
+    if "env" in text or "Env" in text or "ENV" in text:
+        return True
+    return index is not None and any(name in text for name in index.known_names)
+
+
+_IMPORT_NAMED = re.compile(
+    rf"\bimport\s+(?:type\s+)?(?:{_IDENT}\s*,\s*)?\{{(?P<names>[^{{}}]*)\}}\s*from\s*"
+    r"(?P<q>['\"])(?P<src>[^'\"\n]+)(?P=q)"
+)
+_REQUIRE_NAMED = re.compile(
+    r"\b(?:const|let|var)\s*\{(?P<names>[^{}]*)\}\s*=\s*require\s*\(\s*"
+    r"(?P<q>['\"])(?P<src>[^'\"\n]+)(?P=q)\s*\)"
+)
+_RESOLVE_SUFFIXES = ("", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
+_INDEX_FILES = ("index.ts", "index.tsx", "index.js", "index.jsx", "index.mjs")
+
+
+class JsHelperIndex:
+    """Helpers exported by the repository's JS/TS modules, each module read once per process.
+    Import specifiers resolved: relative (`./env`, `../lib/env`) and the `@/` / `~/` aliases
+    (tried as `src/` then the repository root)."""
+
+    def __init__(self, root: str) -> None:
+        self.root = os.path.abspath(root)
+        self._by_file: dict[str, dict[str, bool]] = {}
+        self.known_names: set[str] = set()
+
+    def resolve(self, spec: str, importer: str) -> str | None:
+        if spec.startswith(("./", "../")):
+            bases = [os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(importer)), spec))]
+        elif spec.startswith(("@/", "~/")):
+            rest = os.path.normpath(spec[2:])
+            bases = [os.path.join(self.root, "src", rest), os.path.join(self.root, rest)]
+        else:
+            return None  # a package: not the project's helper
+        for base in bases:
+            for candidate in (*(base + s for s in _RESOLVE_SUFFIXES),
+                              *(os.path.join(base, i) for i in _INDEX_FILES)):
+                if os.path.isfile(candidate):
+                    return os.path.normpath(candidate)
+        return None
+
+    def helpers_in(self, path: str) -> dict[str, bool]:
+        if path not in self._by_file:
+            self._by_file[path] = {}
+            try:
+                source = read_source(path)
+            except OSError:
+                source = None
+            if source is not None and "env" in source.text:
+                text = source.text
+                loc = _Locator(text, non_code_spans(text))
+                self._by_file[path] = _find_helpers(text, 0, len(text), loc)
+                self.known_names.update(self._by_file[path])
+        return self._by_file[path]
+
+    def imported(self, importer: str, text: str, start: int, end: int,
+                 loc: _Locator) -> dict[str, tuple[str, bool]]:
+        """local name -> (helper name, has a default) for helpers this file imports."""
+        found: dict[str, tuple[str, bool]] = {}
+        for pattern, separator in ((_IMPORT_NAMED, " as "), (_REQUIRE_NAMED, ":")):
+            for m in pattern.finditer(text, start, end):
+                if not loc.in_code(m.start()):
+                    continue
+                path = self.resolve(m.group("src"), importer)
+                helpers = self.helpers_in(path) if path else {}
+                for item in m.group("names").split(","):
+                    original, _, local = item.strip().partition(separator)
+                    original = original.strip().removeprefix("type ").strip()
+                    if original in helpers:
+                        found[local.strip() or original] = (original, helpers[original])
+        return found
 
 
 def _reads_in(text: str, start: int, end: int, loc: _Locator) -> Iterator[Read]:
@@ -217,7 +301,6 @@ def _reads_in(text: str, start: int, end: int, loc: _Locator) -> Iterator[Read]:
             yield _read(loc, m.start(), m.group("key"), text, close + 1 if close >= 0 else m.end(),
                         "Deno.env.get()")
     yield from _destructured(text, start, end, loc)
-    yield from _helper_reads(text, start, end, loc)
 
 
 def _read(loc: _Locator, offset: int, name: str, text: str, after: int, how: str) -> Read:
@@ -250,24 +333,31 @@ def _destructured(text: str, start: int, end: int, loc: _Locator) -> Iterator[Re
             yield Read(name, line, col, False, f"{how} destructuring, {suffix}")
 
 
-def _helper_reads(text: str, start: int, end: int, loc: _Locator) -> Iterator[Read]:
-    """Calls of a same-file function that reads `process.env[param]` with its first parameter."""
+def _find_helpers(text: str, start: int, end: int, loc: _Locator) -> dict[str, bool]:
+    """Functions that read `process.env[param]` with their first parameter: name -> whether
+    that read has a default."""
     helpers: dict[str, bool] = {}
     for m in _DYNAMIC.finditer(text, start, end):
         if not loc.in_code(m.start()):
             continue
         head = _enclosing_head(text, start, m.start(), m.group("param"))
         if head is not None:
-            after = _DEFAULT_AFTER.match(text, m.end())
-            helpers[head] = bool(after)
-    for name, has_default in helpers.items():
-        call = re.compile(rf"(?<![\w$.]){re.escape(name)}\s*\(\s*(?P<q>['\"`])(?P<key>[A-Za-z_][\w]*)(?P=q)")
+            helpers[head] = bool(_DEFAULT_AFTER.match(text, m.end()))
+    return helpers
+
+
+def _helper_calls(text: str, start: int, end: int, loc: _Locator,
+                  helpers: dict[str, tuple[str, bool]]) -> Iterator[Read]:
+    """`getEnv("X")` for each helper (local name -> (its name, has a default))."""
+    for local, (name, has_default) in helpers.items():
+        call = re.compile(
+            rf"(?<![\w$.]){re.escape(local)}\s*\(\s*(?P<q>['\"`])(?P<key>[A-Za-z_]\w*)(?P=q)"
+        )
         for m in call.finditer(text, start, end):
             if not loc.in_code(m.start()):
                 continue
             line, col = loc.position(m.start())
-            rest = text[m.end(): m.end() + 200]
-            default = has_default or bool(re.match(r"\s*,", rest))
+            default = has_default or bool(re.match(r"\s*,", text[m.end(): m.end() + 200]))
             suffix = "with a default" if default else "no default: undefined when unset"
             yield Read(m.group("key"), line, col, False, f"{name}() via process.env, {suffix}")
 
