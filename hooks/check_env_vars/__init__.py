@@ -164,7 +164,9 @@ def _covers_every_code_file(run: CheckRun, repo: _Repository) -> bool:
     )
 
 
-def _unused(all_reads: list[FileReads], repo: _Repository, settings: dict[str, Any]) -> Iterator[Finding]:
+def _unused(
+    all_reads: list[FileReads], repo: _Repository, settings: dict[str, Any]
+) -> Iterator[Finding]:
     exact = {name for reads in all_reads for r in reads.reads for name in r.names}
     folded = {name.lower() for reads in all_reads for r in reads.reads if r.case_insensitive
               for name in r.names}

@@ -38,7 +38,9 @@ _FUNCTION_HEADS = (
         rf"\b(?:const|let|var)\s+(?P<name>{_IDENT})\s*(?::[^=]+)?=\s*(?:async\s+)?"
         rf"(?:function\s*\*?\s*(?:{_IDENT})?\s*)?\((?P<params>[^()]*)\)"
     ),
-    re.compile(rf"\b(?:const|let|var)\s+(?P<name>{_IDENT})\s*=\s*(?:async\s+)?(?P<params>{_IDENT})\s*=>"),
+    re.compile(
+        rf"\b(?:const|let|var)\s+(?P<name>{_IDENT})\s*=\s*(?:async\s+)?(?P<params>{_IDENT})\s*=>"
+    ),
 )
 _SCRIPT_BLOCK = re.compile(r"<script\b[^>]*>(?P<body>.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
 _WRITE_AFTER = re.compile(r"\s*(?:=(?!=)|\?\?=|\|\|=|&&=|\+\+|--)")
@@ -288,12 +290,16 @@ def _reads_in(text: str, start: int, end: int, loc: _Locator) -> Iterator[Read]:
         after = m.end()
         if m.group("prop") and _CALL_AFTER.match(text, after):
             continue  # process.env.hasOwnProperty(...): a method, not a variable
-        if _WRITE_AFTER.match(text, after) or _DELETE_BEFORE.search(text, max(start, m.start() - 10), m.start()):
+        if _WRITE_AFTER.match(text, after):
+            continue
+        if _DELETE_BEFORE.search(text, max(start, m.start() - 10), m.start()):
             continue
         meta = "meta" in m.group("base")
         if meta and name in VITE_BUILTINS:
             continue
-        how = "import.meta.env" if meta else ("Bun.env" if m.group("base").startswith("Bun") else "process.env")
+        how = "import.meta.env" if meta else "process.env"
+        if m.group("base").startswith("Bun"):
+            how = "Bun.env"
         yield _read(loc, m.start(), name, text, after, how)
     for m in _DENO.finditer(text, start, end):
         if loc.in_code(m.start()):

@@ -657,7 +657,9 @@ def _settings_reads(nodes: list[ast.AST], source: SourceFile, b: ModuleBindings)
         if not settings_bases:
             continue
         parent = settings_bases[0]
-        inherited = local.get(parent.id, _SettingsConfig()) if isinstance(parent, ast.Name) else _SettingsConfig()
+        inherited = _SettingsConfig()
+        if isinstance(parent, ast.Name):
+            inherited = local.get(parent.id, inherited)
         config = _config_of(cls, inherited)
         local[cls.name] = config
         if config.prefix is None:
