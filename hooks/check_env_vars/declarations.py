@@ -500,30 +500,26 @@ def _parse_json(c: _Collector, path: str, text: str) -> None:
         data = json.loads(text)
     except ValueError as exc:
         raise _Malformed(f"invalid JSON: {exc}") from None
+    for name in _json_env_names(data):
+        offset = text.find(f'"{name}"')  # JSON keeps no positions: the first mention
+        line = text.count("\n", 0, offset) + 1 if offset >= 0 else 1
+        c.add(name, path, line, 1, "declaration file", True)
 
-    def line_of(name: str) -> int:
-        offset = text.find(f'"{name}"')
-        return text.count("\n", 0, offset) + 1 if offset >= 0 else 1
 
-    def walk(node: Any, depth: int = 0) -> None:
-        if depth > 60:
-            return
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in ("env", "environment", "variables") and isinstance(value, dict):
-                    for name in value:
-                        c.add(str(name), path, line_of(str(name)), 1, "declaration file", True)
-                elif key in ("env", "environment") and isinstance(value, list):
-                    for item in value:
-                        name = item.get("name") if isinstance(item, dict) else None
-                        if isinstance(name, str):
-                            c.add(name, path, line_of(name), 1, "declaration file", True)
-                walk(value, depth + 1)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item, depth + 1)
-
-    walk(data)
+def _json_env_names(node: Any, depth: int = 0) -> Iterator[str]:
+    """Keys of `env`/`environment`/`variables` objects, `name`s of `env`/`environment` lists."""
+    if depth > 60:
+        return
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("env", "environment", "variables") and isinstance(value, dict):
+                yield from (str(name) for name in value)
+            elif key in ("env", "environment") and isinstance(value, list):
+                yield from (item["name"] for item in value
+                            if isinstance(item, dict) and isinstance(item.get("name"), str))
+    for child in children:
+        yield from _json_env_names(child, depth + 1)
 
 
 _PARSERS: dict[str, Callable[[_Collector, str, str], None]] = {
