@@ -117,6 +117,7 @@ PY_MUST_NOT_FLAG = [
     "from starlette.config import Config\nconfig = Config('.env')\nconfig.file_values.get('A')",
     "import environ\nenviron.Path('A')",
     "env = {}\nenv.get('A')",
+    "from app import env\nenv.path('data/cache')\nenv('lower_case_thing')",
     "import os\nos.environ.copy()",
     "import os\ndict(os.environ)",
     "import os\n'A' in os.environ.keys() and False",

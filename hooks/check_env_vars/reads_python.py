@@ -81,6 +81,7 @@ class ModuleBindings:
     django_modules: set[str] = field(default_factory=set)
     django_env_class: set[str] = field(default_factory=set)
     django_env: dict[str, frozenset[str]] = field(default_factory=dict)
+    guessed_env: set[str] = field(default_factory=set)  # `from x import env`: probably an Env
     settings_bases: set[str] = field(default_factory=set)
     settings_modules: set[str] = field(default_factory=set)
     environs_modules: set[str] = field(default_factory=set)
@@ -173,6 +174,7 @@ def _bind_import_from(node: ast.ImportFrom, b: ModuleBindings) -> None:
         elif alias.name == "env":
             # cookiecutter-django style: `from .base import env` (a django-environ Env)
             b.django_env[local] = frozenset()
+            b.guessed_env.add(local)
         elif alias.name != "*":
             b.imported_functions[local] = (module, node.level, alias.name)
             b.imported_modules[local] = (f"{module}.{alias.name}" if module else alias.name,
@@ -333,6 +335,8 @@ def _raw_call_read(call: ast.Call, b: ModuleBindings) -> _RawRead | None:
         return environs
     if isinstance(func, ast.Name) and func.id in b.django_env:
         name = _first_arg(call, "var")
+        if func.id in b.guessed_env and not _looks_like_a_variable(name):
+            return None
         required = len(call.args) < 3 and not _has_kw(call, "default")
         if name is None:
             return None
@@ -341,6 +345,8 @@ def _raw_call_read(call: ast.Call, b: ModuleBindings) -> _RawRead | None:
             and isinstance(func.value, ast.Name) and func.value.id in b.django_env):
         default_index, default_var = _DJANGO_METHODS[func.attr]
         name: NameSource | None = _first_arg(call, "var")
+        if func.value.id in b.guessed_env and name is not None and not _looks_like_a_variable(name):
+            return None
         if name is None:
             name = default_var
         if name is None:
@@ -349,6 +355,14 @@ def _raw_call_read(call: ast.Call, b: ModuleBindings) -> _RawRead | None:
         return _RawRead(call, name, required, f"django-environ env.{func.attr}()",
                         b.django_env[func.value.id])
     return None
+
+
+def _looks_like_a_variable(name: ast.expr | None) -> bool:
+    """For an `env` we only guess is django-environ's: `env.path("data")` on some module
+    called env is no read, `env.str("SECRET_KEY")` is."""
+    if isinstance(name, ast.Constant) and isinstance(name.value, str):
+        return name.value.isupper()
+    return True  # a constant name or dynamic: decided later
 
 
 def _environs_read(call: ast.Call, b: ModuleBindings) -> _RawRead | None:
