@@ -105,21 +105,34 @@ def parse(source: SourceFile) -> ast.Module | None:
     return None
 
 
+# The node types anything below looks at; every other node is only walked through.
+_USED = (ast.Import, ast.ImportFrom, ast.Assign, ast.Subscript, ast.Compare, ast.Call,
+         ast.ClassDef, ast.With, ast.AsyncWith)
+# Nodes with no child worth visiting.
+_LEAVES = (ast.Constant, ast.Name, ast.expr_context, ast.alias, ast.Pass, ast.Break,
+           ast.Continue, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+
+
 def all_nodes(tree: ast.AST) -> list[ast.AST]:
-    """Every node below `tree`, like `ast.walk` but about twice as fast (the hot loop of the
-    hook), and without the Load/Store/Del context singletons nobody needs."""
-    out = [tree]
-    node_type, context = ast.AST, ast.expr_context
-    i = 0
-    while i < len(out):
-        node = out[i]
-        i += 1
+    """The nodes below `tree` of the types the readers use (`_USED`), in no particular
+    order. The hot loop of the hook: an explicit stack, no generators, leaves not opened,
+    about three times faster than filtering `ast.walk`."""
+    used, leaves, node_type = _USED, _LEAVES, ast.AST
+    out: list[ast.AST] = []
+    stack = [tree]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        if isinstance(node, used):
+            out.append(node)
         for name in node._fields:
             value = getattr(node, name, None)
             if isinstance(value, list):
-                out.extend(v for v in value if isinstance(v, node_type))
-            elif isinstance(value, node_type) and not isinstance(value, context):
-                out.append(value)
+                for item in value:
+                    if isinstance(item, node_type) and not isinstance(item, leaves):
+                        push(item)
+            elif isinstance(value, node_type) and not isinstance(value, leaves):
+                push(value)
     return out
 
 
@@ -214,7 +227,7 @@ def _bind_assign(node: ast.Assign, b: ModuleBindings, module_level: bool) -> Non
 
 
 def bindings_of(tree: ast.Module, nodes: list[ast.AST] | None = None) -> ModuleBindings:
-    """`nodes`: every node of `tree` (ast.walk), when the caller already has them."""
+    """`nodes`: `all_nodes(tree)`, when the caller already has them."""
     b = ModuleBindings()
     module_level = {id(stmt) for stmt in tree.body}
     nodes = all_nodes(tree) if nodes is None else nodes
@@ -760,6 +773,7 @@ def python_reads(source: SourceFile, index: HelperIndex) -> FileReads:
             name_expr = _helper_call_name(call, helper)
             if name_expr is not None:
                 raws.append(_RawRead(call, name_expr, helper.required, helper.how))
+    raws.sort(key=lambda r: (getattr(r.node, "lineno", 0), getattr(r.node, "col_offset", 0)))
     for raw in raws:
         name = literal_name(raw.name, b)
         if name is not None and raw.environs is not None:
