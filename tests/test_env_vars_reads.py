@@ -36,6 +36,7 @@ PY_MUST_FLAG = [
     ("from os import getenv\ngetenv('A')", [("A", OPT)]),
     ("from os import getenv as ge\nge('A', '1')", [("A", OPT)]),
     ("import os\nENV = os.environ\nENV['A']", [("A", REQ)]),
+    ("import os\nA = os.environ\nB = A\nC = B\nC.get('A')\nB['B']", [("A", OPT), ("B", REQ)]),
     ("import os\nif 'A' in os.environ: pass", [("A", OPT)]),
     ("import os\nif 'A' not in os.environ: pass", [("A", OPT)]),
     ("import os\nos.environb[b'A']", [("A", REQ)]),

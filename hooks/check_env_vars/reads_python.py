@@ -239,6 +239,7 @@ def bindings_of(tree: ast.Module, nodes: list[ast.AST] | None = None) -> ModuleB
             _bind_import_from(node, b)
         elif isinstance(node, ast.Assign):
             assigns.append(node)
+    assigns.sort(key=lambda n: (n.lineno, n.col_offset))  # `A = os.environ; B = A`
     for node in assigns:  # after the imports: `E = os.environ` needs `os` bound
         _bind_assign(node, b, id(node) in module_level)
     b.constants = {k: v for k, v in b.constants.items() if v}
