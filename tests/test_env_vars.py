@@ -301,10 +301,10 @@ def test_binary_non_utf8_empty_and_broken_code_files(fixture_repo, capsys):
         ("odd/ok.py:2:1: DG402 FINE_BUT_UNDECLARED is required (os.environ[...]: no default, "
         "the program fails at start without it) but declared nowhere")
     ]
-    assert err.splitlines() == [
-        "driftgate: odd/latin1.py: skipped, not valid UTF-8 (invalid continuation byte at byte 15)",
-        "driftgate: odd/broken.py: skipped, not valid Python (line 2: '[' was never closed)",
-    ]
+    latin1, broken = err.splitlines()
+    assert latin1 == "driftgate: odd/latin1.py: skipped, not valid UTF-8 (invalid continuation byte at byte 15)"
+    # the parser's own words differ between Python versions
+    assert broken.startswith("driftgate: odd/broken.py: skipped, not valid Python (line 2: ")
     assert code == 1
 
 
