@@ -76,8 +76,8 @@ PY_MUST_FLAG = [
     ("from environs import Env\nenv = Env()\nenv.dj_db_url('DATABASE_URL')", [("DATABASE_URL", REQ)]),
     ("import environs\nenv = environs.Env(prefix='APP_')\nenv.bool('DEBUG', default=False)", [("APP_DEBUG", OPT)]),
     ("from environs import env\nenv.str('A')", [("A", REQ)]),
-    ("from environs import Env\nenv = Env()\nwith env.prefixed('DB_'):\n    env('HOST')\n"
-     "    with env.prefixed('RO_') as e:\n        e.int('PORT', 1)\nenv('AFTER')",
+    (("from environs import Env\nenv = Env()\nwith env.prefixed('DB_'):\n    env('HOST')\n"
+      "    with env.prefixed('RO_') as e:\n        e.int('PORT', 1)\nenv('AFTER')"),
      [("DB_HOST", REQ), ("DB_RO_PORT", OPT), ("AFTER", REQ)]),
     # Starlette's Config: cast second, default third
     ("from starlette.config import Config\nconfig = Config('.env')\nconfig('A')", [("A", REQ)]),
