@@ -310,6 +310,7 @@ JS_MUST_FLAG = [
     ("const t = `x ${process.env.A} y`;", [("A", "none")]),
     ("const t = `x ${ {a: 1}.a } ${process.env.A}`;", [("A", "none")]),
     ("const r = a / b; const c = process.env.A / 2;", [("A", "none")]),
+    ("const el = <div><p>x</p>{process.env.A}<br/></div>;", [("A", "none")]),
     ("function getEnv(name) { return process.env[name]; }\ngetEnv('A');", [("A", "none")]),
     ("const getEnv = (name: string, d?: string) => process.env[name] ?? d;\ngetEnv('A');", [("A", "default")]),
     ("const getEnv = name => process.env[name];\ngetEnv('A', 'fallback');", [("A", "default")]),

@@ -48,7 +48,8 @@ _DEFAULT_AFTER = re.compile(r"\s*(?:\?\?|\|\|)")
 _CALL_AFTER = re.compile(r"\s*\(")
 _DELETE_BEFORE = re.compile(r"\bdelete\s*$")
 # characters after which a `/` starts a regex literal rather than a division
-_REGEX_PRECEDERS = set("(,=:[!&|?{};+-*%<>~^")
+# (not `<` or `>`: in JSX they open and close tags, `</div>` is no regex)
+_REGEX_PRECEDERS = set("(,=:[!&|?{};+-*%~^")
 _REGEX_KEYWORDS = ("return", "typeof", "case", "do", "else", "in", "of", "yield", "await", "void")
 
 
