@@ -42,8 +42,24 @@ def test_readme_console_example(tmp_path, monkeypatch, capsys):
     assert capsys.readouterr().out.splitlines() == console[1:]
 
 
+def test_readme_exclude_tests_example(tmp_path, monkeypatch, capsys):
+    toml = blocks("toml")[0]
+    repo = make_repo(tmp_path / "r", {
+        "pyproject.toml": toml,
+        "tests/test_app.py": "import os\nSLOW = os.getenv('SLOW_TESTS')\n",
+        "tests/fixtures/.env.example": "FIXTURE_ONLY=\n",
+        "app.py": "import os\nos.environ['FIXTURE_ONLY']\n",
+    })
+    monkeypatch.chdir(repo)
+    assert main(["app.py", "tests/test_app.py"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "app.py:2:1: DG402 FIXTURE_ONLY is required (os.environ[...]: no default, the program "
+        "fails at start without it) but declared nowhere",
+    ]
+
+
 def test_readme_config_example(tmp_path, monkeypatch, capsys):
-    [toml] = blocks("toml")
+    toml = blocks("toml")[1]
     repo = make_repo(tmp_path / "r", {
         "pyproject.toml": toml,
         "deploy/prod.vars": "QUEUE_URL=sqs://q\n",
