@@ -137,12 +137,14 @@ class _Collector:
         if ENV_NAME.match(name):
             self.result.sites.append(Declaration(name, path, line, col, kind, reportable))
 
-    def read_text(self, path: str) -> str | None:
-        try:
-            data = read_bytes(os.path.join(self.top, path))
-        except OSError as exc:
-            self.result.errors.append(f"{path}: cannot read declarations: {exc.strerror or exc}")
-            return None
+    def read_text(self, path: str, data: bytes | None = None) -> str | None:
+        if data is None:
+            try:
+                data = read_bytes(os.path.join(self.top, path))
+            except OSError as exc:
+                self.result.errors.append(
+                    f"{path}: cannot read declarations: {exc.strerror or exc}")
+                return None
         try:
             return decode(path, data)
         except Unreadable as exc:
@@ -154,6 +156,7 @@ class _Collector:
             return None
 
     def run(self, path: str, kind: str) -> None:
+        data = None
         if kind == "yaml":
             # only manifests are worth parsing: sniff before decoding
             try:
@@ -162,7 +165,7 @@ class _Collector:
                 return
             if b"apiVersion" not in data or b"kind" not in data:
                 return
-        text = self.read_text(path)
+        text = self.read_text(path, data)
         if text is None:
             return
         try:
