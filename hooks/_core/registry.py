@@ -9,10 +9,11 @@ HOOK_MODULES: dict[str, str] = {
     "check-nesting": "hooks.check_nesting",
     "check-provenance": "hooks.check_provenance",
     "record-provenance": "hooks.record_provenance",
+    "check-env-vars": "hooks.check_env_vars",
 }
 
 # Hooks that `driftgate scan` runs over a tree (each module exposes `HOOK`, a FileHook).
-FILE_HOOKS: tuple[str, ...] = ("check-nesting",)
+FILE_HOOKS: tuple[str, ...] = ("check-nesting", "check-env-vars")
 
 
 # Other `driftgate` subcommands: name -> (module with main(argv), one-line help).
