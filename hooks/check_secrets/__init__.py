@@ -14,7 +14,7 @@ from typing import Iterator, Sequence
 
 from hooks._core.config import Option
 from hooks._core.files import SourceFile, to_posix
-from hooks._core.findings import Finding, Rule
+from hooks._core.findings import Finding, HookError, Rule
 from hooks._core.runner import CheckRun, FileHook, run_hook
 
 HOOK_ID = "check-secrets"
@@ -176,6 +176,9 @@ BINARY_SUFFIXES = (
 
 def check(run: CheckRun) -> Iterator[Finding]:
     settings = run.settings
+    explicit_baseline = settings["baseline"] != DEFAULT_BASELINE
+    if explicit_baseline and not os.path.exists(settings["baseline"]):
+        raise HookError(baseline_not_found(settings["baseline"]))
     baseline_path = to_posix(os.path.normpath(settings["baseline"]))
     scanner = None
     for path in run.paths:
@@ -201,8 +204,12 @@ def check(run: CheckRun) -> Iterator[Finding]:
         if scanner is None:
             from hooks.check_secrets.engine import Scanner
 
-            scanner = Scanner(settings["baseline"], explicit=settings["baseline"] != DEFAULT_BASELINE)
+            scanner = Scanner(settings["baseline"])
         yield from scanner.scan(source, HOOK_ID)
+
+
+def baseline_not_found(path: str) -> str:
+    return f"baseline {path} not found: create it (`detect-secrets scan > {path}`) or fix `baseline`"
 
 
 def _read(run: CheckRun, path: str) -> SourceFile | None:

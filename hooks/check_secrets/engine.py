@@ -108,9 +108,9 @@ def redact(secret: str) -> str:
 class Scanner:
     """Everything that is built once per process: the detectors and the baseline."""
 
-    def __init__(self, baseline_path: str, explicit: bool) -> None:
+    def __init__(self, baseline_path: str) -> None:
         self.detectors = [cls() for cls in DETECTORS]
-        self.baseline = load_baseline(baseline_path, explicit)
+        self.baseline = load_baseline(baseline_path)
 
     def candidates(self, source: SourceFile) -> list[Candidate]:
         text = source.text
@@ -180,14 +180,10 @@ def _is_accepted(
     )
 
 
-def load_baseline(path: str, explicit: bool) -> dict[str, frozenset[str]]:
-    """File name -> sha1 hashes of the secrets an existing detect-secrets baseline accepts."""
+def load_baseline(path: str) -> dict[str, frozenset[str]]:
+    """File name -> sha1 hashes of the secrets an existing detect-secrets baseline accepts
+    ({} when there is none; the hook has already refused a missing explicit one)."""
     if not os.path.exists(path):
-        if explicit:
-            raise HookError(
-                f"baseline {path} not found: create it (`detect-secrets scan > {path}`) "
-                "or fix `baseline`"
-            )
         return {}
     try:
         data = json.loads(read_bytes(path).decode("utf-8-sig"))
