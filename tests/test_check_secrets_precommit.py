@@ -1,0 +1,75 @@
+"""check-secrets through the real `pre-commit try-repo`: pre-commit builds the hook's own
+virtualenv from this project (installing detect-secrets from the package index through pip)
+and runs it on a consumer repository's staged files."""
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import _secrets_support as fakes
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def git(cwd, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.test", "-c", "commit.gpgsign=false", *args],
+        cwd=cwd, check=True, capture_output=True, text=True,
+    ).stdout
+
+
+def hook_repo(tmp_path) -> str:
+    """This worktree's files (tracked and new, as they are on disk) committed to a fresh repo:
+    try-repo ignores files its repository does not track."""
+    target = tmp_path / "driftgate"
+    listed = git(REPO, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    for name in filter(None, listed.split("\0")):
+        source = os.path.join(REPO, name)
+        if os.path.isfile(source):
+            os.makedirs(target / os.path.dirname(name), exist_ok=True)
+            shutil.copy2(source, target / name)
+    git(target, "init", "-q")
+    git(target, "add", "-A")
+    git(target, "commit", "-q", "-m", "snapshot")
+    return str(target)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_try_repo_blocks_a_token_and_passes_a_placeholder(tmp_path):
+    hooks = hook_repo(tmp_path)
+    consumer = tmp_path / "consumer"
+    consumer.mkdir()
+    git(consumer, "init", "-q")
+    token = fakes.FORMATS[4].build(random.Random(31))  # github-ghp, valid checksum
+    assert fakes.FORMATS[4].name == "github-ghp"
+    call = f'gh = Github("{token}")'
+    (consumer / "agent.py").write_text(f"from github import Github\n\n{call}\n", encoding="utf-8")
+    git(consumer, "add", "agent.py")
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "PRE_COMMIT_COLOR": "never",
+    }
+    env.pop("SKIP", None)
+    command = [sys.executable, "-m", "pre_commit", "try-repo", hooks, "check-secrets", "--color", "never"]
+
+    blocked = subprocess.run(command, cwd=consumer, env=env, capture_output=True, text=True, timeout=600)
+    assert blocked.returncode == 1, blocked.stdout + blocked.stderr
+    assert "check-secrets (driftgate)" in blocked.stdout
+    assert "Failed" in blocked.stdout
+    assert f"agent.py:3:{call.index(token) + 1}: DG303 GitHub Token 'ghp_\u2026' is hardcoded" in blocked.stdout
+    assert token not in blocked.stdout + blocked.stderr
+
+    (consumer / "agent.py").write_text(
+        'import os\n\nfrom github import Github\n\ngh = Github(os.getenv("GITHUB_TOKEN", "<your-token>"))\n',
+        encoding="utf-8",
+    )
+    git(consumer, "add", "agent.py")
+    passed = subprocess.run(command, cwd=consumer, env=env, capture_output=True, text=True, timeout=600)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "Passed" in passed.stdout
