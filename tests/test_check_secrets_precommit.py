@@ -9,9 +9,8 @@ import shutil
 import subprocess
 import sys
 
-import pytest
-
 import _secrets_support as fakes
+import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -58,7 +57,7 @@ def test_try_repo_blocks_a_token_and_passes_a_placeholder(tmp_path):
     env.pop("SKIP", None)
     command = [sys.executable, "-m", "pre_commit", "try-repo", hooks, "check-secrets", "--color", "never"]
 
-    blocked = subprocess.run(command, cwd=consumer, env=env, capture_output=True, text=True, timeout=600)
+    blocked = subprocess.run(command, cwd=consumer, env=env, capture_output=True, check=False, text=True, timeout=600)
     assert blocked.returncode == 1, blocked.stdout + blocked.stderr
     assert "check-secrets (driftgate)" in blocked.stdout
     assert "Failed" in blocked.stdout
@@ -70,6 +69,6 @@ def test_try_repo_blocks_a_token_and_passes_a_placeholder(tmp_path):
         encoding="utf-8",
     )
     git(consumer, "add", "agent.py")
-    passed = subprocess.run(command, cwd=consumer, env=env, capture_output=True, text=True, timeout=600)
+    passed = subprocess.run(command, cwd=consumer, env=env, capture_output=True, check=False, text=True, timeout=600)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Passed" in passed.stdout

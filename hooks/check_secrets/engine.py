@@ -12,6 +12,7 @@ import json
 import os
 from typing import Iterable, NamedTuple
 
+from detect_secrets.core.potential_secret import PotentialSecret
 from detect_secrets.filters.allowlist import is_line_allowlisted
 from detect_secrets.filters.heuristic import (
     is_not_alphanumeric_string,
@@ -19,13 +20,16 @@ from detect_secrets.filters.heuristic import (
     is_sequential_string,
     is_templated_secret,
 )
-from detect_secrets.core.potential_secret import PotentialSecret
 from detect_secrets.util.code_snippet import get_code_snippet
 
 from hooks._core.files import SourceFile, read_bytes, to_posix
 from hooks._core.findings import Finding, HookError
 from hooks.check_secrets.detectors import (
-    DETECTORS, Detector, GCPServiceAccountDetector, PrivateKeyDetector, URLPasswordDetector,
+    DETECTORS,
+    Detector,
+    GCPServiceAccountDetector,
+    PrivateKeyDetector,
+    URLPasswordDetector,
 )
 
 # Substrings that mark documentation and templates, not live credentials.
