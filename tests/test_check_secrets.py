@@ -587,3 +587,22 @@ def test_readme_config_example_is_valid(tmp_path, monkeypatch, capsys):
     # allow-files lets the fixture's name through, ignore drops DG324; the key is reported
     assert code == 1
     assert [line.split(" ")[:2] for line in out] == [["tests/fixtures/server.pem:1:1:", "DG325"]]
+
+
+def test_pathological_files_stay_linear(tmp_path, monkeypatch, capsys):
+    """Thousands of BEGIN lines without an END, and URLs without a password, in one file."""
+    begin = "-" * 5 + "BEGIN RSA PRIVATE KEY" + "-" * 5
+    files = {
+        "keys.txt": (begin + "\n" + "A" * 64 + "\n") * 5000,
+        "bundle.min.js": "".join(f"u{i}=https://cdn.example.test/{i}/x:y;" for i in range(50000)),
+    }
+    code, out, _ = run(tmp_path, monkeypatch, capsys, files)
+    assert (code, out) == (0, [])
+
+
+def test_many_tokens_in_one_file_each_reported(tmp_path, monkeypatch, capsys):
+    rng = random.Random(23)
+    tokens = [FORMATS["aws-key-id"].build(rng) for _ in range(2000)]
+    code, out, _ = run(tmp_path, monkeypatch, capsys, {"dump.csv": "\n".join(tokens) + "\n"})
+    assert code == 1
+    assert len(out) == 2000

@@ -87,7 +87,7 @@ PREFILTER = re.compile(
             r"eyj[a-z0-9_-]{8,}\.eyj",
             r"private key",
             r"service_account",
-            r"://[^\s:/@\"'`<>]*:[^\s\"'`<>]+@",
+            r"://[^\s:/@\"'`<>]{0,200}:[^\s\"'`<>]{1,200}@",
         )
     )
 )

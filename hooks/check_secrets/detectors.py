@@ -320,7 +320,8 @@ class JWTDetector(Detector):
 # JSON/YAML/TOML string, around base64 lines and optional RFC 1421 headers.
 _PEM = re.compile(
     r"-----BEGIN (?P<label>(?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----"
-    r"(?P<secret>(?:\\[nr]|[\sA-Za-z0-9+/=:,.-])*?)"
+    # never across another "-----": a BEGIN without its END costs one short scan
+    r"(?P<secret>(?:\\[nr]|[\sA-Za-z0-9+/=:,.]|-(?!----))*?)"
     r"-----END (?P=label)-----"
 )
 
@@ -375,7 +376,7 @@ class URLPasswordDetector(Detector):
     # the last @ before a host name ends it.
     denylist = (
         re.compile(
-            r"://[^\s:/@\"'`<>]*:(?P<secret>[^\s\"'`<>]+)@"
+            r"://[^\s:/@\"'`<>]{0,200}:(?P<secret>[^\s\"'`<>]{1,200})@"
             r"(?:[A-Za-z0-9_.~-]+|\[[0-9A-Fa-f:.]+\])(?=[:/?#\s\"'`,;)>\]]|$)"
         ),
     )

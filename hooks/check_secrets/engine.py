@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import json
 import os
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from detect_secrets.core.potential_secret import PotentialSecret
 from detect_secrets.filters.allowlist import is_line_allowlisted
@@ -92,8 +92,15 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
-def _overlaps(claimed: Iterable[tuple[int, int]], start: int, end: int) -> bool:
-    return any(start < other_end and other_start < end for other_start, other_end in claimed)
+def _claim(claimed: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Claim [start, end) unless it overlaps a span claimed before (kept sorted, disjoint)."""
+    index = bisect.bisect_left(claimed, (start, end))
+    if index > 0 and claimed[index - 1][1] > start:
+        return False
+    if index < len(claimed) and claimed[index][0] < end:
+        return False
+    claimed.insert(index, (start, end))
+    return True
 
 
 def _pem_label(text: str, start: int) -> str:
@@ -126,9 +133,8 @@ class Scanner:
             if not any(keyword in lowered for keyword in detector.keywords):
                 continue
             for start, end, secret in detector.find(text):
-                if _overlaps(claimed, start, end) or looks_like_placeholder(secret, detector):
+                if looks_like_placeholder(secret, detector) or not _claim(claimed, start, end):
                     continue
-                claimed.append((start, end))
                 index = bisect.bisect_right(starts, start) - 1
                 legacy = _pem_label(text, start) if isinstance(detector, _PEM_DETECTORS) else ""
                 found.append(Candidate(detector, index + 1, start - starts[index] + 1, secret, legacy))
