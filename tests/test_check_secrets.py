@@ -606,3 +606,80 @@ def test_many_tokens_in_one_file_each_reported(tmp_path, monkeypatch, capsys):
     code, out, _ = run(tmp_path, monkeypatch, capsys, {"dump.csv": "\n".join(tokens) + "\n"})
     assert code == 1
     assert len(out) == 2000
+
+
+# --- driftgate secrets-baseline -----------------------------------------------------------
+
+
+def driftgate(cwd, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "hooks.cli", *args], cwd=cwd, env={**os.environ, "PYTHONPATH": REPO},
+        capture_output=True, check=False, text=True,
+    )
+
+
+def test_secrets_baseline_accepts_todays_findings_only(tmp_path):
+    rng = random.Random(24)
+    groq, ghp, later = FORMATS["groq"].build(rng), FORMATS["github-ghp"].build(rng), FORMATS["groq"].build(rng)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "llm.py").write_text(f'KEY = "{groq}"\n', encoding="utf-8")
+    (tmp_path / "gh.py").write_text(f'gh = Github("{ghp}")  # driftgate: ignore[DG303]\nT = "{ghp}"\n', encoding="utf-8")
+    (tmp_path / "clean.py").write_text("x = 1\n", encoding="utf-8")
+    subprocess.run(["git", "add", "."], cwd=tmp_path, check=True)
+
+    made = driftgate(tmp_path, "secrets-baseline")
+    assert (made.returncode, made.stdout, made.stderr) == (
+        0, ".secrets.baseline: added 2 secret(s) in 2 file(s)\n", "",
+    )
+    document = json.loads((tmp_path / ".secrets.baseline").read_text(encoding="utf-8"))
+    assert {name: [(e["type"], e["line_number"]) for e in entries] for name, entries in document["results"].items()} == {
+        "gh.py": [("GitHub Token", 2)],
+        "src/llm.py": [("Groq API Key", 1)],
+    }
+    assert groq not in json.dumps(document) and ghp not in json.dumps(document)
+    # detect-secrets itself reads the file (all of its settings and results)
+    loaded = subprocess.run(
+        [sys.executable, "-c", "from detect_secrets.core import baseline as b; "
+         "print(len(list(b.load(b.load_from_file('.secrets.baseline')))))"],
+        cwd=tmp_path, capture_output=True, check=False, text=True,
+    )
+    assert loaded.stdout == "2\n", loaded.stderr
+
+    assert driftgate(tmp_path, "check-secrets", "src/llm.py", "gh.py").returncode == 0
+    (tmp_path / "src" / "llm.py").write_text(f'KEY = "{groq}"\nNEW = "{later}"\n', encoding="utf-8")
+    again = driftgate(tmp_path, "check-secrets", "src/llm.py")
+    assert again.returncode == 1
+    assert [line.split(" ")[0] for line in again.stdout.splitlines()] == ["src/llm.py:2:8:"]
+
+    # a second run adds only the new one and keeps what was there
+    subprocess.run(["git", "add", "."], cwd=tmp_path, check=True)
+    assert driftgate(tmp_path, "secrets-baseline").stdout == ".secrets.baseline: added 1 secret(s) in 1 file(s)\n"
+    assert driftgate(tmp_path, "check-secrets", "src/llm.py").returncode == 0
+
+
+def test_secrets_baseline_keeps_a_detect_secrets_baseline(tmp_path):
+    rng = random.Random(25)
+    ghp, groq = FORMATS["github-ghp"].build(rng), FORMATS["groq"].build(rng)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / "a.py").write_text(f'T = "{ghp}"\n', encoding="utf-8")
+    before = detect_secrets_baseline(tmp_path, "a.py")
+    (tmp_path / "a.py").write_text(f'T = "{ghp}"\nG = "{groq}"\n', encoding="utf-8")
+    subprocess.run(["git", "add", "a.py"], cwd=tmp_path, check=True)
+    made = driftgate(tmp_path, "secrets-baseline", "--baseline", ".secrets.baseline")
+    assert made.returncode == 0, made.stderr
+    after = json.loads((tmp_path / ".secrets.baseline").read_text(encoding="utf-8"))
+    assert after["plugins_used"] == before["plugins_used"]
+    assert after["results"]["a.py"][: len(before["results"]["a.py"])] == before["results"]["a.py"]
+    assert [e["type"] for e in after["results"]["a.py"]][-1] == "Groq API Key"
+
+
+def test_secrets_baseline_refuses_a_broken_baseline(tmp_path):
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / ".secrets.baseline").write_text("{oops", encoding="utf-8")
+    made = driftgate(tmp_path, "secrets-baseline")
+    assert made.returncode == 2
+    assert made.stderr.startswith(
+        "driftgate secrets-baseline: error: baseline .secrets.baseline: not a detect-secrets baseline"
+    )
+    assert (tmp_path / ".secrets.baseline").read_text(encoding="utf-8") == "{oops"

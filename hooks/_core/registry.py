@@ -15,7 +15,12 @@ FILE_HOOKS: tuple[str, ...] = ("check-nesting", "check-secrets")
 
 
 # Other `driftgate` subcommands: name -> (module with main(argv), one-line help).
-EXTRA_COMMANDS: dict[str, tuple[str, str]] = {}
+EXTRA_COMMANDS: dict[str, tuple[str, str]] = {
+    "secrets-baseline": (
+        "hooks.check_secrets.write_baseline",
+        "add today's check-secrets findings to .secrets.baseline",
+    ),
+}
 
 
 def load_module(hook_id: str) -> Any:

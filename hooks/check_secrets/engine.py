@@ -140,7 +140,8 @@ class Scanner:
                 found.append(Candidate(detector, index + 1, start - starts[index] + 1, secret, legacy))
         return found
 
-    def scan(self, source: SourceFile, hook_id: str) -> list[Finding]:
+    def reportable(self, source: SourceFile) -> list[Candidate]:
+        """Candidates that neither the baseline nor a `pragma: allowlist` accepts."""
         candidates = self.candidates(source)
         if not candidates:
             return []
@@ -150,27 +151,29 @@ class Scanner:
         for candidate in candidates:
             if candidate.legacy:
                 legacy_counts[candidate.legacy] = legacy_counts.get(candidate.legacy, 0) + 1
-        findings = []
-        for candidate in candidates:
-            if _is_accepted(candidate, accepted, legacy_counts):
-                continue
-            if is_line_allowlisted(
+        return [
+            candidate
+            for candidate in candidates
+            if not _is_accepted(candidate, accepted, legacy_counts)
+            and not is_line_allowlisted(
                 filename=filename,
                 line=source.line(candidate.line),
                 context=get_code_snippet(source.lines, candidate.line),
-            ):
-                continue
-            detector = candidate.detector
-            findings.append(
-                Finding(
-                    source.path, candidate.line, candidate.col, detector.code,
-                    f"{detector.title or detector.secret_type} '{redact(candidate.secret)}' "
-                    "is hardcoded: remove it, rotate it, and read it from the environment "
-                    "or a secret store",
-                    hook_id,
-                )
             )
-        return findings
+        ]
+
+    def scan(self, source: SourceFile, hook_id: str) -> list[Finding]:
+        return [_finding(source.path, candidate, hook_id) for candidate in self.reportable(source)]
+
+
+def _finding(path: str, candidate: Candidate, hook_id: str) -> Finding:
+    detector = candidate.detector
+    return Finding(
+        path, candidate.line, candidate.col, detector.code,
+        f"{detector.title or detector.secret_type} '{redact(candidate.secret)}' is hardcoded: "
+        "remove it, rotate it, and read it from the environment or a secret store",
+        hook_id,
+    )
 
 
 def _is_accepted(

@@ -1,0 +1,120 @@
+"""`driftgate secrets-baseline [PATH]`: accept the secrets check-secrets finds today.
+
+Scans the files git tracks under PATH (as `driftgate scan` does) and adds every finding that
+the baseline does not accept yet to it, in detect-secrets' own format (`results` keyed by file
+name, `hashed_secret` = SHA-1 of the secret), so detect-secrets and check-secrets both read
+it. Existing entries, audit marks and settings are kept; nothing is ever removed. The hook
+itself never writes the baseline: this is the one explicit way to do it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any, Sequence
+
+from hooks._core.findings import HookError
+from hooks._core.runner import (
+    COMMON_OPTIONS, EXIT_ERROR, EXIT_OK, CheckRun, _Parser, enabled_codes, is_excluded,
+    load_settings, report_error,
+)
+from hooks._core.suppress import suppressed_codes
+from hooks.check_secrets import HOOK_ID, OPTIONS, RULES, might_hold_secret
+
+PROG = "driftgate secrets-baseline"
+
+
+def _parser() -> _Parser:
+    parser = _Parser(prog=PROG, description="Add today's check-secrets findings to the baseline.")
+    parser.add_argument("path", nargs="?", default=".", help="directory to scan (default: .)")
+    parser.add_argument("--baseline", metavar="FILE", help="baseline to update (default: config, then .secrets.baseline)")
+    parser.add_argument("--config", metavar="PYPROJECT", help="read [tool.driftgate] from this file")
+    return parser
+
+
+def _read_document(path: str) -> dict[str, Any]:
+    """The existing baseline document, or a fresh one with detect-secrets' default settings."""
+    if os.path.exists(path):
+        from hooks.check_secrets.engine import load_baseline
+
+        load_baseline(path)  # validates it, with the hook's error messages
+        with open(path, encoding="utf-8-sig") as handle:
+            return json.load(handle)
+    from detect_secrets.core.baseline import format_for_output
+    from detect_secrets.core.secrets_collection import SecretsCollection
+    from detect_secrets.settings import default_settings
+
+    # a one-shot command: detect-secrets' settings are borrowed inside its own context
+    # manager, which restores them, so the new file is a complete detect-secrets baseline
+    with default_settings():
+        return format_for_output(SecretsCollection())
+
+
+def _new_entries(run: CheckRun, baseline_path: str) -> dict[str, list[dict[str, Any]]]:
+    from detect_secrets.core.potential_secret import PotentialSecret
+
+    from hooks.check_secrets.engine import Scanner
+
+    codes = enabled_codes(RULES, run.settings)
+    scanner = Scanner(baseline_path)
+    entries: dict[str, list[dict[str, Any]]] = {}
+    for source in run.sources_iter():
+        if not might_hold_secret(source.text):
+            continue
+        seen: set[tuple[str, str]] = set()
+        for candidate in scanner.reportable(source):
+            detector = candidate.detector
+            ignored = suppressed_codes(source.line(candidate.line))
+            if detector.code not in codes or (ignored is not None and (not ignored or detector.code in ignored)):
+                continue
+            secret = PotentialSecret(
+                type=detector.secret_type, filename=source.path, secret=candidate.secret,
+                line_number=candidate.line,
+            )
+            if (secret.secret_hash, secret.type) not in seen:
+                seen.add((secret.secret_hash, secret.type))
+                entries.setdefault(source.path, []).append(secret.json())
+    return entries
+
+
+def _write(path: str, document: dict[str, Any]) -> None:
+    temporary = f"{path}.{os.getpid()}.tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(document, indent=2) + "\n")
+    os.replace(temporary, path)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from hooks.cli import _scan_files
+
+    try:
+        args = _parser().parse_args(argv)
+        config = os.path.abspath(args.config) if args.config else None
+        root, files = _scan_files(args.path)
+        settings = load_settings(HOOK_ID, (*COMMON_OPTIONS, *OPTIONS), config, root)
+        baseline_path = args.baseline or settings["baseline"]
+        target = os.path.normpath(baseline_path)
+        paths = [f for f in files if not is_excluded(f, settings["exclude"]) and os.path.normpath(f) != target]
+        run = CheckRun(HOOK_ID, paths, settings, root=root)
+        document = _read_document(baseline_path)
+        entries = _new_entries(run, baseline_path)
+    except HookError as exc:
+        report_error(PROG, str(exc))
+        return EXIT_ERROR
+    if run.errors:
+        for message in run.errors:
+            report_error(PROG, message)
+        return EXIT_ERROR
+    results = document.setdefault("results", {})
+    for filename, new in entries.items():
+        merged = results.get(filename, []) + new
+        results[filename] = sorted(merged, key=lambda entry: (entry.get("line_number", 0), entry["hashed_secret"]))
+    document["results"] = dict(sorted(results.items()))
+    _write(baseline_path, document)
+    added = sum(len(new) for new in entries.values())
+    print(f"{baseline_path}: added {added} secret(s) in {len(entries)} file(s)", file=sys.stdout)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
