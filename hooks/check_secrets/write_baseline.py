@@ -15,8 +15,15 @@ from typing import Any, Sequence
 
 from hooks._core.findings import HookError
 from hooks._core.runner import (
-    COMMON_OPTIONS, EXIT_ERROR, EXIT_OK, CheckRun, _Parser, enabled_codes, is_excluded,
-    load_settings, report_error,
+    COMMON_OPTIONS,
+    EXIT_ERROR,
+    EXIT_OK,
+    CheckRun,
+    _Parser,
+    enabled_codes,
+    is_excluded,
+    load_settings,
+    report_error,
 )
 from hooks._core.suppress import suppressed_codes
 from hooks.check_secrets import HOOK_ID, OPTIONS, RULES, might_hold_secret
@@ -84,32 +91,41 @@ def _write(path: str, document: dict[str, Any]) -> None:
     os.replace(temporary, path)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _collect(argv: Sequence[str] | None) -> tuple[str, dict[str, Any], dict[str, list[dict[str, Any]]], CheckRun]:
+    """(baseline path, its document, new entries by file, the run); HookError on bad input."""
     from hooks.cli import _scan_files
 
-    try:
-        args = _parser().parse_args(argv)
-        config = os.path.abspath(args.config) if args.config else None
-        root, files = _scan_files(args.path)
-        settings = load_settings(HOOK_ID, (*COMMON_OPTIONS, *OPTIONS), config, root)
-        baseline_path = args.baseline or settings["baseline"]
-        target = os.path.normpath(baseline_path)
-        paths = [f for f in files if not is_excluded(f, settings["exclude"]) and os.path.normpath(f) != target]
-        run = CheckRun(HOOK_ID, paths, settings, root=root)
-        document = _read_document(baseline_path)
-        entries = _new_entries(run, baseline_path)
-    except HookError as exc:
-        report_error(PROG, str(exc))
-        return EXIT_ERROR
-    if run.errors:
-        for message in run.errors:
-            report_error(PROG, message)
-        return EXIT_ERROR
+    args = _parser().parse_args(argv)
+    config = os.path.abspath(args.config) if args.config else None
+    root, files = _scan_files(args.path)
+    settings = load_settings(HOOK_ID, (*COMMON_OPTIONS, *OPTIONS), config, root)
+    baseline_path = args.baseline or settings["baseline"]
+    target = os.path.normpath(baseline_path)
+    paths = [f for f in files if not is_excluded(f, settings["exclude"]) and os.path.normpath(f) != target]
+    run = CheckRun(HOOK_ID, paths, settings, root=root)
+    document = _read_document(baseline_path)
+    return baseline_path, document, _new_entries(run, baseline_path), run
+
+
+def _merge(document: dict[str, Any], entries: dict[str, list[dict[str, Any]]]) -> None:
     results = document.setdefault("results", {})
     for filename, new in entries.items():
         merged = results.get(filename, []) + new
         results[filename] = sorted(merged, key=lambda entry: (entry.get("line_number", 0), entry["hashed_secret"]))
     document["results"] = dict(sorted(results.items()))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        baseline_path, document, entries, run = _collect(argv)
+    except HookError as exc:
+        report_error(PROG, str(exc))
+        return EXIT_ERROR
+    if run.errors:  # an unreadable file: do not write a baseline that silently skipped it
+        for message in run.errors:
+            report_error(PROG, message)
+        return EXIT_ERROR
+    _merge(document, entries)
     _write(baseline_path, document)
     added = sum(len(new) for new in entries.values())
     print(f"{baseline_path}: added {added} secret(s) in {len(entries)} file(s)", file=sys.stdout)
