@@ -683,3 +683,83 @@ def test_secrets_baseline_refuses_a_broken_baseline(tmp_path):
         "driftgate secrets-baseline: error: baseline .secrets.baseline: not a detect-secrets baseline"
     )
     assert (tmp_path / ".secrets.baseline").read_text(encoding="utf-8") == "{oops"
+
+
+# --- per-detector must-not-flag: near misses of each format --------------------------------
+
+
+def near_misses(rng: random.Random) -> list[tuple[str, str]]:
+    """(code the line imitates, line): wrong length, alphabet, prefix, checksum or a placeholder."""
+    r, hexa, letters = fakes.rand, fakes.HEX, fakes.string.ascii_letters
+    ghp = FORMATS["github-ghp"].build(rng)
+    dashes = "-" * 5
+    return [
+        ("DG301", 'k = "sk-' + "proj-" + r(rng, 20) + '"'),
+        ("DG301", 'k = "sk-' + r(rng, 48) + '"'),
+        ("DG301", 'k = "sk-' + "proj-" + "x" * 60 + '"'),
+        ("DG302", 'k = "sk-' + "ant-api03-" + r(rng, 30) + '"'),
+        ("DG302", 'k = "sk-' + 'ant-<your-key>"'),
+        ("DG303", 'k = "' + ghp[:-1] + ('0' if ghp[-1] != '0' else '1') + '"'),
+        ("DG303", 'k = "gh' + "p_" + r(rng, 35) + '"'),
+        ("DG303", 'k = "gh' + "x_" + r(rng, 36) + '"'),
+        ("DG303", 'k = "github' + "_pat_" + r(rng, 22) + "_" + r(rng, 40) + '"'),
+        ("DG304", 'k = "gl' + "pat-" + r(rng, 12) + '"'),
+        ("DG304", 'k = "gl' + "pat-" + "x" * 20 + '"'),
+        ("DG305", 'k = "hf' + "_" + r(rng, 30, fakes.string.digits) + r(rng, 4, letters) + '"'),
+        ("DG305", "from huggingface_hub import hf_hub_download"),
+        ("DG306", 'k = "AI' + "za" + r(rng, 30) + '"'),
+        ("DG307", 'k = "xo' + 'xb-not-a-real-token-this-will-not-work"'),
+        ("DG307", 'k = "xo' + 'xb-${SLACK_BOT_TOKEN}"'),
+        ("DG308", 'k = "sk' + "_test_" + r(rng, 99) + '"'),
+        ("DG308", 'k = "pk' + "_live_" + r(rng, 99) + '"'),
+        ("DG309", 'sid = "A' + "C" + r(rng, 32, hexa) + '"'),
+        ("DG309", 'k = "S' + "K" + r(rng, 31, hexa) + '"'),
+        ("DG309", 'twilio_auth_token = "' + r(rng, 32, hexa) + '0"'),
+        ("DG310", 'k = "S' + "G." + r(rng, 22) + "." + r(rng, 40) + '"'),
+        ("DG311", 'k = "np' + "m_" + r(rng, 36) + '"'),
+        ("DG311", "npm_config_registry = " + "npm_install_" + r(rng, 24)),
+        ("DG312", 'k = "py' + "pi-AgE" + r(rng, 30) + '"'),
+        ("DG312", 'k = "py' + "pi-" + r(rng, 120) + '"'),
+        ("DG313", 'k = "da' + "pi" + r(rng, 31, hexa) + '"'),
+        ("DG313", 'k = "da' + "pi" + r(rng, 32, "ghijklmnop") + '"'),
+        ("DG314", 'k = "do' + "p_v1_" + r(rng, 63, hexa) + '"'),
+        ("DG315", 'k = "sh' + "pat_" + r(rng, 32, "ghijklmnopqrstuvwxyz") + '"'),
+        ("DG316", 'k = "gs' + "k_" + r(rng, 51) + '"'),
+        ("DG317", 'k = "xa' + "i-" + r(rng, 79) + '"'),
+        ("DG317", 'model = "xa' + 'i-grok-2-latest"'),
+        ("DG318", 'k = "ke' + "y-" + r(rng, 31, hexa) + '"'),
+        ("DG318", 'cache = "ke' + 'y-value-store"'),
+        ("DG319", 'k = "' + r(rng, 7, fakes.string.digits) + ":A" + r(rng, 34) + '"'),
+        ("DG319", 'k = "' + r(rng, 9, fakes.string.digits) + ":B" + r(rng, 34) + '"'),
+        ("DG320", 'conn = "AccountName=a;AccountKey=<storage-key>;EndpointSuffix=core.windows.net"'),
+        ("DG320", 'conn = "AccountKey=${AZURE_STORAGE_KEY}"'),
+        ("DG321", 'k = "' + r(rng, 4) + "Q~" + r(rng, 34) + '"'),
+        ("DG321", 'k = "' + r(rng, 3) + "1Q~" + r(rng, 12) + '"'),
+        ("DG322", 'k = "AK' + "IA" + r(rng, 15, fakes.string.ascii_uppercase) + '"'),
+        ("DG322", 'k = "ak' + "ia" + r(rng, 16, fakes.string.ascii_lowercase) + '"'),
+        ("DG323", "aws_secret_access_key = os.environ['AWS_SECRET_ACCESS_KEY']"),
+        ("DG323", 'aws_secret_access_key = "' + r(rng, 40, fakes.string.ascii_lowercase + "/+") + '"'),
+        ("DG323", 'aws_commit = "' + r(rng, 40, hexa) + '"'),
+        ("DG324", 'k = "' + fakes.b64url(b'{"alg":"none"}') + "." + fakes.b64url(b'{"sub":"u1"}') + "." + r(rng, 20) + '"'),
+        ("DG324", 'k = "eyJ' + r(rng, 30) + ".eyJ" + r(rng, 30) + "." + r(rng, 30) + '"'),
+        ("DG325", dashes + "BEGIN PUBLIC KEY" + dashes + "\n" + "\n".join(fakes.pem_body(rng, 100)) + "\n" + dashes + "END PUBLIC KEY" + dashes),
+        ("DG325", "Look for a line like `" + dashes + "BEGIN OPENSSH PRIVATE KEY" + dashes + "` in the file."),
+        ("DG326", json.dumps({"type": "service" + "_account", "private_key": dashes + "BEGIN PRIVATE KEY" + dashes + "\n...\n" + dashes + "END PRIVATE KEY" + dashes + "\n"})),
+        ("DG326", json.dumps({"type": "service" + "_account", "client_email": "bot@demo.test"})),
+        ("DG327", "see https://user@example.test/path and git@example.test:org/repo.git"),
+        ("DG327", 'url = "https://example.test:8443/@scope/pkg"'),
+        ("DG327", 'url = "postgres://app:<password>@db/app"'),
+        ("DG327", 'url = "mysql://root:****@db/app"'),
+    ]
+
+
+def test_every_detector_has_near_misses():
+    codes = {code for code, _ in near_misses(random.Random(0))}
+    assert codes == {rule.code for rule in RULES} - {"DG390"}
+
+
+@pytest.mark.parametrize("index", range(len(near_misses(random.Random(0)))))
+def test_must_not_flag_near_misses(tmp_path, monkeypatch, capsys, index):
+    code, line = near_misses(random.Random(26))[index]
+    status, out, err = run(tmp_path, monkeypatch, capsys, {"near.txt": line + "\n"})
+    assert (status, out, err) == (0, [], ""), f"{code}: {line}"
