@@ -12,6 +12,9 @@ Then, in one run, it measures on the same files:
   wall time     median of --repeat runs of each tool over the whole file list
 
     python benchmarks/bench_secrets.py [--files 2000] [--repeat 3] [--seed 4]
+
+With `--corpus DIR` it instead runs check-secrets alone over real files under DIR (for
+example a Python installation's lib directory) and prints every finding, to read them.
 """
 from __future__ import annotations
 
@@ -197,12 +200,41 @@ def score(manifest: list[dict], found: dict[tuple[str, int], set[str]], typed: b
     }
 
 
+CORPUS_SUFFIXES = (".py", ".txt", ".json", ".cfg", ".md", ".rst", ".toml", ".yaml", ".yml", ".pem", ".ini")
+
+
+def corpus(directory: str) -> int:
+    """check-secrets alone over a real tree: every finding is printed to be read by a human."""
+    files = sorted(
+        os.path.join(root, name)
+        for root, _, names in os.walk(directory)
+        for name in names
+        if name.endswith(CORPUS_SUFFIXES)
+    )
+    env = {**os.environ, "PYTHONPATH": REPO}
+    start, findings = time.perf_counter(), []
+    for chunk in range(0, len(files), 2000):
+        proc = subprocess.run(
+            [sys.executable, "-m", "hooks.check_secrets", "--ignore", "DG390", *files[chunk : chunk + 2000]],
+            env=env, capture_output=True, check=False, text=True,
+        )
+        findings.extend(proc.stdout.splitlines())
+    elapsed = time.perf_counter() - start
+    print("\n".join(findings))
+    by_code = Counter(line.split(" ")[1] for line in findings)
+    print(f"{len(files)} files, {len(findings)} findings {dict(sorted(by_code.items()))}, {elapsed:.1f} s")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--corpus", metavar="DIR", help="only run check-secrets over real files under DIR")
     args = parser.parse_args()
+    if args.corpus:
+        return corpus(args.corpus)
     files, manifest = generate(args.files, args.seed)
     our_times, their_times = [], []
     for _ in range(args.repeat):

@@ -750,6 +750,9 @@ def near_misses(rng: random.Random) -> list[tuple[str, str]]:
         ("DG327", 'url = "https://example.test:8443/@scope/pkg"'),
         ("DG327", 'url = "postgres://app:<password>@db/app"'),
         ("DG327", 'url = "mysql://root:****@db/app"'),
+        ("DG327", "MultiHostUrl('https://foo.test:123,other:8080@bar.internal/path')"),
+        ("DG327", 'url = "http://evil:' + r(rng, 12) + '@api.example.com/"'),
+        ("DG327", 'url = "amqp://guest:' + r(rng, 12) + '@broker.test:5672/"'),
     ]
 
 

@@ -44,8 +44,8 @@ def test_try_repo_blocks_a_token_and_passes_a_placeholder(tmp_path):
     consumer = tmp_path / "consumer"
     consumer.mkdir()
     git(consumer, "init", "-q")
-    token = fakes.FORMATS[4].build(random.Random(31))  # github-ghp, valid checksum
-    assert fakes.FORMATS[4].name == "github-ghp"
+    github = next(fmt for fmt in fakes.FORMATS if fmt.name == "github-ghp")
+    token = github.build(random.Random(31))  # valid CRC32 checksum
     call = f'gh = Github("{token}")'
     (consumer / "agent.py").write_text(f"from github import Github\n\n{call}\n", encoding="utf-8")
     git(consumer, "add", "agent.py")

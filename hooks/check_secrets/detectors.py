@@ -367,6 +367,15 @@ class GCPServiceAccountDetector(Detector):
                 yield match.start("secret"), match.end("secret"), body
 
 
+# Host names reserved for documentation (RFC 2606, RFC 6761): credentials pointing there
+# are examples, not leaks.
+_DOCUMENTATION_HOST = re.compile(
+    r"(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid)$", re.IGNORECASE
+)
+# "host:8080/@scope/pkg" and "host:123,other@..." are a port, not a password
+_PORT = re.compile(r"\d{1,5}(?:[/,]|$)")
+
+
 class URLPasswordDetector(Detector):
     code = "DG327"
     secret_type = "Basic Auth Credentials"
@@ -377,13 +386,16 @@ class URLPasswordDetector(Detector):
     denylist = (
         re.compile(
             r"://[^\s:/@\"'`<>]{0,200}:(?P<secret>[^\s\"'`<>]{1,200})@"
-            r"(?:[A-Za-z0-9_.~-]+|\[[0-9A-Fa-f:.]+\])(?=[:/?#\s\"'`,;)>\]]|$)"
+            r"(?P<host>[A-Za-z0-9_.~-]+|\[[0-9A-Fa-f:.]+\])(?=[:/?#\s\"'`,;)>\]]|$)"
         ),
     )
 
-    def is_valid(self, secret: str) -> bool:
-        # "host:8080/@scope/pkg" is a port and a path, not a password
-        return re.match(r"\d{1,5}(?:/|$)", secret) is None
+    def find(self, text: str) -> Iterator[tuple[int, int, str]]:
+        for match in self.denylist[0].finditer(text):
+            secret = match.group("secret")
+            if _PORT.match(secret) or _DOCUMENTATION_HOST.search(match.group("host")):
+                continue
+            yield match.start("secret"), match.end("secret"), secret
 
 
 # Order matters where two formats overlap: the more specific one claims the span first.
