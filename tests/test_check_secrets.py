@@ -342,7 +342,7 @@ def test_missing_explicit_baseline_exits_2(tmp_path, monkeypatch, capsys):
     assert (code, out) == (2, [])
     assert err == (
         "check-secrets: error: baseline nope.json not found: create it "
-        "(`detect-secrets scan > nope.json`) or fix `baseline`\n"
+        "(`driftgate secrets-baseline --baseline nope.json`) or fix `baseline`\n"
     )
 
 

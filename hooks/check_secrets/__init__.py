@@ -175,41 +175,48 @@ BINARY_SUFFIXES = (
 
 
 def check(run: CheckRun) -> Iterator[Finding]:
-    settings = run.settings
-    explicit_baseline = settings["baseline"] != DEFAULT_BASELINE
-    if explicit_baseline and not os.path.exists(settings["baseline"]):
-        raise HookError(baseline_not_found(settings["baseline"]))
-    baseline_path = to_posix(os.path.normpath(settings["baseline"]))
-    scanner = None
+    baseline = run.settings["baseline"]
+    if baseline != DEFAULT_BASELINE and not os.path.exists(baseline):
+        raise HookError(baseline_not_found(baseline))
+    baseline_posix = to_posix(os.path.normpath(baseline))
+    scanner = None  # the detector pack, built on the first file that passes the prefilter
     for path in run.paths:
         posix = to_posix(os.path.normpath(path))
-        if posix == baseline_path:
-            continue
-        reason = never_commit_reason(posix)
-        if reason is not None and is_allowed(posix, settings["allow_files"]):
-            reason = None
-        if posix.lower().endswith(BINARY_SUFFIXES):
-            if reason is not None:
-                yield never_commit_finding(path, reason)
-            continue
-        source = _read(run, path)
-        if reason is not None and not (
-            source is not None
-            and posix.lower().endswith(_PUBLIC_ONLY_SUFFIXES)
-            and holds_only_public_material(source.text)
-        ):
-            yield never_commit_finding(path, reason)
+        if posix == baseline_posix:
+            continue  # it holds hashes, and must be committed
+        source = None if posix.lower().endswith(BINARY_SUFFIXES) else _read(run, path)
+        finding = _never_commit(path, source, run.settings["allow_files"])
+        if finding is not None:
+            yield finding
         if source is None or not might_hold_secret(source.text):
             continue
         if scanner is None:
             from hooks.check_secrets.engine import Scanner
 
-            scanner = Scanner(settings["baseline"])
+            scanner = Scanner(baseline)
         yield from scanner.scan(source, HOOK_ID)
 
 
+def _never_commit(path: str, source: SourceFile | None, allow: Sequence[str]) -> Finding | None:
+    """DG390 for `path`, unless allowed or (for key files) holding only public material."""
+    posix = to_posix(os.path.normpath(path))
+    reason = never_commit_reason(posix)
+    if reason is None or is_allowed(posix, allow):
+        return None
+    if (
+        source is not None
+        and posix.lower().endswith(_PUBLIC_ONLY_SUFFIXES)
+        and holds_only_public_material(source.text)
+    ):
+        return None
+    return never_commit_finding(path, reason)
+
+
 def baseline_not_found(path: str) -> str:
-    return f"baseline {path} not found: create it (`detect-secrets scan > {path}`) or fix `baseline`"
+    return (
+        f"baseline {path} not found: create it (`driftgate secrets-baseline --baseline {path}`) "
+        "or fix `baseline`"
+    )
 
 
 def _read(run: CheckRun, path: str) -> SourceFile | None:
