@@ -48,7 +48,11 @@ def test_try_repo_blocks_a_token_and_passes_a_placeholder(tmp_path):
     token = github.build(random.Random(31))  # valid CRC32 checksum
     call = f'gh = Github("{token}")'
     (consumer / "agent.py").write_text(f"from github import Github\n\n{call}\n", encoding="utf-8")
-    git(consumer, "add", "agent.py")
+    # binary keystores reach DG390 only because the hook is declared `types: [file]`
+    (consumer / "certs").mkdir()
+    (consumer / "certs" / "release.p12").write_bytes(b"0\x82\x06\x00\x02\x01\x03\x00\xff")
+    (consumer / ".env.example").write_text("GITHUB_TOKEN=<your-token>\n", encoding="utf-8")
+    git(consumer, "add", "agent.py", "certs/release.p12", ".env.example")
     env = {
         **os.environ,
         "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
@@ -62,7 +66,10 @@ def test_try_repo_blocks_a_token_and_passes_a_placeholder(tmp_path):
     assert "check-secrets (driftgate)" in blocked.stdout
     assert "Failed" in blocked.stdout
     assert f"agent.py:3:{call.index(token) + 1}: DG303 GitHub Token 'ghp_\u2026' is hardcoded" in blocked.stdout
+    assert "certs/release.p12:1:1: DG390 `release.p12` should never be committed" in blocked.stdout
+    assert not [line for line in blocked.stdout.splitlines() if line.startswith(".env.example:")]
     assert token not in blocked.stdout + blocked.stderr
+    git(consumer, "rm", "-q", "--cached", "certs/release.p12")
 
     (consumer / "agent.py").write_text(
         'import os\n\nfrom github import Github\n\ngh = Github(os.getenv("GITHUB_TOKEN", "<your-token>"))\n',
