@@ -438,10 +438,20 @@ def test_binary_non_utf8_and_empty_files(tmp_path, monkeypatch, capsys):
         "image.png": b"\x89PNG\r\n\x1a\n" + token.encode(),
         "latin1.cfg": "caf\xe9 = 1\n".encode("latin-1"),
         "empty.py": "",
+        "bad_coding.py": b"# -*- coding: uft-8 -*-\nx = 1\n",
     }
     code, out, err = run(tmp_path, monkeypatch, capsys, files)
-    assert (code, out) == (0, [])
-    assert err == "driftgate: latin1.cfg: skipped, not valid UTF-8 (invalid continuation byte at byte 3)\n"
+    assert (code, out, err) == (0, [], "")
+
+
+def test_non_utf8_text_is_still_scanned(tmp_path, monkeypatch, capsys):
+    """Credentials are ASCII: a cp1252 or Latin-1 file must not be a way past the gate."""
+    rng = random.Random(27)
+    token, ignored = FORMATS["github-ghp"].build(rng), FORMATS["github-ghp"].build(rng)
+    text = f"caf\xe9 = 1\nT = '{token}'\nU = '{ignored}'  # driftgate: ignore[DG303]\n"
+    code, out, err = run(tmp_path, monkeypatch, capsys, {"legacy.ini": text.encode("cp1252")})
+    assert (code, err) == (1, "")
+    assert [line.split(" ")[:2] for line in out] == [["legacy.ini:2:6:", "DG303"]]
 
 
 def test_utf16_file_is_decoded_and_scanned(tmp_path, monkeypatch, capsys):

@@ -13,7 +13,7 @@ import re
 from typing import Iterator, Sequence
 
 from hooks._core.config import Option
-from hooks._core.files import SourceFile, to_posix
+from hooks._core.files import SourceFile, Unreadable, decode, is_binary, read_bytes, to_posix
 from hooks._core.findings import Finding, HookError, Rule
 from hooks._core.runner import CheckRun, FileHook, run_hook
 
@@ -220,11 +220,25 @@ def baseline_not_found(path: str) -> str:
 
 
 def _read(run: CheckRun, path: str) -> SourceFile | None:
+    """The file's text; None for binary or unreadable files (the latter recorded as errors).
+
+    Unlike other hooks, a text file that is not valid UTF-8 is still scanned, decoded as
+    Latin-1: credentials are ASCII, so an encoding must not be a way past the gate.
+    """
     try:
-        return run.sources.get(path)
+        data = read_bytes(path)
     except OSError as exc:
         run.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
         return None
+    try:
+        text = decode(path, data)
+    except Unreadable:
+        if is_binary(data):
+            return None
+        text = data.decode("latin-1")
+    source = SourceFile(path, text)
+    run.sources.put(source)  # suppression comments are looked up in this same text
+    return source
 
 
 OPTIONS = (
