@@ -548,6 +548,7 @@ def _variant(name: str, rng: random.Random) -> str:
         "gitlab-runner": lambda: "gl" + "rt-" + fakes.rand(rng, 20, fakes.URLSAFE),
         "hf-org": lambda: "api" + "_org_" + fakes.rand(rng, 34, fakes.string.ascii_letters),
         "slack-user": lambda: "xo" + "xp-" + "-".join(fakes.rand(rng, 12, fakes.string.digits) for _ in range(3)) + "-" + fakes.rand(rng, 32, fakes.HEX),
+        "slack-app": lambda: "xa" + "pp-1-A" + fakes.rand(rng, 10, fakes.string.ascii_uppercase + fakes.string.digits) + "-" + fakes.rand(rng, 13, fakes.string.digits) + "-" + fakes.rand(rng, 64, fakes.HEX),
         "shopify-shared-secret": lambda: "sh" + "pss_" + fakes.rand(rng, 32, fakes.HEX),
         "digitalocean-oauth": lambda: "do" + "o_v1_" + fakes.rand(rng, 64, fakes.HEX),
         "aws-session-key-id": lambda: "AS" + "IA" + fakes.rand(rng, 16, fakes.string.ascii_uppercase),
@@ -567,7 +568,7 @@ def _variant(name: str, rng: random.Random) -> str:
     ("name", "code"),
     [
         ("openai-admin", "DG301"), ("gitlab-deploy", "DG304"), ("gitlab-runner", "DG304"),
-        ("hf-org", "DG305"), ("slack-user", "DG307"), ("shopify-shared-secret", "DG315"),
+        ("hf-org", "DG305"), ("slack-user", "DG307"), ("slack-app", "DG307"), ("shopify-shared-secret", "DG315"),
         ("digitalocean-oauth", "DG314"), ("aws-session-key-id", "DG322"),
         ("databricks-suffix", "DG313"), ("mailgun-context", "DG318"),
         ("azure-storage-context", "DG320"), ("openssh-key", "DG325"), ("encrypted-key", "DG325"),
@@ -776,3 +777,21 @@ def test_must_not_flag_near_misses(tmp_path, monkeypatch, capsys, index):
     code, line = near_misses(random.Random(26))[index]
     status, out, err = run(tmp_path, monkeypatch, capsys, {"near.txt": line + "\n"})
     assert (status, out, err) == (0, [], ""), f"{code}: {line}"
+
+
+def test_detectors_are_detect_secrets_plugins():
+    """Each format is a detect-secrets RegexBasedDetector: its plugin interface works too."""
+    from detect_secrets.plugins.base import RegexBasedDetector
+
+    from hooks.check_secrets.detectors import DETECTORS, GitHubDetector, base62_crc32
+
+    assert all(issubclass(detector, RegexBasedDetector) for detector in DETECTORS)
+    assert len({detector.__name__ for detector in DETECTORS}) == len(DETECTORS)
+    token = FORMATS["github-ghp"].build(random.Random(28))
+    found = GitHubDetector().analyze_line(filename="x.py", line=f'T = "{token}"', line_number=3)
+    assert [(s.type, s.secret_value, s.line_number, s.is_verified) for s in found] == [
+        ("GitHub Token", token, 3, False)
+    ]
+    # the hook's checksum agrees with the independent one the fakes use
+    body = fakes.rand(random.Random(29), 30)
+    assert base62_crc32(body) == fakes.crc32_base62(body)

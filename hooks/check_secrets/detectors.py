@@ -135,9 +135,10 @@ class GoogleAPIKeyDetector(Detector):
 class SlackDetector(Detector):
     code = "DG307"
     secret_type = "Slack Token"
-    keywords = ("xox", "hooks.slack.com/")
+    keywords = ("xox", "xapp-", "hooks.slack.com/")
     denylist = (
         _token(r"xox[abeoprs]-(?:\d+-){1,4}[A-Za-z0-9]{8,}(?:-[A-Za-z0-9]+)*"),
+        _token(r"xapp-\d-[A-Z0-9]{8,}-\d{8,}-[a-f0-9]{32,}"),
         _token(r"xoxe\.xox[bp]-\d-[A-Za-z0-9]{60,}"),
         re.compile(r"hooks\.slack\.com/(?:services|workflows)/(?P<secret>T[A-Z0-9]{6,}/[A-Z0-9/]{8,}/[A-Za-z0-9]{20,})"),
     )
