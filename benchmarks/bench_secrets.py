@@ -84,6 +84,21 @@ FILLER = {
 }
 
 
+# How a context-free token sits in a line: code, config, dotenv, docs, agent-style calls.
+STYLES = (
+    'API_TOKEN = "{secret}"',
+    "api_token: {secret}",
+    '  "apiToken": "{secret}",',
+    "API_TOKEN={secret}",
+    "export API_TOKEN='{secret}'",
+    "Use `{secret}` as the token.",
+    'client = Client(api_key="{secret}")',
+    'key = os.getenv("API_KEY", "{secret}")',
+    "headers = {'Authorization': f'Bearer {secret}'}",
+)
+DEFAULT_TEMPLATE = fakes.Format("", "", str).template
+
+
 def generate(count: int, seed: int) -> tuple[list[str], list[dict]]:
     """Write the tree; return the file list and the manifest of plants and look-alikes."""
     rng = random.Random(seed)
@@ -99,8 +114,11 @@ def generate(count: int, seed: int) -> tuple[list[str], list[dict]]:
         # every file gets one planted secret (formats in turn) and two look-alikes
         inserts: list[tuple[str, str, str]] = []
         fmt = formats[index % len(formats)]
+        if fmt.template == DEFAULT_TEMPLATE:
+            fmt = fakes.Format(fmt.name, fmt.code, fmt.build, rng.choice(STYLES))
         text, _ = fmt.plant(rng)
         inserts.append(("plant", fmt.name, text))
+        style = fmt.template
         alikes = fakes.look_alikes(rng)
         for name, line in rng.sample(alikes, 2):
             inserts.append(("look-alike", name, line))
@@ -122,6 +140,7 @@ def generate(count: int, seed: int) -> tuple[list[str], list[dict]]:
                 {
                     "path": rel, "line": expected_line, "kind": kind, "name": name,
                     "code": fmt.code if kind == "plant" else "", "span": len(block),
+                    "style": style if kind == "plant" else "",
                 }
             )
         full = os.path.join(TREE, rel)
@@ -189,6 +208,8 @@ def score(manifest: list[dict], found: dict[tuple[str, int], set[str]], typed: b
         return any(found.get((entry["path"], n)) for n in range(entry["line"], entry["line"] + entry["span"]))
 
     missed = Counter(m["name"] for m in plants if not hit(m))
+    by_style = Counter(m["style"] for m in plants if m["style"] in STYLES)
+    missed_style = Counter(m["style"] for m in plants if m["style"] in STYLES and not hit(m))
     noisy = Counter(m["name"] for m in alikes if flagged(m))
     return {
         "plants": len(plants),
@@ -197,6 +218,7 @@ def score(manifest: list[dict], found: dict[tuple[str, int], set[str]], typed: b
         "look_alike_rate": sum(noisy.values()) / len(alikes),
         "missed": dict(missed.most_common()),
         "noisy": dict(noisy.most_common()),
+        "missed_by_style": {style: f"{missed_style[style]}/{by_style[style]}" for style in STYLES},
     }
 
 
@@ -267,6 +289,9 @@ def main() -> int:
     if ours_score["noisy"]:
         print(f"check-secrets flagged look-alikes: {ours_score['noisy']}")
     print(f"detect-secrets-hook missed: {theirs_score['missed']}")
+    print("detect-secrets-hook misses by line style (context-free formats):")
+    for style, share in theirs_score["missed_by_style"].items():
+        print(f"  {share:>8}  {style}")
     print(f"detect-secrets-hook flagged look-alikes: {theirs_score['noisy']}")
     return 0
 
