@@ -13,7 +13,14 @@ import re
 from typing import Iterator, Sequence
 
 from hooks._core.config import Option
-from hooks._core.files import SourceFile, Unreadable, decode, is_binary, read_bytes, to_posix
+from hooks._core.files import (
+    SourceFile,
+    Unreadable,
+    decode,
+    is_binary,
+    read_bytes,
+    to_posix,
+)
 from hooks._core.findings import Finding, HookError, Rule
 from hooks._core.runner import CheckRun, FileHook, run_hook
 

@@ -140,7 +140,10 @@ class SlackDetector(Detector):
         _token(r"xox[abeoprs]-(?:\d+-){1,4}[A-Za-z0-9]{8,}(?:-[A-Za-z0-9]+)*"),
         _token(r"xapp-\d-[A-Z0-9]{8,}-\d{8,}-[a-f0-9]{32,}"),
         _token(r"xoxe\.xox[bp]-\d-[A-Za-z0-9]{60,}"),
-        re.compile(r"hooks\.slack\.com/(?:services|workflows)/(?P<secret>T[A-Z0-9]{6,}/[A-Z0-9/]{8,}/[A-Za-z0-9]{20,})"),
+        re.compile(
+            r"hooks\.slack\.com/(?:services|workflows)/"
+            r"(?P<secret>T[A-Z0-9]{6,}/[A-Z0-9/]{8,}/[A-Za-z0-9]{20,})"
+        ),
     )
 
 
@@ -267,7 +270,10 @@ class AzureClientSecretDetector(Detector):
     keywords = ("q~",)
     # Entra ID app secrets: 3 characters, a digit, "Q~", then 31-34 more
     denylist = (
-        re.compile(r"(?<![A-Za-z0-9_~.-])(?P<secret>[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])"),
+        re.compile(
+            r"(?<![A-Za-z0-9_~.-])(?P<secret>[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34})"
+            r"(?![A-Za-z0-9_~.-])"
+        ),
     )
 
 
@@ -275,7 +281,11 @@ class AWSAccessKeyDetector(Detector):
     code = "DG322"
     secret_type = "AWS Access Key"
     keywords = ("akia", "asia", "abia", "acca", "a3t")
-    denylist = (re.compile(r"(?<![A-Z0-9])(?P<secret>(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16})(?![A-Z0-9])"),)
+    denylist = (
+        re.compile(
+            r"(?<![A-Z0-9])(?P<secret>(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16})(?![A-Z0-9])"
+        ),
+    )
 
 
 class AWSSecretKeyDetector(Detector):

@@ -34,7 +34,10 @@ PROG = "driftgate secrets-baseline"
 def _parser() -> _Parser:
     parser = _Parser(prog=PROG, description="Add today's check-secrets findings to the baseline.")
     parser.add_argument("path", nargs="?", default=".", help="directory to scan (default: .)")
-    parser.add_argument("--baseline", metavar="FILE", help="baseline to update (default: config, then .secrets.baseline)")
+    parser.add_argument(
+        "--baseline", metavar="FILE",
+        help="baseline to update (default: the `baseline` config key, then .secrets.baseline)",
+    )
     parser.add_argument("--config", metavar="PYPROJECT", help="read [tool.driftgate] from this file")
     return parser
 
@@ -71,8 +74,7 @@ def _new_entries(run: CheckRun, baseline_path: str) -> dict[str, list[dict[str, 
         seen: set[tuple[str, str]] = set()
         for candidate in scanner.reportable(source):
             detector = candidate.detector
-            ignored = suppressed_codes(source.line(candidate.line))
-            if detector.code not in codes or (ignored is not None and (not ignored or detector.code in ignored)):
+            if detector.code not in codes or _suppressed(detector.code, source.line(candidate.line)):
                 continue
             secret = PotentialSecret(
                 type=detector.secret_type, filename=source.path, secret=candidate.secret,
@@ -82,6 +84,16 @@ def _new_entries(run: CheckRun, baseline_path: str) -> dict[str, list[dict[str, 
                 seen.add((secret.secret_hash, secret.type))
                 entries.setdefault(source.path, []).append(secret.json())
     return entries
+
+
+def _suppressed(code: str, line: str) -> bool:
+    """`# driftgate: ignore[...]` on the line: such a secret needs no baseline entry."""
+    codes = suppressed_codes(line)
+    return codes is not None and (not codes or code in codes)
+
+
+def _entry_order(entry: dict[str, Any]) -> tuple[int, str]:
+    return entry.get("line_number", 0), entry["hashed_secret"]
 
 
 def _write(path: str, document: dict[str, Any]) -> None:
@@ -111,7 +123,7 @@ def _merge(document: dict[str, Any], entries: dict[str, list[dict[str, Any]]]) -
     results = document.setdefault("results", {})
     for filename, new in entries.items():
         merged = results.get(filename, []) + new
-        results[filename] = sorted(merged, key=lambda entry: (entry.get("line_number", 0), entry["hashed_secret"]))
+        results[filename] = sorted(merged, key=_entry_order)
     document["results"] = dict(sorted(results.items()))
 
 
