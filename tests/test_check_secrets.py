@@ -369,6 +369,8 @@ CERT = "-" * 5 + "BEGIN CERTIFICATE" + "-" * 5 + "\nMIIB\n" + "-" * 5 + "END CER
         ("gcp/service-account-prod.json", "{}\n", True),
         ("client_secret_1234.apps.json", "{}\n", True),
         ("credentials.json.example", "{}\n", False),
+        ("service-account-sample.json", "{}\n", False),
+        ("config/.ENV", "DEBUG=1\n", True),
         ("release.keystore", b"\xfe\xed\xfe\xed\x00\x00\x00\x02", True),
         ("store.p12", b"0\x82\x06\x00\x02\x01\x03", True),
         (".netrc", "machine example.test login me password hunter2\n", True),

@@ -18,7 +18,6 @@ from hooks._core.files import (
     Unreadable,
     decode,
     is_binary,
-    read_bytes,
     to_posix,
 )
 from hooks._core.findings import Finding, HookError, Rule
@@ -132,17 +131,19 @@ NEVER_COMMIT: tuple[tuple[str, str], ...] = (
     ("service-account*.json", "a service-account key file"),
     ("service_account*.json", "a service-account key file"),
 )
-# `.env.example`, `example.env`, `credentials.json.sample`: templates are meant to be shared.
-TEMPLATE_PARTS = frozenset({"example", "examples", "sample", "template", "tmpl", "tpl", "dist", "defaults"})
+# `.env.example`, `example.env`, `service-account-sample.json`: templates are meant to be
+# shared (a name part between `.`, `-` or `_` says so).
+TEMPLATE_PARTS = frozenset(
+    {"example", "examples", "sample", "template", "tmpl", "tpl", "dist", "defaults"}
+)
 # Key files that hold only public material (certificates, public keys) are fine.
 _PUBLIC_ONLY_SUFFIXES = (".pem", ".key")
 
 
 def never_commit_reason(path: str) -> str | None:
     """Why a file with this name should never be committed, or None."""
-    name = to_posix(path).rsplit("/", 1)[-1]
-    parts = set(name.lower().split("."))
-    if parts & TEMPLATE_PARTS:
+    name = to_posix(path).rsplit("/", 1)[-1].lower()
+    if TEMPLATE_PARTS.intersection(re.split(r"[._-]", name)):
         return None
     for pattern, reason in NEVER_COMMIT:
         if fnmatch.fnmatchcase(name, pattern):
@@ -227,6 +228,9 @@ def baseline_not_found(path: str) -> str:
     )
 
 
+_SNIFF_BYTES = 8192  # as much as the core's binary sniff looks at
+
+
 def _read(run: CheckRun, path: str) -> SourceFile | None:
     """The file's text; None for binary or unreadable files (the latter recorded as errors).
 
@@ -234,7 +238,11 @@ def _read(run: CheckRun, path: str) -> SourceFile | None:
     Latin-1: credentials are ASCII, so an encoding must not be a way past the gate.
     """
     try:
-        data = read_bytes(path)
+        with open(path, "rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+            if is_binary(head):  # a model, a database, an archive: never read it all
+                return None
+            data = head + handle.read()
     except OSError as exc:
         run.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
         return None
