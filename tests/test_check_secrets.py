@@ -152,6 +152,22 @@ def test_several_secrets_in_one_file_each_reported_once(tmp_path, monkeypatch, c
     ]
 
 
+@pytest.mark.parametrize(
+    ("line", "passwords"),
+    [
+        ("DATABASE_URL=postgres://app:pa\"s's@db.internal/app", ["pa\"s's"]),
+        ("u = 'mysql://root:s3cr@t!#x@db.internal/app'", ["s3cr@t!#x"]),
+        ('urls = ["postgres://a:pw1xyz@db1.internal/x", "redis://:pw2abc@cache.internal:6379"]', ["pw1xyz", "pw2abc"]),
+        ('pair = ("postgres://u:q9w8e7@db.internal/x","ops@corp.internal")', ["q9w8e7"]),
+    ],
+)
+def test_url_passwords_with_any_punctuation(tmp_path, monkeypatch, capsys, line, passwords):
+    code, out, _ = run(tmp_path, monkeypatch, capsys, {"urls.txt": line + "\n"})
+    assert code == 1
+    assert [f.split(":")[2] for f in out] == [str(line.index(p) + 1) for p in passwords]
+    assert all(" DG327 " in f for f in out)
+
+
 def test_token_inside_url_is_reported_as_the_token_not_as_a_password(tmp_path, monkeypatch, capsys):
     token = FORMATS["github-ghp"].build(random.Random(2))
     text = f'REMOTE = "https://x-access-token:{token}@github.test/org/repo.git"\n'

@@ -94,7 +94,7 @@ PREFILTER = re.compile(
             r"eyj[a-z0-9_-]{8,}\.eyj",
             r"private key",
             r"service_account",
-            r"://[^\s:/@\"'`<>]{0,200}:[^\s\"'`<>]{1,200}@",
+            r"://[^\s:/@\"'`<>]{0,200}:\S{1,200}@",
         )
     )
 )

@@ -387,22 +387,50 @@ _DOCUMENTATION_HOST = re.compile(
 _PORT = re.compile(r"\d{1,5}(?:[/,]|$)")
 
 
+def _url_regex(password_excludes: str) -> Pattern[str]:
+    return re.compile(
+        r"://[^\s:/@\"'`<>]{0,200}:(?P<secret>[^\s" + password_excludes + r"]{1,200})@"
+        r"(?P<host>[A-Za-z0-9_.~-]+|\[[0-9A-Fa-f:.]+\])(?=[:/?#\s\"'`,;)>\]]|$)"
+    )
+
+
+# The password may hold any punctuation, quotes included, except the quote that opened the
+# string the URL sits in.
+_URL = _url_regex("")
+_URL_INSIDE = {quote: _url_regex(quote) for quote in "\"'`"}
+_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
+
+
+def _opening_quote(text: str, colon: int) -> str:
+    """The quote right before the URL's scheme (which ends at `colon`), or ''."""
+    index = colon
+    while index > 0 and text[index - 1] in _SCHEME_CHARS:
+        index -= 1
+    return text[index - 1] if index > 0 and text[index - 1] in _URL_INSIDE else ""
+
+
 class URLPasswordDetector(Detector):
     code = "DG327"
     secret_type = "Basic Auth Credentials"
     title = "Password in URL"
     keywords = ("://",)
-    # scheme://user:password@host -- the password may hold any punctuation, even @ : / #;
-    # the last @ before a host name ends it.
-    denylist = (
-        re.compile(
-            r"://[^\s:/@\"'`<>]{0,200}:(?P<secret>[^\s\"'`<>]{1,200})@"
-            r"(?P<host>[A-Za-z0-9_.~-]+|\[[0-9A-Fa-f:.]+\])(?=[:/?#\s\"'`,;)>\]]|$)"
-        ),
-    )
+    # scheme://user:password@host -- the last @ before a host name ends the password, so it
+    # may hold @ : / # and any other punctuation.
+    denylist = (_URL,)
 
     def find(self, text: str) -> Iterator[tuple[int, int, str]]:
-        for match in self.denylist[0].finditer(text):
+        position = 0
+        while True:
+            match = _URL.search(text, position)
+            if match is None:
+                return
+            quote = _opening_quote(text, match.start())
+            if quote and quote in match.group("secret"):
+                match = _URL_INSIDE[quote].match(text, match.start()) or match
+                if quote in match.group("secret"):
+                    position = match.start() + 3
+                    continue
+            position = match.end()
             secret = match.group("secret")
             if _PORT.match(secret) or _DOCUMENTATION_HOST.search(match.group("host")):
                 continue
