@@ -813,3 +813,25 @@ def test_detectors_are_detect_secrets_plugins():
     # the hook's checksum agrees with the independent one the fakes use
     body = fakes.rand(random.Random(29), 30)
     assert base62_crc32(body) == fakes.crc32_base62(body)
+
+
+def test_secrets_baseline_path_and_config(tmp_path):
+    """PATH limits the scan; the config's `baseline` and `exclude` apply; paths stay root-relative."""
+    rng = random.Random(30)
+    inside, outside, excluded = (FORMATS["xai"].build(rng) for _ in range(3))
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    for name, token in (("svc/a.py", inside), ("other/b.py", outside), ("svc/gen/c.py", excluded)):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(f'K = "{token}"\n', encoding="utf-8")
+    (tmp_path / "cfg").mkdir()
+    (tmp_path / "cfg" / "pyproject.toml").write_text(
+        '[tool.driftgate]\nexclude = ["svc/gen/*"]\n'
+        '[tool.driftgate.check-secrets]\nbaseline = "ci/accepted.json"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "ci").mkdir()
+    subprocess.run(["git", "add", "."], cwd=tmp_path, check=True)
+    made = driftgate(tmp_path / "svc", "secrets-baseline", ".", "--config", "../cfg/pyproject.toml")
+    assert (made.returncode, made.stdout) == (0, "ci/accepted.json: added 1 secret(s) in 1 file(s)\n")
+    document = json.loads((tmp_path / "ci" / "accepted.json").read_text(encoding="utf-8"))
+    assert list(document["results"]) == ["svc/a.py"]

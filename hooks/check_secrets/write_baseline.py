@@ -109,9 +109,10 @@ def _collect(argv: Sequence[str] | None) -> tuple[str, dict[str, Any], dict[str,
 
     args = _parser().parse_args(argv)
     config = os.path.abspath(args.config) if args.config else None
-    root, files = _scan_files(args.path)
+    given = os.path.abspath(args.baseline) if args.baseline else None
+    root, files = _scan_files(args.path)  # runs from the repository root from here on
     settings = load_settings(HOOK_ID, (*COMMON_OPTIONS, *OPTIONS), config, root)
-    baseline_path = args.baseline or settings["baseline"]
+    baseline_path = os.path.relpath(given) if given else settings["baseline"]
     target = os.path.normpath(baseline_path)
     paths = [f for f in files if not is_excluded(f, settings["exclude"]) and os.path.normpath(f) != target]
     run = CheckRun(HOOK_ID, paths, settings, root=root)
