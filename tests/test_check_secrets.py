@@ -562,6 +562,8 @@ def _variant(name: str, rng: random.Random) -> str:
     body64 = "\n".join(fakes.pem_body(rng))
     variants = {
         "openai-admin": lambda: "sk-" + "admin-" + fakes.rand(rng, 60, fakes.URLSAFE),
+        "openai-none": lambda: "sk-" + "None-" + fakes.rand(rng, 30) + "T3Blbk" + "FJ" + fakes.rand(rng, 30),
+        "anthropic-oauth": lambda: "sk-" + "ant-oat01-" + fakes.rand(rng, 93, fakes.URLSAFE) + "AA",
         "gitlab-deploy": lambda: "gl" + "dt-" + fakes.rand(rng, 20, fakes.URLSAFE),
         "gitlab-runner": lambda: "gl" + "rt-" + fakes.rand(rng, 20, fakes.URLSAFE),
         "hf-org": lambda: "api" + "_org_" + fakes.rand(rng, 34, fakes.string.ascii_letters),
@@ -585,7 +587,8 @@ def _variant(name: str, rng: random.Random) -> str:
 @pytest.mark.parametrize(
     ("name", "code"),
     [
-        ("openai-admin", "DG301"), ("gitlab-deploy", "DG304"), ("gitlab-runner", "DG304"),
+        ("openai-admin", "DG301"), ("openai-none", "DG301"), ("anthropic-oauth", "DG302"),
+        ("gitlab-deploy", "DG304"), ("gitlab-runner", "DG304"),
         ("hf-org", "DG305"), ("slack-user", "DG307"), ("slack-app", "DG307"), ("shopify-shared-secret", "DG315"),
         ("digitalocean-oauth", "DG314"), ("aws-session-key-id", "DG322"),
         ("databricks-suffix", "DG313"), ("mailgun-context", "DG318"),

@@ -80,6 +80,8 @@ class OpenAIDetector(Detector):
     denylist = (
         _token(r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}"),
         _token(r"sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}"),
+        # any other sk-<scope>- key that carries OpenAI's T3BlbkFJ marker (sk-None-, ...)
+        _token(r"sk-(?:[A-Za-z0-9]+-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}"),
     )
 
 
@@ -87,7 +89,7 @@ class AnthropicDetector(Detector):
     code = "DG302"
     secret_type = "Anthropic API Key"
     keywords = ("sk-ant-",)
-    denylist = (_token(r"sk-ant-(?:api|admin)\d\d-[A-Za-z0-9_-]{80,}"),)
+    denylist = (_token(r"sk-ant-(?:api|admin|oat)\d\d-[A-Za-z0-9_-]{80,}"),)
 
 
 class GitHubDetector(Detector):
