@@ -7,6 +7,8 @@ from typing import Any
 # id -> module. Keep in sync with .pre-commit-hooks.yaml and [project.scripts].
 HOOK_MODULES: dict[str, str] = {
     "check-nesting": "hooks.check_nesting",
+    "check-provenance": "hooks.check_provenance",
+    "record-provenance": "hooks.record_provenance",
     "check-secrets": "hooks.check_secrets",
 }
 
@@ -16,6 +18,7 @@ FILE_HOOKS: tuple[str, ...] = ("check-nesting", "check-secrets")
 
 # Other `driftgate` subcommands: name -> (module with main(argv), one-line help).
 EXTRA_COMMANDS: dict[str, tuple[str, str]] = {
+    "provenance": ("hooks._provenance.report", "report [--range A..B]: commits by origin, record coverage, models"),
     "secrets-baseline": (
         "hooks.check_secrets.write_baseline",
         "add today's check-secrets findings to .secrets.baseline",

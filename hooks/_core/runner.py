@@ -192,6 +192,16 @@ def is_excluded(path: str, patterns: Sequence[str]) -> bool:
     return False
 
 
+def _walk(top: str, selects: Callable[[str], bool], exclude: Sequence[str]) -> Iterator[str]:
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        for name in sorted(filenames):
+            full = os.path.join(dirpath, name)
+            rel = full if os.path.isabs(top) else os.path.relpath(full)
+            if selects(rel) and not is_excluded(rel, exclude):
+                yield rel
+
+
 def expand_paths(
     paths: Sequence[str], selects: Callable[[str], bool], exclude: Sequence[str]
 ) -> tuple[list[str], list[str]]:
@@ -201,18 +211,11 @@ def expand_paths(
     errors: list[str] = []
     for path in paths:
         if os.path.isdir(path):
-            for dirpath, dirnames, filenames in os.walk(path):
-                dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
-                for name in sorted(filenames):
-                    full = os.path.join(dirpath, name)
-                    rel = os.path.relpath(full) if not os.path.isabs(path) else full
-                    if selects(rel) and not is_excluded(rel, exclude):
-                        files.append(rel)
-        elif os.path.lexists(path):
-            if not is_excluded(path, exclude):
-                files.append(path)
-        else:
+            files.extend(_walk(path, selects, exclude))
+        elif not os.path.lexists(path):
             errors.append(f"{path}: no such file")
+        elif not is_excluded(path, exclude):
+            files.append(path)
     return files, errors
 
 
@@ -256,3 +259,28 @@ def run_hook(hook: FileHook, argv: Sequence[str] | None = None) -> int:
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if findings else EXIT_OK
+
+
+# --- hooks that do not take files -------------------------------------------------
+
+
+def parse_settings(
+    hook_id: str,
+    description: str,
+    options: Sequence[cfg.Option],
+    argv: Sequence[str] | None,
+    add_arguments: Callable[[argparse.ArgumentParser], None] | None = None,
+    prog: str | None = None,
+    root: str = ".",
+) -> tuple[argparse.Namespace, dict[str, Any]]:
+    """Parse `argv`, load `[tool.driftgate.<hook_id>]` (unknown keys raise HookError) and
+    overlay the command-line flags: the life of `run_hook` up to the file list, for hooks
+    and commands that work on something other than files (commit messages, ranges).
+    `add_arguments` adds the caller's own arguments; `prog` names the command in --help."""
+    parser = build_parser(prog or hook_id, description, options)
+    if add_arguments is not None:
+        add_arguments(parser)
+    args = parser.parse_args(argv)
+    settings = load_settings(hook_id, options, args.config, root)
+    merge_cli(settings, args, options)
+    return args, settings
