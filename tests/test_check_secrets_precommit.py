@@ -6,9 +6,8 @@ from __future__ import annotations
 import random
 import shutil
 
-import pytest
-
 import _secrets_support as fakes
+import pytest
 from conftest import git, init_repo, run_pre_commit
 
 
