@@ -81,7 +81,7 @@ class OpenAIDetector(Detector):
         _token(r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}"),
         _token(r"sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}"),
         # any other sk-<scope>- key that carries OpenAI's T3BlbkFJ marker (sk-None-, ...)
-        _token(r"sk-(?:[A-Za-z0-9]+-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}"),
+        _token(r"sk-(?:[A-Za-z0-9]{1,20}-)?[A-Za-z0-9_-]{20,200}T3BlbkFJ[A-Za-z0-9_-]{20,200}"),
     )
 
 
