@@ -131,6 +131,10 @@ NEVER_COMMIT: tuple[tuple[str, str], ...] = (
     ("service-account*.json", "a service-account key file"),
     ("service_account*.json", "a service-account key file"),
 )
+# one regex for all the globs; group gN is NEVER_COMMIT[N]
+_NEVER_COMMIT_NAME = re.compile(
+    "|".join(f"(?P<g{index}>{fnmatch.translate(glob)})" for index, (glob, _) in enumerate(NEVER_COMMIT))
+)
 # `.env.example`, `example.env`, `service-account-sample.json`: templates are meant to be
 # shared (a name part between `.`, `-` or `_` says so).
 TEMPLATE_PARTS = frozenset(
@@ -145,10 +149,8 @@ def never_commit_reason(path: str) -> str | None:
     name = to_posix(path).rsplit("/", 1)[-1].lower()
     if TEMPLATE_PARTS.intersection(re.split(r"[._-]", name)):
         return None
-    for pattern, reason in NEVER_COMMIT:
-        if fnmatch.fnmatchcase(name, pattern):
-            return reason
-    return None
+    match = _NEVER_COMMIT_NAME.match(name)
+    return NEVER_COMMIT[int(match.lastgroup[1:])][1] if match else None
 
 
 def holds_only_public_material(text: str) -> bool:

@@ -121,6 +121,7 @@ class Scanner:
 
     def __init__(self, baseline_path: str) -> None:
         self.detectors = [cls() for cls in DETECTORS]
+        self.keywords = frozenset(k for detector in self.detectors for k in detector.keywords)
         self.baseline = load_baseline(baseline_path)
 
     def candidates(self, source: SourceFile) -> list[Candidate]:
@@ -129,8 +130,9 @@ class Scanner:
         starts = _line_starts(text)
         claimed: list[tuple[int, int]] = []
         found: list[Candidate] = []
+        present = {keyword for keyword in self.keywords if keyword in lowered}
         for detector in self.detectors:
-            if not any(keyword in lowered for keyword in detector.keywords):
+            if present.isdisjoint(detector.keywords):
                 continue
             for start, end, secret in detector.find(text):
                 if looks_like_placeholder(secret, detector) or not _claim(claimed, start, end):
