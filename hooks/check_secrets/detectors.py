@@ -47,7 +47,11 @@ def _b64url_json(part: str) -> object:
 
 
 class Detector(RegexBasedDetector):
-    """A credential format. Subclasses set the class attributes below."""
+    """A credential format. Subclasses set the class attributes below.
+
+    `secret_type` is what a baseline entry records; where detect-secrets has a plugin for the
+    same format it is that plugin's exact name, so `detect-secrets audit` knows the entry.
+    """
 
     code: ClassVar[str]
     secret_type: ClassVar[str]  # type: ignore[misc]  # detect-secrets declares a property
@@ -75,7 +79,8 @@ class Detector(RegexBasedDetector):
 
 class OpenAIDetector(Detector):
     code = "DG301"
-    secret_type = "OpenAI API Key"
+    secret_type = "OpenAI Token"
+    title = "OpenAI API Key"
     keywords = ("sk-", "t3blbkfj")
     denylist = (
         _token(r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}"),
@@ -151,7 +156,8 @@ class SlackDetector(Detector):
 
 class StripeDetector(Detector):
     code = "DG308"
-    secret_type = "Stripe Live Key"
+    secret_type = "Stripe Access Key"
+    title = "Stripe Live Key"
     keywords = ("sk_live_", "rk_live_")
     denylist = (_token(r"[sr]k_live_[0-9A-Za-z]{20,}"),)
 
@@ -180,7 +186,8 @@ class SendGridDetector(Detector):
 
 class NpmDetector(Detector):
     code = "DG311"
-    secret_type = "npm Token"
+    secret_type = "NPM tokens"
+    title = "npm Token"
     keywords = ("npm_",)
     denylist = (_token(r"npm_[A-Za-z0-9]{36}"),)
 
@@ -190,7 +197,8 @@ class NpmDetector(Detector):
 
 class PyPIDetector(Detector):
     code = "DG312"
-    secret_type = "PyPI Upload Token"
+    secret_type = "PyPI Token"
+    title = "PyPI Upload Token"
     keywords = ("pypi-age",)
     # "pypi-" + a base64url macaroon; every macaroon starts with the same version bytes
     denylist = (_token(r"pypi-AgE[A-Za-z0-9_-]{70,}"),)
@@ -254,7 +262,8 @@ class TelegramDetector(Detector):
 
 class AzureStorageKeyDetector(Detector):
     code = "DG320"
-    secret_type = "Azure Storage Account Key"
+    secret_type = "Azure Storage Account access key"
+    title = "Azure Storage Account Key"
     keywords = ("accountkey", "azure", "storage")
     denylist = (
         re.compile(r"AccountKey=(?P<secret>[A-Za-z0-9+/]{86}==)", re.IGNORECASE),
@@ -292,7 +301,8 @@ class AWSAccessKeyDetector(Detector):
 
 class AWSSecretKeyDetector(Detector):
     code = "DG323"
-    secret_type = "AWS Secret Access Key"
+    secret_type = "AWS Access Key"  # what detect-secrets calls both halves of the pair
+    title = "AWS Secret Access Key"
     keywords = ("aws",)
     denylist = (
         re.compile(
@@ -363,7 +373,8 @@ _SERVICE_ACCOUNT = re.compile(r"[\"']type[\"']\s*:\s*[\"']service_account[\"']")
 
 class GCPServiceAccountDetector(Detector):
     code = "DG326"
-    secret_type = "GCP Service Account Key"
+    secret_type = "Private Key"
+    title = "GCP Service Account Key"
     keywords = ("service_account",)
     denylist = (
         re.compile(
