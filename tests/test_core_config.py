@@ -88,3 +88,15 @@ RULES = (Rule("DG201", "a"), Rule("DG202", "b"), Rule("DG203", "info", enabled_b
 )
 def test_rule_selection_by_prefix(settings: dict[str, list[str]], codes: set[str]) -> None:
     assert enabled_codes(RULES, settings) == codes
+
+
+def test_list_flags_split_on_commas_unless_values_may_hold_commas() -> None:
+    import argparse
+
+    from hooks._core.runner import merge_cli
+
+    options = (Option("codes", list, [], "codes"), Option("patterns", list, [], "regexes", comma_separated=False))
+    args = argparse.Namespace(codes=["DG1,DG2", "DG3"], patterns=[r"^bot{1,3} "])
+    settings: dict[str, object] = {}
+    merge_cli(settings, args, options)
+    assert settings == {"codes": ["DG1", "DG2", "DG3"], "patterns": [r"^bot{1,3} "]}

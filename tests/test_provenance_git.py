@@ -201,7 +201,7 @@ def test_nothing_to_check(repo, capsys):
             "unknown key `requir`; valid keys: agent-authors, extend-known-agents, extend-select, ignore, known-agents, require, required-trailers, select, skip-merges",
         ),
         ('require = "some"', "`require` must be one of agent, all, got 'some'"),
-        ('skip-merges = "no"', "`skip-merges` must be a bool, got 'no'"),
+        ('skip-merges = "no"', "`skip-merges` must be true or false, got 'no'"),
         (
             'agent-authors = ["(unclosed"]',
             "agent-authors: '(unclosed' is not a valid regular expression",

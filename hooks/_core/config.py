@@ -30,6 +30,8 @@ class Option:
     default: Any
     help: str
     choices: tuple[str, ...] = ()
+    # list flags split "a,b" into two values, unless a value may itself hold commas (regexes)
+    comma_separated: bool = True
 
     @property
     def dest(self) -> str:

@@ -160,7 +160,7 @@ def merge_cli(settings: dict[str, Any], args: argparse.Namespace, options: Seque
         value = getattr(args, option.dest)
         if value is None:
             continue
-        if option.kind is list:
+        if option.kind is list and option.comma_separated:
             value = [part.strip() for item in value for part in item.split(",") if part.strip()]
             if option.name == "exclude":
                 value = settings.get("exclude", []) + value
@@ -238,14 +238,14 @@ def report_error(prog: str, message: str) -> None:
 
 
 def run_hook(hook: FileHook, argv: Sequence[str] | None = None) -> int:
-    options = (*COMMON_OPTIONS, *hook.options)
-    parser = build_parser(hook.id, hook.description, options)
-    parser.add_argument("--format", choices=LINE_FORMATS, default="text", help="output format")
-    parser.add_argument("files", nargs="*", help="files (or directories) to check")
+    def add_arguments(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--format", choices=LINE_FORMATS, default="text", help="output format")
+        parser.add_argument("files", nargs="*", help="files (or directories) to check")
+
     try:
-        args = parser.parse_args(argv)
-        settings = load_settings(hook.id, options, args.config)
-        merge_cli(settings, args, options)
+        args, settings = parse_settings(
+            hook.id, hook.description, (*COMMON_OPTIONS, *hook.options), argv, add_arguments
+        )
         paths, missing = expand_paths(args.files, hook.selects, settings["exclude"])
         run = CheckRun(hook.id, paths, settings)
         findings = collect(hook, run)

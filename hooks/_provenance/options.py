@@ -27,6 +27,7 @@ OPTIONS: tuple[Option, ...] = (
         list,
         [],
         "regular expressions: an author `Name <email>` matching one is an agent",
+        comma_separated=False,
     ),
     Option(
         "known-agents",
