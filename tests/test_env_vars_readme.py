@@ -18,7 +18,8 @@ README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 
 def section() -> str:
     start = README.index("### check-env-vars")
-    return README[start: README.index("\n## ", start)]
+    end = re.compile(r"\n#{2,3} ").search(README, start + 1)
+    return README[start: end.start() if end else len(README)]
 
 
 def blocks(lang: str) -> list[str]:

@@ -41,7 +41,7 @@ def all_rules() -> dict[str, str]:
 
 
 # Commands whose options the README may show; extra commands are named with their subcommand.
-EXTRA_COMMAND_HELP = [["provenance", "report"]]
+EXTRA_COMMAND_HELP = [["provenance", "report"], ["secrets-baseline"]]
 
 
 def help_text(*command: str) -> str:

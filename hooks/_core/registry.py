@@ -10,15 +10,20 @@ HOOK_MODULES: dict[str, str] = {
     "check-provenance": "hooks.check_provenance",
     "record-provenance": "hooks.record_provenance",
     "check-env-vars": "hooks.check_env_vars",
+    "check-secrets": "hooks.check_secrets",
 }
 
 # Hooks that `driftgate scan` runs over a tree (each module exposes `HOOK`, a FileHook).
-FILE_HOOKS: tuple[str, ...] = ("check-nesting", "check-env-vars")
+FILE_HOOKS: tuple[str, ...] = ("check-nesting", "check-env-vars", "check-secrets")
 
 
 # Other `driftgate` subcommands: name -> (module with main(argv), one-line help).
 EXTRA_COMMANDS: dict[str, tuple[str, str]] = {
     "provenance": ("hooks._provenance.report", "report [--range A..B]: commits by origin, record coverage, models"),
+    "secrets-baseline": (
+        "hooks.check_secrets.write_baseline",
+        "add today's check-secrets findings to .secrets.baseline",
+    ),
 }
 
 

@@ -35,6 +35,10 @@ class SourceCache:
             self._files[path] = read_source(path)
         return self._files[path]
 
+    def put(self, source: SourceFile) -> None:
+        """Remember a file a hook decoded itself (for example with a fallback encoding)."""
+        self._files[source.path] = source
+
     def line(self, path: str, number: int) -> str:
         try:
             source = self.get(path)
