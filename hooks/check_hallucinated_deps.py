@@ -57,17 +57,10 @@ def read_declarations(run: CheckRun) -> Manifest:
 
     total = Manifest()
     for path in run.paths:
-        if is_requirements_file(path):
-            try:
-                part = read_requirements(path)
-            except OSError as exc:
-                run.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
-                continue
-        else:
-            source = next(iter(_one_source(run, path)), None)
-            if source is None:
-                continue
-            part = read_manifest(source)
+        source = next(iter(_one_source(run, path)), None)
+        if source is None:
+            continue  # binary, undecodable (reported) or unreadable (an error)
+        part = read_requirements(path) if is_requirements_file(path) else read_manifest(source)
         total.declared += part.declared
         total.problems += part.problems
         total.extra_index_urls += part.extra_index_urls
@@ -109,22 +102,14 @@ def only_added(declared: list[Declared]) -> list[Declared]:
 def _names_at_head(path: str) -> set[str]:
     from hooks._core.files import SourceFile
     from hooks._core.git import run_git
-    from hooks._core.manifests import is_requirements_file, read_manifest
+    from hooks._core.manifests import is_requirements_file, read_manifest, requirement_names
 
     text = run_git(["show", f"HEAD:./{path}"], check=False)
     if not text:
         return set()
     if is_requirements_file(path):
-        from pip_requirements_parser import RequirementsFile
-
-        return {_norm(r.name) for r in RequirementsFile.from_string(text).requirements if r.name}
+        return requirement_names(path, text)
     return {d.key for d in read_manifest(SourceFile(path, text)).declared}
-
-
-def _norm(name: str) -> str:
-    from hooks._core.pkgindex import normalize
-
-    return normalize(name)
 
 
 # --- asking the index ---------------------------------------------------------------

@@ -90,9 +90,10 @@ def read_manifest(source: SourceFile) -> Manifest:
 class Locator:
     """Finds the line and column where a name is written, each occurrence claimed once."""
 
-    def __init__(self, source: SourceFile, line_offset: int = 0) -> None:
+    def __init__(self, source: SourceFile, line_offset: int = 0, col_offset: int = 0) -> None:
         self.source = source
         self.line_offset = line_offset
+        self.col_offset = col_offset
         self.claimed: set[tuple[int, int]] = set()
         self.headers = self._toml_tables()
 
@@ -120,7 +121,7 @@ class Locator:
                     spot = (number, match.start())
                     if spot not in self.claimed and not _in_comment(text, match.start()):
                         self.claimed.add(spot)
-                        return number + self.line_offset, match.start() + 1
+                        return number + self.line_offset, match.start() + 1 + self.col_offset
         return 1 + self.line_offset, 1
 
 
@@ -312,9 +313,12 @@ def read_setup_cfg(source: SourceFile) -> Manifest:
     try:
         parser.read_string(source.text, source=source.path)
     except configparser.Error as exc:
-        line = getattr(exc, "lineno", None) or 1
-        first = str(exc).splitlines()[0]
-        manifest.problems.append(Problem(source.path, line, 1, f"invalid setup.cfg: {first}"))
+        bad = getattr(exc, "errors", None)  # ParsingError: [(lineno, line), ...]
+        if bad:
+            line, detail = bad[0][0], f"cannot parse {bad[0][1].strip()}"
+        else:
+            line, detail = getattr(exc, "lineno", None) or 1, str(exc).splitlines()[0]
+        manifest.problems.append(Problem(source.path, line, 1, f"invalid setup.cfg: {detail}"))
         return manifest
     locator = Locator(source)
     wanted: list[tuple[str, str]] = []
@@ -396,7 +400,7 @@ def read_inline_script(source: SourceFile) -> Manifest:
         data = load_toml_text(block, manifest, line_offset=first_line)
         if data is None:
             continue
-        locator = Locator(block, line_offset=first_line)
+        locator = Locator(block, line_offset=first_line, col_offset=2)  # past the "# "
         for text in _strings(data.get("dependencies")):
             _declare(manifest, locator, source.path, text, "script dependencies", None)
     return manifest
@@ -420,7 +424,7 @@ def read_requirements(path: str, seen: set[str] | None = None, constraint: bool 
     for item in RequirementsFile.parse(path, include_nested=False, is_constraint=constraint):
         number = item.line_number or 1
         if isinstance(item, InvalidRequirementLine):
-            detail = " ".join(item.error_message.split())
+            detail = " ".join(item.error_message.replace("Invalid requirement: :", "").split())
             manifest.problems.append(Problem(path, number, 1, f"cannot parse requirement line: {detail}"))
         elif isinstance(item, OptionLine):
             _requirement_options(manifest, path, number, item.options, seen)
@@ -456,6 +460,19 @@ def _requirement_options(
             manifest.problems += nested.problems
             manifest.extra_index_urls += nested.extra_index_urls
             manifest.index_url = manifest.index_url or nested.index_url
+
+
+def requirement_names(path: str, text: str) -> set[str]:
+    """Normalized names in a requirements text (no includes), e.g. a file's HEAD version."""
+    import tempfile
+
+    # RequirementsFile.from_string exists but fails in pip-requirements-parser 32.0.1
+    # (it uses an unimported `Path`), so the text goes through a temp file here.
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = os.path.join(tmp, os.path.basename(path))
+        with open(copy, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return {d.key for d in read_requirements(copy).declared if d.path == copy}
 
 
 def _source_lines(path: str) -> list[str]:

@@ -52,7 +52,7 @@ class Index:
         host = parts.hostname or ""
         if parts.port:
             host = f"{host}:{parts.port}"
-        return urlunsplit((parts.scheme, host, parts.path, "", ""))
+        return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), "", ""))
 
 
 @dataclass
@@ -158,8 +158,8 @@ def choose_indexes(
     seen: dict[str, Index] = {}
     for url in [primary, *extras]:
         index = Index(str(url))
-        seen.setdefault(index.display.rstrip("/"), index)
-    public = Index(public_url or str(default)).display.rstrip("/")
+        seen.setdefault(index.display, index)
+    public = Index(public_url or str(default)).display
     return IndexChoice(list(seen.values()), public, pip_option(settings, "cert"))
 
 
@@ -186,7 +186,7 @@ class DiskCache:
         self.root = os.path.join(root or user_cache_dir(), f"index-v{CACHE_FORMAT}")
 
     def path(self, index: Index, name: str) -> str:
-        key = hashlib.sha256(index.display.rstrip("/").encode()).hexdigest()[:20]
+        key = hashlib.sha256(index.display.encode()).hexdigest()[:20]
         return os.path.join(self.root, key, normalize(name) + ".json")
 
     def get(self, index: Index, name: str, now: float, any_age: bool = False) -> Project | None:
@@ -552,5 +552,5 @@ def lookup_names(
         elif answer is None:
             lookup.unchecked = True
         else:
-            lookup.answers[index.display.rstrip("/")] = answer
+            lookup.answers[index.display] = answer
     return out

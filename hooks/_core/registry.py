@@ -7,10 +7,11 @@ from typing import Any
 # id -> module. Keep in sync with .pre-commit-hooks.yaml and [project.scripts].
 HOOK_MODULES: dict[str, str] = {
     "check-nesting": "hooks.check_nesting",
+    "check-hallucinated-deps": "hooks.check_hallucinated_deps",
 }
 
 # Hooks that `driftgate scan` runs over a tree (each module exposes `HOOK`, a FileHook).
-FILE_HOOKS: tuple[str, ...] = ("check-nesting",)
+FILE_HOOKS: tuple[str, ...] = ("check-nesting", "check-hallucinated-deps")
 
 
 # Other `driftgate` subcommands: name -> (module with main(argv), one-line help).
