@@ -315,7 +315,8 @@ def read_setup_cfg(source: SourceFile) -> Manifest:
     except configparser.Error as exc:
         bad = getattr(exc, "errors", None)  # ParsingError: [(lineno, line), ...]
         if bad:
-            line, detail = bad[0][0], f"cannot parse {bad[0][1].strip()}"
+            text = str(bad[0][1]).strip("'\"").replace("\\n", "").strip()  # configparser keeps repr()
+            line, detail = bad[0][0], f"cannot parse {text}"
         else:
             line, detail = getattr(exc, "lineno", None) or 1, str(exc).splitlines()[0]
         manifest.problems.append(Problem(source.path, line, 1, f"invalid setup.cfg: {detail}"))
