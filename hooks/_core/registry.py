@@ -8,10 +8,11 @@ from typing import Any
 HOOK_MODULES: dict[str, str] = {
     "check-nesting": "hooks.check_nesting",
     "check-hallucinated-deps": "hooks.check_hallucinated_deps",
+    "check-undeclared-imports": "hooks.check_undeclared_imports",
 }
 
 # Hooks that `driftgate scan` runs over a tree (each module exposes `HOOK`, a FileHook).
-FILE_HOOKS: tuple[str, ...] = ("check-nesting", "check-hallucinated-deps")
+FILE_HOOKS: tuple[str, ...] = ("check-nesting", "check-hallucinated-deps", "check-undeclared-imports")
 
 
 # Other `driftgate` subcommands: name -> (module with main(argv), one-line help).
