@@ -319,7 +319,9 @@ def _verdict(imported: Imported, provider: str | None, exists: bool | None, has_
             f"`{imported.module}` is imported but no distribution provides it (not installed, "
             "not on the index): likely hallucinated"
         )
-    dist = provider or imported.top
+    from hooks._core.pkgindex import normalize
+
+    dist = provider or normalize(imported.top)  # the index's name for it
     if not has_manifest:
         return "", ""  # nowhere to declare it: only hallucinations are reported
     if imported.guarded:
