@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from hooks import check_hallucinated_deps, check_undeclared_imports
-from tests._deps_support import isolated_env, make_wheel, pypiserver
+from _deps_support import isolated_env, make_wheel, pypiserver
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -36,6 +36,8 @@ def console_session(block: str) -> tuple[dict[str, str], list[str], list[str]]:
     argv: list[str] = []
     output: list[str] = []
     for line in block.splitlines():
+        if not argv and current is None and line.startswith("# "):
+            continue  # the block's context line
         if line.startswith("$ cat "):
             current = line[6:].strip()
             files[current] = ""

@@ -14,7 +14,7 @@ from typing import Any, Iterator
 import pytest
 
 from hooks import check_hallucinated_deps as hook
-from tests._deps_support import BrokenIndex, isolated_env, json_project, make_wheel, pypiserver
+from _deps_support import BrokenIndex, isolated_env, json_project, make_wheel, pypiserver
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -359,7 +359,7 @@ def test_broken_index_exits_2_with_one_line(servers: dict[str, Any], capsys: Any
 
 
 def test_unreachable_port_in_a_subprocess_has_no_traceback(tmp_path: Path) -> None:
-    from tests._deps_support import free_port
+    from _deps_support import free_port
 
     Path("requirements.txt").write_text("requests\n")
     url = f"http://127.0.0.1:{free_port()}/simple/"

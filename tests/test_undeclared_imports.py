@@ -13,7 +13,7 @@ import pytest
 
 from hooks import check_undeclared_imports as hook
 from hooks import cli
-from tests._deps_support import BrokenIndex, isolated_env, make_wheel, pypiserver
+from _deps_support import BrokenIndex, isolated_env, make_wheel, pypiserver
 
 ROOT = Path(__file__).resolve().parent.parent
 
