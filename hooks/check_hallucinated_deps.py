@@ -262,8 +262,6 @@ def judge(
 
 
 def suspicious(lookup: Lookup, min_age_days: int, now: float) -> list[str]:
-    from packaging.version import InvalidVersion, Version
-
     reasons = []
     first = lookup.first_upload
     if first is not None and now - first < min_age_days * _DAY:
@@ -275,16 +273,20 @@ def suspicious(lookup: Lookup, min_age_days: int, now: float) -> list[str]:
         reasons.append("no release files")
     elif len(versions) == 1:
         reasons.append(f"only one release ({versions[0]})")
-    placeholder = []
-    for raw in versions:
-        try:
-            release = Version(raw).release
-        except InvalidVersion:
-            continue
-        placeholder.append(all(n == 0 for n in release) or release in ((0, 0, 1), (0, 1), (0, 0, 0, 1)))
-    if placeholder and all(placeholder) and len(versions) <= 2:
+    if 0 < len(versions) <= 2 and all(_is_placeholder(v) for v in versions):
         reasons.append("placeholder version" + ("s" if len(versions) > 1 else ""))
     return reasons
+
+
+def _is_placeholder(raw: str) -> bool:
+    """0.0.0-shaped versions: every number zero, or just 0.0.1 / 0.1."""
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        release = Version(raw).release
+    except InvalidVersion:
+        return False
+    return all(n == 0 for n in release) or release in ((0, 0, 1), (0, 1), (0, 0, 0, 1))
 
 
 def dependency_confusion(item: Declared, lookup: Lookup, choice: IndexChoice) -> Finding | None:

@@ -414,15 +414,18 @@ def read_requirements(path: str, seen: set[str] | None = None, constraint: bool 
     """A requirements file and every file it includes with -r/-c, each name at its own
     file and line. pip-requirements-parser reads the lines; includes are followed here so a
     missing or cyclic include is a finding at its `-r` line, not a crash."""
-    from pip_requirements_parser import (
-        InstallRequirement, InvalidRequirementLine, OptionLine, RequirementsFile,
-    )
-
     manifest = Manifest()
     seen = set() if seen is None else seen
     seen.add(os.path.normcase(os.path.abspath(path)))
     lines = _source_lines(path)
-    for item in RequirementsFile.parse(path, include_nested=False, is_constraint=constraint):
+    source = "constraints" if constraint else "requirements"
+    simple = _simple_requirements(lines)
+    if simple is not None:
+        manifest.declared = [Declared(n, spec, path, line, col, source) for n, spec, line, col in simple]
+        return manifest
+    from pip_requirements_parser import InstallRequirement, InvalidRequirementLine, OptionLine
+
+    for item in _parse_requirement_lines(path, constraint):
         number = item.line_number or 1
         if isinstance(item, InvalidRequirementLine):
             detail = " ".join(item.error_message.replace("Invalid requirement: :", "").split())
@@ -434,9 +437,88 @@ def read_requirements(path: str, seen: set[str] | None = None, constraint: bool 
                 continue  # URL, path or editable: nothing to look up
             text = lines[number - 1] if number <= len(lines) else ""
             col = _name_col(text, item.name)
-            source = "constraints" if constraint else "requirements"
             manifest.declared.append(Declared(item.name, str(item.specifier or ""), path, number, col, source))
     return manifest
+
+
+_ONE_SPEC = r"\s*(?:~=|===|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+"
+_SIMPLE_LINE = re.compile(
+    r"^\s*(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)"
+    r"(?:\s*\[[A-Za-z0-9._,\s-]*\])?"
+    rf"(?P<spec>{_ONE_SPEC}(?:\s*,{_ONE_SPEC})*)?"
+    r"\s*(?:\s#.*)?$"
+)
+
+
+def _simple_requirements(lines: Sequence[str]) -> list[tuple[str, str, int, int]] | None:
+    """(name, specifier, line, col) when every line is a plain `name[extras] specifiers`
+    (or blank, or a comment); None otherwise. Such files, the common case, need neither
+    pip-requirements-parser nor packaging (about 100 ms of imports on every commit); any
+    option, include, URL, marker, continuation or oddity goes to the full parser. The
+    specifier is written the way packaging's SpecifierSet prints it, so both paths agree."""
+    found = []
+    for number, text in enumerate(lines, 1):
+        stripped = text.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        match = _SIMPLE_LINE.match(text)
+        if match is None:
+            return None
+        spec = match.group("spec") or ""
+        parts = sorted(re.sub(r"\s+", "", part) for part in spec.split(",")) if spec else []
+        if parts and not _valid_specifiers(parts):
+            return None  # the full parser reports it (DG100)
+        found.append((match.group("name"), ",".join(parts), number, match.start("name") + 1))
+    return found
+
+
+def _valid_specifiers(parts: Sequence[str]) -> bool:
+    from packaging.specifiers import InvalidSpecifier, Specifier
+
+    try:
+        for part in parts:
+            Specifier(part)
+    except InvalidSpecifier:
+        return False
+    return True
+
+
+def _parse_requirement_lines(path: str, constraint: bool) -> Iterator[Any]:
+    """What `RequirementsFile.parse(path, include_nested=False)` yields, minus its cost:
+    pip-requirements-parser builds a fresh optparse parser for every line (~1 ms each),
+    so lines without options skip optparse here. Same library pieces, same results."""
+    import pip_requirements_parser as prp
+
+    file_parser = prp.RequirementsFileParser(_line_parser())
+    for parsed in file_parser.parse(filename=path, is_constraint=constraint, include_nested=False):
+        if not isinstance(parsed, prp.ParsedLine):
+            yield parsed
+            continue
+        for item in prp.handle_line(parsed_line=parsed):
+            if isinstance(item, prp.ParsedRequirement):
+                try:
+                    yield prp.build_req_from_parsedreq(item)
+                except Exception as exc:  # the library reports bad requirements this way too
+                    yield prp.InvalidRequirementLine(
+                        requirement_line=item.requirement_line, error_message=str(exc).strip()
+                    )
+            elif item is not None:
+                yield item
+
+
+def _line_parser() -> Any:
+    from pip_requirements_parser import break_args_options, build_parser, get_line_parser
+
+    with_options = get_line_parser()
+    option_parser = build_parser()
+
+    def parse_line(line: str) -> tuple[str, Any, list[str]]:
+        args, options = break_args_options(line)
+        if options.strip():
+            return with_options(line)  # type: ignore[no-any-return]
+        return args, option_parser.get_default_values(), []
+
+    return parse_line
 
 
 def _requirement_options(

@@ -92,9 +92,11 @@ python-slugify emoji ftfy inflection semver pydash toolz cytoolz funcy boltons a
 def near_miss(name: str, others: Iterable[str]) -> str | None:
     """The first of `others` that `name` is plausibly a misspelling or squat of."""
     key = normalize(name)
+    size = len(key)
     for other in others:
         other_key = normalize(other)
-        if other_key != key and is_near(key, other_key):
+        # every near shape differs in length by at most 7 (`python-`): skip the rest cheaply
+        if abs(len(other_key) - size) <= 7 and other_key != key and is_near(key, other_key):
             return other
     return None
 

@@ -14,6 +14,7 @@ parallel): requests would add a dependency and its import time to every commit.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import os
@@ -79,32 +80,95 @@ class Project:
         )
 
 
+_SEPARATORS = re.compile(r"[-_.]+")
+
+
+@functools.lru_cache(maxsize=8192)
 def normalize(name: str) -> str:
     """PEP 503 normalized project name."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+    return _SEPARATORS.sub("-", name).lower()
 
 
 # --- which indexes ------------------------------------------------------------------
 
 
-def pip_settings() -> dict[str, str]:
-    """pip's merged configuration (config files + PIP_* env), keyed like `global.index-url`.
+_PIP_KEYS = ("index-url", "extra-index-url", "cert")
+
+
+def pip_settings() -> tuple[dict[str, str], list[str] | None]:
+    """pip's merged configuration (config files + PIP_* env), keyed like `global.index-url`,
+    and the config files pip looked at (None when pip is not importable).
 
     Uses pip's own Configuration class so every file pip reads is honoured the way pip does.
+    Importing it costs ~60 ms, so its answer is remembered on disk together with what it
+    depends on (pip's version, the PIP_* environment, the stat of every file pip looked at).
     """
     try:
         from pip._internal.configuration import Configuration
     except ImportError:
-        return _pip_env_only()
+        return _pip_env_only(), None
     try:
         conf = Configuration(isolated=False)
         conf.load()
         merged: dict[str, str] = {}
         for values in dict(conf.items()).values():
             merged.update(values)
-        return merged
+        files = [path for _, paths in conf.iter_config_files() for path in paths]
     except Exception as exc:  # pip's ConfigurationError and parse errors
         raise IndexUnavailable(f"cannot read pip's configuration: {exc}") from None
+    return merged, files
+
+
+def pip_settings_cached(cache_root: str | None = None) -> dict[str, str]:
+    """pip_settings(), answered from the disk cache while nothing it depends on changed."""
+    path = os.path.join(cache_root or user_cache_dir(), "pip-config.json")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            saved = json.load(handle)
+        if saved["fingerprint"] == _pip_fingerprint(saved["files"]):
+            return dict(saved["settings"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    merged, files = pip_settings()
+    if files is None:  # no pip: environment only, nothing worth caching
+        return merged
+    wanted = {k: v for k, v in merged.items() if k.split(".", 1)[-1] in _PIP_KEYS}
+    _write_atomic(path, json.dumps({"files": files, "fingerprint": _pip_fingerprint(files), "settings": wanted}))
+    return wanted
+
+
+def _pip_fingerprint(files: Sequence[str]) -> str:
+    try:
+        from pip import __version__ as pip_version
+    except ImportError:
+        pip_version = "none"
+    parts: list[Any] = [pip_version, sys.executable, sorted((k, v) for k, v in os.environ.items() if k.startswith("PIP_"))]
+    for path in files:
+        try:
+            info = os.stat(path)
+            parts.append((path, info.st_mtime_ns, info.st_size))
+        except OSError:
+            parts.append((path, None))
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def _write_atomic(path: str, payload: str) -> None:
+    """Write via a temp file in the same directory and os.replace (atomic); mkstemp makes
+    it readable by its owner only. A cache that cannot be written is just slower."""
+    import tempfile
+
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(payload)
+            os.replace(tmp, path)
+        except BaseException:
+            _unlink(tmp)
+            raise
+    except OSError:
+        pass
 
 
 def _pip_env_only() -> dict[str, str]:
@@ -147,7 +211,7 @@ def choose_indexes(
     extras = [url for _, urls in sources for url in urls]
     settings: dict[str, str] = {}
     if primary is None or not public_url:
-        settings = pip_settings()
+        settings = pip_settings_cached()
     if primary is None:
         primary = pip_option(settings, "index-url")
     extras += (pip_option(settings, "extra-index-url") or "").split()
@@ -200,23 +264,9 @@ class DiskCache:
             return None
 
     def put(self, index: Index, name: str, project: Project, now: float) -> None:
-        import tempfile
-
-        path = self.path(index, name)
         ttl = FOUND_TTL if project.found else MISSING_TTL
         payload = json.dumps({"fetched": now, "ttl": ttl, "project": project.to_json()})
-        try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(payload)
-                os.replace(tmp, path)
-            except BaseException:
-                _unlink(tmp)
-                raise
-        except OSError:
-            pass  # a read-only or full cache dir costs speed, never correctness
+        _write_atomic(self.path(index, name), payload)
 
 
 def _unlink(path: str) -> None:
@@ -521,6 +571,7 @@ class Lookup:
     answers: dict[str, Project] = field(default_factory=dict)  # index display -> answer
     errors: list[IndexUnavailable] = field(default_factory=list)
     unchecked: bool = False  # offline and not cached
+    _versions: tuple[str, ...] | None = None
 
     @property
     def found_on(self) -> list[str]:
@@ -528,7 +579,10 @@ class Lookup:
 
     @property
     def versions(self) -> tuple[str, ...]:
-        return _unique(v for p in self.answers.values() for v in p.versions)
+        """Releases across every index (computed once: answers are complete by then)."""
+        if self._versions is None:
+            self._versions = _unique(v for p in self.answers.values() for v in p.versions)
+        return self._versions
 
     @property
     def first_upload(self) -> float | None:
