@@ -69,13 +69,19 @@ def clean_env(cache: str) -> dict[str, str]:
     return env
 
 
-def timed(cmd: list[str], cwd: str, env: dict[str, str]) -> tuple[float, str]:
+def timed(cmd: list[str], cwd: str, env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall-clock and CPU (user + sys of the child) seconds, and stdout."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode not in (0, 1) and not proc.stdout.strip():
         raise RuntimeError(f"{cmd[0]} failed ({proc.returncode}): {proc.stderr.strip()[-300:]}")
-    return elapsed, proc.stdout
+    return elapsed, cpu, proc.stdout
 
 
 def flagged_driftgate(out: str) -> set[str]:
@@ -83,9 +89,22 @@ def flagged_driftgate(out: str) -> set[str]:
 
 
 def flagged_slopcheck(out: str) -> set[str]:
-    data = json.loads(out[out.index("["):])
-    return {item["package"] for item in data if item["status"] != "OK"
-            and any(f["signal"] == "NOT_FOUND" for f in item["flags"])}
+    start = 0 if out.startswith("[") else out.index("\n[") + 1  # after any banner
+    data = json.loads(out[start:])
+    return {item["package"] for item in data if any(f["signal"] == "NOT_FOUND" for f in item["flags"])}
+
+
+def any_finding_driftgate(out: str) -> set[str]:
+    return {line.split("`")[1].split("=")[0].split("<")[0].split(">")[0] for line in out.splitlines() if "`" in line}
+
+
+def any_finding_slopcheck(out: str) -> set[str]:
+    start = 0 if out.startswith("[") else out.index("\n[") + 1
+    return {item["package"] for item in json.loads(out[start:]) if item["status"] != "OK"}
+
+
+def any_finding_slopgate(out: str) -> set[str]:
+    return {f["name"] for f in json.loads(out)["findings"] if f.get("level") != "OK"}
 
 
 def flagged_slopgate(out: str) -> set[str]:
@@ -93,18 +112,28 @@ def flagged_slopgate(out: str) -> set[str]:
 
 
 def run_tool(name: str, cmd: list[str], workdir: str, repeat: int) -> dict[str, object]:
-    colds, warms, flagged = [], [], set()
+    colds, warms, cold_cpu, warm_cpu = [], [], [], []
+    flagged: set[str] = set()
+    noisy: set[str] = set()
     for _ in range(repeat):
         cache = tempfile.mkdtemp(dir=WORK, prefix="cache-")
         env = clean_env(cache)
-        cold, out = timed(cmd, workdir, env)
-        warm, _ = timed(cmd, workdir, env)
+        cold, cpu, out = timed(cmd, workdir, env)
         colds.append(cold)
+        cold_cpu.append(cpu)
+        warm, cpu, _ = timed(cmd, workdir, env)
         warms.append(warm)
+        warm_cpu.append(cpu)
         parse = {"driftgate": flagged_driftgate, "slopcheck": flagged_slopcheck, "slopgate": flagged_slopgate}[name]
-        flagged = parse(out)
+        anything = {"driftgate": any_finding_driftgate, "slopcheck": any_finding_slopcheck,
+                    "slopgate": any_finding_slopgate}[name]
+        flagged, noisy = parse(out), anything(out)
         shutil.rmtree(cache, ignore_errors=True)
-    return {"cold": statistics.median(colds), "warm": statistics.median(warms), "flagged": flagged}
+    return {
+        "cold": statistics.median(colds), "warm": statistics.median(warms),
+        "cold_cpu": statistics.median(cold_cpu), "warm_cpu": statistics.median(warm_cpu),
+        "flagged": flagged, "noisy": noisy,
+    }
 
 
 def main() -> int:
@@ -124,15 +153,20 @@ def main() -> int:
             where, "scan", "requirements.txt", "--format", "json"]
     results = {name: run_tool(name, cmd, workdir, args.repeat) for name, cmd in tools.items()}
     print(f"{len(real) + len(made_up)} names ({len(made_up)} made up), median of {args.repeat} runs\n")
-    print("| tool | cold (s) | warm (s) | recall of made-up names | false alarms on real names |")
-    print("|---|---|---|---|---|")
+    print("| tool | cold wall (s) | warm wall (s) | cold CPU (s) | warm CPU (s) | recall of made-up names | real names reported missing | real names with any finding |")
+    print("|---|---|---|---|---|---|---|---|")
     for name, result in results.items():
         flagged = result["flagged"]
         assert isinstance(flagged, set)
         recall = len(flagged & set(made_up))
         false = sorted(flagged & set(real))
-        print(f"| {name} | {result['cold']:.2f} | {result['warm']:.2f} | {recall}/{len(made_up)} | "
-              f"{len(false)}{' ' + ', '.join(false) if false else ''} |")
+        noisy = result["noisy"]
+        assert isinstance(noisy, set)
+        other = sorted(noisy & set(real))
+        print(f"| {name} | {result['cold']:.2f} | {result['warm']:.2f} | {result['cold_cpu']:.2f} | "
+              f"{result['warm_cpu']:.2f} | {recall}/{len(made_up)} | "
+              f"{len(false)}{' ' + ', '.join(false) if false else ''} | "
+              f"{len(other)}{' (' + ', '.join(other) + ')' if other else ''} |")
     ours = results["driftgate"]
     for peer in PEERS:
         if peer in results:

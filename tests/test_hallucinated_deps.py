@@ -523,3 +523,60 @@ def test_default_index_knows_a_real_name_and_not_a_made_up_one(capsys: Any) -> N
     assert out == [
         f"requirements.txt:2:1: DG101 `{made_up}` is not on the index ({default.display}): likely hallucinated"
     ]
+
+
+# --- plain requirements files take a short cut; it must agree with the full parser ---
+
+SIMPLE_FILES = [
+    "requests\nRequests[socks] >= 2.31 , <3\nnumpy==1.26.0   # pinned\n\n# comment\nfoo.bar_baz~=1.0\n",
+    "x===1.0+local\na!=1.*,>0\n  indented>=1\n",
+]
+NOT_SIMPLE_LINES = [
+    "requests ; python_version < '3.11'",  # markers: the full parser validates them
+    "-r other.txt",
+    "--index-url http://127.0.0.1:9/simple/",
+    "thing @ https://example.invalid/thing.whl",
+    "requests==2.0garbage",  # invalid: the full parser reports it (DG100)
+    "a>=1.*",
+    "requests==2.0 \\",
+    "requests#no-space-comment",
+]
+
+
+@pytest.mark.parametrize("text", SIMPLE_FILES)
+def test_short_cut_agrees_with_pip_requirements_parser(text: str) -> None:
+    from hooks._core import manifests
+
+    Path("requirements.txt").write_text(text)
+    lines = text.splitlines()
+    fast = manifests._simple_requirements(lines)
+    assert fast is not None
+    slow = [
+        (item.name, str(item.specifier or ""), item.line_number, manifests._name_col(lines[item.line_number - 1], item.name))
+        for item in manifests._parse_requirement_lines("requirements.txt", False)
+        if getattr(item, "name", None)
+    ]
+    assert fast == slow
+
+
+@pytest.mark.parametrize("line", NOT_SIMPLE_LINES)
+def test_anything_unusual_goes_to_the_full_parser(line: str) -> None:
+    from hooks._core import manifests
+
+    assert manifests._simple_requirements(["requests", line]) is None
+
+
+def test_pip_configuration_answer_is_cached_until_a_file_changes(
+    servers: dict[str, Any], capsys: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    conf = tmp_path / "pip.conf"
+    conf.write_text(f"[global]\nindex-url = {servers['private']}\n")
+    monkeypatch.setenv("PIP_CONFIG_FILE", str(conf))
+    write("requirements.txt", "internal-only\n")
+    args = ("--public-index-url", servers["public"], "requirements.txt")
+    assert run(capsys, *args) == (0, [], [])
+    assert (tmp_path / "cache" / "pip-config.json").is_file()
+    # same file, new content (and size): pip is asked again, so the public index is used now
+    conf.write_text(f"# moved\n[global]\nindex-url = {servers['public']}\n")
+    code, out, _ = run(capsys, *args)
+    assert code == 1 and "DG101 `internal-only`" in out[0]

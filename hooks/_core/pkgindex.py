@@ -369,6 +369,7 @@ class Client:
         self._ssl_context: Any = None
         self._lock = threading.Lock()
         self.fetched: set[tuple[Index, str]] = set()  # asked over the network in this process
+        self._all_conns: list[dict[tuple[str, str], Any]] = []
 
     # public API
     def lookup_many(
@@ -400,9 +401,11 @@ class Client:
         return results
 
     def close(self) -> None:
-        for conn in getattr(self._local, "conns", {}).values():
-            conn.close()
-        self._local.conns = {}
+        with self._lock:
+            for conns in self._all_conns:
+                for conn in conns.values():
+                    conn.close()
+                conns.clear()
 
     # internals
     def _fetch_safely(self, index: Index, name: str) -> Project | IndexUnavailable:
@@ -507,6 +510,8 @@ class Client:
         conns = getattr(self._local, "conns", None)
         if conns is None:
             conns = self._local.conns = {}
+            with self._lock:
+                self._all_conns.append(conns)  # so close() reaches the pool threads' too
         conn = conns.get((scheme, netloc))
         if conn is None:
             if scheme == "https":
