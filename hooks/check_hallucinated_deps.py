@@ -212,11 +212,15 @@ def finding(item: Declared, code: str, message: str) -> Finding:
 
 
 def import_name_confusion(item: Declared) -> Finding | None:
-    from hooks._core.names import IMPORT_TO_DIST
+    from hooks._core.names import ALTERNATIVES, IMPORT_TO_DIST
     from hooks._core.pkgindex import normalize
 
-    real = IMPORT_TO_DIST.get(item.name)
-    if real is None or normalize(real) == item.key:
+    by_key = {normalize(k): k for k in IMPORT_TO_DIST if "." not in k}
+    module = by_key.get(item.key)
+    if module is None:
+        return None
+    real = IMPORT_TO_DIST[module]
+    if item.key in {normalize(d) for d in (real, *ALTERNATIVES.get(module, ()))}:
         return None
     return finding(
         item, "DG106",

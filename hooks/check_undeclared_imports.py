@@ -44,14 +44,19 @@ _ROOT_MANIFESTS = ("pyproject.toml", "setup.cfg")
 
 @dataclass(frozen=True)
 class Imported:
-    module: str  # dotted path as written
+    module: str  # dotted module path as written (`from a.b import c` -> a.b)
     line: int
     col: int
     guarded: bool  # under TYPE_CHECKING or inside a try/except ImportError
+    full: str = ""  # with the imported name (a.b.c): `from google.cloud import storage`
 
     @property
     def top(self) -> str:
         return self.module.split(".", 1)[0]
+
+    @property
+    def path(self) -> str:
+        return self.full or self.module
 
 
 # --- collecting imports -------------------------------------------------------------
@@ -75,9 +80,9 @@ def _is_type_checking(test: ast.expr) -> bool:
 def collect_imports(tree: ast.AST, source: SourceFile) -> list[Imported]:
     found: list[Imported] = []
 
-    def add(node: ast.stmt, module: str, guarded: bool) -> None:
+    def add(node: ast.stmt, module: str, guarded: bool, full: str = "") -> None:
         col = char_col(source.line(node.lineno), node.col_offset)
-        found.append(Imported(module, node.lineno, col, guarded))
+        found.append(Imported(module, node.lineno, col, guarded, full))
 
     def visit(nodes: Sequence[ast.AST], guarded: bool) -> None:
         for node in nodes:
@@ -86,7 +91,8 @@ def collect_imports(tree: ast.AST, source: SourceFile) -> list[Imported]:
                     add(node, alias.name, guarded)
             elif isinstance(node, ast.ImportFrom):
                 if node.level == 0 and node.module:
-                    add(node, node.module, guarded)
+                    for alias in node.names:
+                        add(node, node.module, guarded, f"{node.module}.{alias.name}")
             elif isinstance(node, ast.If) and _is_type_checking(node.test):
                 visit(node.body, True)
                 visit(node.orelse, guarded)
@@ -185,16 +191,19 @@ class Resolver:
         self.stdlib = stdlib_names()
         self._installed_tops: dict[str, set[str]] | None = None
         self._env_map: dict[str, list[str]] | None = None
+        self._installed_modules: dict[str, set[str]] | None = None
 
     def declared_provides(self, imported: Imported) -> bool:
-        from hooks._core.names import dist_for_import
+        from hooks._core.names import NAMESPACES, index_candidates, providers_for_import
         from hooks._core.pkgindex import normalize
 
-        mapped = dist_for_import(imported.module)
-        if mapped and normalize(mapped) in self.declared:
+        names = [*providers_for_import(imported.path), *index_candidates(imported.path)]
+        if any(normalize(name) in self.declared for name in names):
             return True
-        if normalize(imported.top) in self.declared:
-            return True
+        if imported.top in NAMESPACES:  # google.*, azure.*: the exact package decides
+            parts = imported.path.split(".")
+            prefixes = {".".join(parts[:end]) for end in range(2, len(parts) + 1)}
+            return any(prefixes & paths for paths in self.installed_modules().values())
         return any(imported.top in tops for tops in self.installed_tops().values())
 
     def installed_tops(self) -> dict[str, set[str]]:
@@ -211,6 +220,16 @@ class Resolver:
                 tops[name] = _top_levels(dist)
             self._installed_tops = tops
         return self._installed_tops
+
+    def installed_modules(self) -> dict[str, set[str]]:
+        """Declared distribution -> the dotted packages and modules it installs (depth 3)."""
+        if self._installed_modules is None:
+            import importlib.metadata as metadata
+
+            self._installed_modules = {}
+            for name in self.installed_tops():
+                self._installed_modules[name] = _module_paths(metadata.distribution(name))
+        return self._installed_modules
 
     def installed_provider(self, top: str) -> str | None:
         if self._env_map is None:
@@ -237,6 +256,21 @@ def _top_levels(dist: Any) -> set[str]:
     return tops
 
 
+def _module_paths(dist: Any) -> set[str]:
+    """`google/cloud/storage/__init__.py` -> google.cloud.storage: real packages and modules
+    only, so a namespace level such as google.cloud never counts as provided."""
+    paths = set()
+    for file in dist.files or ():
+        parts = str(file).split("/")
+        if not parts[-1].endswith(".py") or len(parts) > 4:
+            continue
+        if parts[-1] == "__init__.py":
+            paths.add(".".join(parts[:-1]))
+        else:
+            paths.add(".".join([*parts[:-1], parts[-1][:-3]]))
+    return paths
+
+
 # --- the check ----------------------------------------------------------------------
 
 
@@ -257,7 +291,7 @@ def check(run: CheckRun) -> Iterator[Finding]:
         for imported in collect_imports(tree, source):
             if resolver.is_local(imported) or imported.top in siblings:
                 continue
-            if script and _script_provides(imported, script) or resolver.declared_provides(imported):
+            if (script and _script_provides(imported, script)) or resolver.declared_provides(imported):
                 continue
             unresolved.append((source, imported, None))
     if not unresolved:
@@ -279,49 +313,54 @@ def _siblings(path: str) -> set[str]:
 
 
 def _script_provides(imported: Imported, script: set[str]) -> bool:
-    from hooks._core.names import dist_for_import
+    from hooks._core.names import index_candidates, providers_for_import
     from hooks._core.pkgindex import normalize
 
-    mapped = dist_for_import(imported.module)
-    return normalize(imported.top) in script or bool(mapped and normalize(mapped) in script)
+    names = [*providers_for_import(imported.path), *index_candidates(imported.path)]
+    return any(normalize(name) in script for name in names)
 
 
 def judge(
     settings: dict[str, Any], resolver: Resolver, declared: Any,
     unresolved: list[tuple[SourceFile, Imported, str | None]],
 ) -> Iterator[Finding]:
-    from hooks._core.names import dist_for_import
+    from hooks._core.names import NAMESPACES, index_candidates, providers_for_import
+    from hooks._core.pkgindex import normalize
 
     providers: dict[str, str | None] = {}
     ask_index: list[str] = []
     for _, imported, _ in unresolved:
-        if imported.top in providers:
+        if imported.path in providers:
             continue
-        provider = resolver.installed_provider(imported.top) or dist_for_import(imported.module)
-        providers[imported.top] = provider
-        if provider is None:
-            ask_index.append(imported.top)
-    on_index = lookup(settings, declared, ask_index) if ask_index else {}
+        installed = None if imported.top in NAMESPACES else resolver.installed_provider(imported.top)
+        bundled = providers_for_import(imported.path)
+        providers[imported.path] = installed or (bundled[0] if bundled else None)
+        if providers[imported.path] is None:
+            ask_index += index_candidates(imported.path)
+    on_index = lookup(settings, declared, list(dict.fromkeys(ask_index))) if ask_index else {}
+    seen: set[tuple[str, int, int, str, str]] = set()
     for source, imported, _ in unresolved:
-        provider = providers[imported.top]
-        exists = on_index.get(imported.top)
-        if provider is None and exists is None:
+        provider = providers[imported.path]
+        answers = [(name, on_index.get(name)) for name in index_candidates(imported.path)]
+        if provider is None:
+            provider = next((normalize(name) for name, found in answers if found), None)
+        if provider is None and any(found is None for _, found in answers):
             continue  # not checked (offline / index error in warn mode)
-        code, message = _verdict(imported, provider, exists, resolver.has_manifest)
-        if code:
+        code, message = _verdict(imported, provider, resolver.has_manifest)
+        key = (source.path, imported.line, imported.col, code, message)
+        if code and key not in seen:
+            seen.add(key)
             yield Finding(source.path, imported.line, imported.col, code, message, HOOK_ID)
 
 
-def _verdict(imported: Imported, provider: str | None, exists: bool | None, has_manifest: bool) -> tuple[str, str]:
-    if provider is None and exists is False:
+def _verdict(imported: Imported, provider: str | None, has_manifest: bool) -> tuple[str, str]:
+    if provider is None:
         code = "DG203" if imported.guarded else "DG202"
         return code, (
             f"`{imported.module}` is imported but no distribution provides it (not installed, "
             "not on the index): likely hallucinated"
         )
-    from hooks._core.pkgindex import normalize
-
-    dist = provider or normalize(imported.top)  # the index's name for it
+    dist = provider
     if not has_manifest:
         return "", ""  # nowhere to declare it: only hallucinations are reported
     if imported.guarded:

@@ -22,6 +22,7 @@ PUBLIC_WHEELS = [
     ("requests", "2.31.0"), ("requests", "2.32.0"), ("requestss", "0.0.1"),
     ("acme-utils", "9.0.0"), ("mirror-lib", "1.0.0"), ("mirror-lib", "1.1.0"),
     ("setuptools", "70.0.0"), ("setuptools", "71.0.0"), ("fresh-lib", "1.0.0"), ("fresh-lib", "1.1.0"),
+    ("psycopg2", "2.9.9"), ("psycopg2", "2.9.10"),
 ]
 PRIVATE_WHEELS = [
     ("acme-utils", "1.0.0"), ("acme-utils", "1.1.0"), ("internal-only", "1.0.0"),
@@ -106,6 +107,17 @@ def test_requirements_file_findings_point_at_each_line(servers: dict[str, Any], 
         "requirements.txt:8:1: DG104 `requestss` is a near-miss of the widely used `requests`: check the spelling",
     ]
     assert code == 1 and err == []
+
+
+def test_import_names_declared_as_distributions(servers: dict[str, Any], capsys: Any) -> None:
+    write("requirements.txt", "pil\nPyYAML\nyaml>=6\npsycopg2\nsklearn\n")
+    code, out, _ = run(capsys, *public_args(servers), "requirements.txt")
+    assert [line.split(" (")[0] for line in out] == [
+        "requirements.txt:1:1: DG106 `pil` is the import name of `Pillow`; declare `Pillow`",
+        "requirements.txt:2:1: DG101 `PyYAML` is not on the index",
+        "requirements.txt:3:1: DG106 `yaml` is the import name of `PyYAML`; declare `PyYAML`",
+        "requirements.txt:5:1: DG106 `sklearn` is the import name of `scikit-learn`; declare `scikit-learn`",
+    ]
 
 
 def test_clean_manifest_is_quiet(servers: dict[str, Any], capsys: Any) -> None:

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: Any) -> Iterator[str]:
     packages = tmp_path_factory.mktemp("pkgs")
-    for name in ("published-lib", "requests"):
+    for name in ("published-lib", "requests", "google-cloud-storage"):
         make_wheel(str(packages), name, "1.0.0")
         make_wheel(str(packages), name, "1.1.0")
     with pypiserver(str(packages)) as server:
@@ -66,6 +66,10 @@ MUST_NOT_FLAG = [
     ("import cpuinfo\n", ("py-cpuinfo",)),
     # declared in an optional extra
     ("import yaml\n", ()),  # PyYAML comes from the extra below
+    # namespace packages: the distribution is named after the dotted path
+    ("from google.cloud import storage\nimport google.cloud.storage.blob\n", ("google-cloud-storage",)),
+    # any of several distributions that provide one import name
+    ("import cv2\nimport psycopg2\n", ("opencv-python-headless", "psycopg2-binary")),
 ]
 
 
@@ -116,6 +120,22 @@ def test_must_flag(index: str, capsys: Any) -> None:
         "not on the index): likely hallucinated",
     ]
     assert code == 1 and err == []
+
+
+def test_namespace_imports_name_the_right_distribution(index: str, capsys: Any) -> None:
+    project("protobuf")
+    write("app.py", """
+        from google.protobuf import message
+        from google.cloud import storage
+        import zope.ghostly
+        """)
+    code, out, _ = run(capsys, "--index-url", index, "app.py")
+    assert out == [
+        "app.py:2:1: DG201 `google.cloud` is imported but not declared: add `google-cloud-storage` "
+        "to the project's dependencies",
+        "app.py:3:1: DG202 `zope.ghostly` is imported but no distribution provides it (not installed, "
+        "not on the index): likely hallucinated",
+    ]
 
 
 def test_type_checking_and_import_error_fallbacks_are_dg203_off_by_default(index: str, capsys: Any) -> None:

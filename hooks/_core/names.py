@@ -19,24 +19,36 @@ IMPORT_TO_DIST: dict[str, str] = {
     "slugify": "python-slugify", "multipart": "python-multipart", "jose": "python-jose",
     "socks": "PySocks", "dns": "dnspython", "zmq": "pyzmq", "MySQLdb": "mysqlclient",
     "fitz": "PyMuPDF", "telegram": "python-telegram-bot", "discord": "discord.py",
-    "win32api": "pywin32", "win32con": "pywin32", "pythoncom": "pywin32", "ldap": "python-ldap",
-    "nacl": "PyNaCl", "kafka": "kafka-python", "googleapiclient": "google-api-python-client",
-    "google.cloud.storage": "google-cloud-storage", "google.cloud.bigquery": "google-cloud-bigquery",
-    "google.auth": "google-auth", "google.oauth2": "google-auth", "grpc": "grpcio",
-    "mpl_toolkits": "matplotlib", "pkg_resources": "setuptools", "_pytest": "pytest",
-    "xdist": "pytest-xdist", "ruamel.yaml": "ruamel.yaml", "Bio": "biopython",
-    "faiss": "faiss-cpu", "OpenGL": "PyOpenGL", "wx": "wxPython", "gi": "PyGObject",
-    "cairo": "pycairo", "Xlib": "python-xlib", "websocket": "websocket-client",
-    "socketio": "python-socketio", "engineio": "python-engineio", "memcache": "python-memcached",
-    "hamcrest": "PyHamcrest", "nmap": "python-nmap", "azure.storage.blob": "azure-storage-blob",
-    "azure.identity": "azure-identity", "pydispatch": "PyDispatcher", "markdown_it": "markdown-it-py",
-    "mdurl": "mdurl", "pdfminer": "pdfminer.six", "jinja2": "Jinja2", "sentry_sdk": "sentry-sdk",
-    "tensorflow_hub": "tensorflow-hub", "huggingface_hub": "huggingface-hub", "lxml": "lxml",
-    "Levenshtein": "Levenshtein", "psycopg2": "psycopg2-binary", "dotmap": "dotmap",
-    "editor": "python-editor", "snappy": "python-snappy", "consul": "python-consul",
-    "pyximport": "Cython", "setuptools_scm": "setuptools-scm", "shapefile": "pyshp",
-    "osgeo": "GDAL", "cups": "pycups", "usb1": "libusb1", "Image": "Pillow",
+    "win32api": "pywin32", "win32con": "pywin32", "pythoncom": "pywin32",
+    "ldap": "python-ldap", "nacl": "PyNaCl", "kafka": "kafka-python",
+    "googleapiclient": "google-api-python-client", "google.oauth2": "google-auth",
+    "grpc": "grpcio", "mpl_toolkits": "matplotlib", "pkg_resources": "setuptools",
+    "_pytest": "pytest", "xdist": "pytest-xdist", "Bio": "biopython", "faiss": "faiss-cpu",
+    "OpenGL": "PyOpenGL", "wx": "wxPython", "gi": "PyGObject", "cairo": "pycairo",
+    "Xlib": "python-xlib", "websocket": "websocket-client", "socketio": "python-socketio",
+    "engineio": "python-engineio", "memcache": "python-memcached", "hamcrest": "PyHamcrest",
+    "nmap": "python-nmap", "pydispatch": "PyDispatcher", "markdown_it": "markdown-it-py",
+    "pdfminer": "pdfminer.six", "editor": "python-editor", "snappy": "python-snappy",
+    "consul": "python-consul", "pyximport": "Cython", "shapefile": "pyshp", "osgeo": "GDAL",
+    "cups": "pycups", "usb1": "libusb1", "Image": "Pillow",
 }
+
+# Import names several distributions provide (any of them declared is enough), and names
+# that are a real distribution of the same project too (declaring them is not DG106).
+ALTERNATIVES: dict[str, tuple[str, ...]] = {
+    "cv2": ("opencv-python", "opencv-python-headless", "opencv-contrib-python",
+            "opencv-contrib-python-headless"),
+    "PIL": ("Pillow", "pillow-simd"), "faiss": ("faiss-cpu", "faiss-gpu"),
+    "psycopg2": ("psycopg2", "psycopg2-binary"), "Crypto": ("pycryptodome", "pycrypto"),
+    "magic": ("python-magic", "python-magic-bin"),
+}
+
+# Top-level names shared by many distributions: `google.cloud.storage` comes from
+# google-cloud-storage, not from a distribution called `google`.
+NAMESPACES = frozenset({
+    "google", "azure", "zope", "jaraco", "backports", "sphinxcontrib", "opentelemetry", "ruamel",
+    "oslo", "flufl", "collective", "plone",
+})
 
 # Widely used distributions (PEP 503 normalized). A declared name one edit away from one of
 # these, and not itself in the list, is a likely typo or squat.
@@ -127,6 +139,22 @@ def _one_edit(a: str, b: str) -> bool:
         if long_[:i] + long_[i + 1:] == short:
             return True
     return False
+
+
+def providers_for_import(module: str) -> tuple[str, ...]:
+    """Every bundled distribution that provides a dotted import path."""
+    primary = dist_for_import(module)
+    extra = ALTERNATIVES.get(module.split(".", 1)[0], ())
+    return tuple(dict.fromkeys(([primary] if primary else []) + list(extra)))
+
+
+def index_candidates(module: str) -> list[str]:
+    """Distribution names to look for on an index, most specific first: the dotted path
+    joined by dashes under a namespace (`google-cloud-storage`), else the top-level name."""
+    parts = module.split(".")
+    if parts[0] in NAMESPACES and len(parts) > 1:
+        return ["-".join(parts[:end]) for end in range(len(parts), 1, -1)]
+    return [parts[0]]
 
 
 def dist_for_import(module: str) -> str | None:
