@@ -15,7 +15,7 @@ from hooks._core.runner import CheckRun, FileHook, run_hook
 
 if TYPE_CHECKING:
     from hooks._core.manifests import Declared, Manifest
-    from hooks._core.pkgindex import Client, IndexChoice, Lookup
+    from hooks._core.pkgindex import IndexChoice, Lookup
 
 HOOK_ID = "check-hallucinated-deps"
 
@@ -257,9 +257,13 @@ def judge(
     if not popular_twin and item.key not in POPULAR:
         declared_twin = near_miss(item.key, [k for k in declared_keys if k != item.key])
     if popular_twin:
-        yield finding(item, "DG104", f"`{item.name}` is a near-miss of the widely used `{popular_twin}`: check the spelling")
+        yield finding(
+            item, "DG104", f"`{item.name}` is a near-miss of the widely used `{popular_twin}`: check the spelling"
+        )
     elif declared_twin:
-        yield finding(item, "DG104", f"`{item.name}` is a near-miss of `{declared_twin}`, also declared: check the spelling")
+        yield finding(
+            item, "DG104", f"`{item.name}` is a near-miss of `{declared_twin}`, also declared: check the spelling"
+        )
     confusion = dependency_confusion(item, lookup, choice)
     if confusion:
         yield confusion

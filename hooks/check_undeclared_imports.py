@@ -364,7 +364,10 @@ def _verdict(imported: Imported, provider: str | None, has_manifest: bool) -> tu
     if not has_manifest:
         return "", ""  # nowhere to declare it: only hallucinations are reported
     if imported.guarded:
-        return "DG203", f"`{imported.module}` is imported only under TYPE_CHECKING or as an ImportError fallback; `{dist}` is not declared"
+        return "DG203", (
+            f"`{imported.module}` is imported only under TYPE_CHECKING or as an ImportError "
+            f"fallback; `{dist}` is not declared"
+        )
     return "DG201", f"`{imported.module}` is imported but not declared: add `{dist}` to the project's dependencies"
 
 

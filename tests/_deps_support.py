@@ -105,7 +105,7 @@ class BrokenIndex:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:  # http.server's method name
                 owner.requests.append(self.path)
                 mode, _, rest = self.path.strip("/").partition("/")
                 action: Callable[[str], None] = getattr(self, f"mode_{mode}", self.mode_404)

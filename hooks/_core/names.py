@@ -133,7 +133,10 @@ def _one_edit(a: str, b: str) -> bool:
         diffs = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
         if len(diffs) == 1:
             return True
-        return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
+        if len(diffs) != 2 or diffs[1] != diffs[0] + 1:
+            return False
+        first, second = diffs
+        return a[first] == b[second] and a[second] == b[first]
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     for i in range(len(long_)):
         if long_[:i] + long_[i + 1:] == short:

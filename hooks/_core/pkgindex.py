@@ -142,7 +142,8 @@ def _pip_fingerprint(files: Sequence[str]) -> str:
         from pip import __version__ as pip_version
     except ImportError:
         pip_version = "none"
-    parts: list[Any] = [pip_version, sys.executable, sorted((k, v) for k, v in os.environ.items() if k.startswith("PIP_"))]
+    pip_env = sorted((k, v) for k, v in os.environ.items() if k.startswith("PIP_"))
+    parts: list[Any] = [pip_version, sys.executable, pip_env]
     for path in files:
         try:
             info = os.stat(path)
@@ -485,7 +486,7 @@ class Client:
         if auth:
             headers["Authorization"] = auth
         last: Exception | None = None
-        for attempt in range(2):  # a kept-alive connection the server closed: retry once
+        for _attempt in range(2):  # a kept-alive connection the server closed: retry once
             conn = self._connection(parts.scheme, parts.netloc.rsplit("@", 1)[-1])
             try:
                 conn.request("GET", path or "/", headers=headers)
