@@ -592,3 +592,14 @@ def test_pip_configuration_answer_is_cached_until_a_file_changes(
     conf.write_text(f"# moved\n[global]\nindex-url = {servers['public']}\n")
     code, out, _ = run(capsys, *args)
     assert code == 1 and "DG101 `internal-only`" in out[0]
+
+
+def test_importing_the_dependency_hooks_stays_cheap() -> None:
+    """Hooks run on every commit: no network, pip, packaging or parser import until needed."""
+    code = (
+        "import sys; import hooks.check_hallucinated_deps, hooks.check_undeclared_imports; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'pip', 'packaging', 'pip_requirements_parser', 'yaml', 'http', 'ssl', 'concurrent'}))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[]"
