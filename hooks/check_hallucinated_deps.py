@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from hooks._core.config import Option
 from hooks._core.findings import Finding, HookError, Rule
@@ -53,13 +53,13 @@ def selects(path: str) -> bool:
 
 
 def read_declarations(run: CheckRun) -> Manifest:
-    from hooks._core.manifests import Manifest, read_manifest, read_requirements, is_requirements_file
+    from hooks._core.manifests import Manifest, is_requirements_file, read_manifest, read_requirements
 
     total = Manifest()
     for path in run.paths:
-        source = next(iter(_one_source(run, path)), None)
+        source = _read(run, path)
         if source is None:
-            continue  # binary, undecodable (reported) or unreadable (an error)
+            continue
         part = read_requirements(path) if is_requirements_file(path) else read_manifest(source)
         total.declared += part.declared
         total.problems += part.problems
@@ -76,9 +76,13 @@ def read_declarations(run: CheckRun) -> Manifest:
     return total
 
 
-def _one_source(run: CheckRun, path: str) -> Iterator[Any]:
-    single = CheckRun(run.hook_id, [path], run.settings, run.root, run.sources, run.errors)
-    yield from single.sources_iter()
+def _read(run: CheckRun, path: str) -> Any:
+    """The decoded file, or None (binary, undecodable: reported; unreadable: an error)."""
+    try:
+        return run.sources.get(path)
+    except OSError as exc:
+        run.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
+        return None
 
 
 def only_added(declared: list[Declared]) -> list[Declared]:
@@ -128,17 +132,15 @@ def choose(settings: dict[str, Any], manifest: Manifest) -> IndexChoice:
         raise HookError(str(exc)) from None
 
 
-def ask(
-    settings: dict[str, Any], choice: IndexChoice, names: Iterable[str], specs: dict[str, list[str]]
-) -> dict[str, Lookup]:
-    """Look every name up on every index; a pinned version the cached answer lacks is
-    asked again (the release may be newer than the cache)."""
+def ask(settings: dict[str, Any], choice: IndexChoice, specs: dict[str, list[str]]) -> dict[str, Lookup]:
+    """Look every name (the keys of `specs`) up on every index; a required version the
+    cached answer lacks is asked again (the release may be newer than the cache)."""
     from hooks._core.pkgindex import Client, lookup_names
 
     if settings["timeout"] <= 0:
         raise HookError(f"timeout must be positive, got {settings['timeout']}")
     client = Client(timeout=settings["timeout"], offline=settings["offline"], cert=choice.cert)
-    lookups = lookup_names(client, choice.indexes, names)
+    lookups = lookup_names(client, choice.indexes, specs)
     if not settings["offline"]:
         stale = frozenset(
             (index, name) for name, lookup in lookups.items()
@@ -343,7 +345,7 @@ def check(run: CheckRun) -> Iterator[Finding]:
     specs: dict[str, list[str]] = {}
     for item in to_ask:
         specs.setdefault(item.key, []).append(item.spec)
-    lookups = ask(settings, choice, specs, specs)
+    lookups = ask(settings, choice, specs)
     keys = sorted({key for key, lookup in lookups.items() if lookup.found_on})
     now = time.time()
     for item in to_ask:

@@ -115,7 +115,7 @@ class Locator:
             for number, text in enumerate(self.source.lines, 1):
                 if restrict and not self.headers[number - 1].startswith(table_prefix or ""):
                     continue
-                if text.lstrip().startswith("#") and not self.line_offset:
+                if text.lstrip().startswith("#"):
                     continue
                 for match in pattern.finditer(text):
                     spot = (number, match.start())
@@ -126,8 +126,9 @@ class Locator:
 
 
 def _in_comment(text: str, col: int) -> bool:
+    """A `#` before `col` that is not inside a double-quoted string starts a comment."""
     hash_at = text.find("#")
-    return 0 <= hash_at < col and text[:hash_at].count('"') % 2 == 0 and text.lstrip()[:1] != "#"
+    return 0 <= hash_at < col and text[:hash_at].count('"') % 2 == 0
 
 
 # --- requirement strings ------------------------------------------------------------

@@ -32,6 +32,7 @@ FOUND_TTL = 24 * 3600.0  # a project's releases rarely matter within a day...
 MISSING_TTL = 3600.0  # ...but a missing name may be published any minute (private indexes)
 CACHE_FORMAT = 1
 USER_AGENT = "driftgate (Simple Repository API client)"
+MAX_ANSWER_BYTES = 256 * 1024 * 1024  # the largest real project pages are tens of MB
 
 
 class IndexUnavailable(Exception):
@@ -491,7 +492,10 @@ class Client:
             try:
                 conn.request("GET", path or "/", headers=headers)
                 raw = conn.getresponse()
-                body = raw.read()
+                body = raw.read(MAX_ANSWER_BYTES + 1)
+                if len(body) > MAX_ANSWER_BYTES:
+                    self._drop(parts.scheme, parts.netloc.rsplit("@", 1)[-1])
+                    raise IndexUnavailable(f"index {index.display}: answer for {path} is too large")
                 if raw.getheader("Connection", "").lower() == "close":
                     self._drop(parts.scheme, parts.netloc.rsplit("@", 1)[-1])
                 return Response(
