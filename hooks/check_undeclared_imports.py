@@ -279,6 +279,9 @@ def check(run: CheckRun) -> Iterator[Finding]:
 
     manifests = root_manifests(run.root)
     declared = read_all(manifests)
+    for problem in declared.problems:  # check-hallucinated-deps reports these as DG100
+        print(f"{HOOK_ID}: warning: {problem.path}:{problem.line}: {problem.message}; "
+              "what it declares is not counted", file=sys.stderr)
     local = first_party(run.root) | set(run.settings["known_first_party"])
     resolver = Resolver([d.name for d in declared.declared], local, bool(manifests))
     unresolved: list[tuple[SourceFile, Imported, str | None]] = []

@@ -603,3 +603,13 @@ def test_importing_the_dependency_hooks_stays_cheap() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+def test_missing_and_undecodable_files(capsys: Any) -> None:
+    Path("requirements.txt").write_bytes("caf\xe9-lib\n".encode("latin-1"))
+    code, out, err = run(capsys, "--index-url", "http://127.0.0.1:9/simple/", "requirements.txt", "requirements-gone.txt")
+    assert (code, out) == (2, [])
+    assert err == [
+        "driftgate: requirements.txt: skipped, not valid UTF-8 (invalid continuation byte at byte 3)",
+        "check-hallucinated-deps: error: requirements-gone.txt: no such file",
+    ]

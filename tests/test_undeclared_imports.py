@@ -252,3 +252,19 @@ def test_subprocess_entry_point(index: str) -> None:
     )
     assert proc.returncode == 1 and proc.stderr == ""
     assert proc.stdout.startswith("app.py:1:1: DG202 `ghost_module_xyz`")
+
+
+def test_bad_input_is_reported_not_crashed_on(index: str, capsys: Any) -> None:
+    write("setup.cfg", "[options]\ninstall_requires\n")
+    Path("latin.py").write_bytes("x = 'caf\xe9'\nimport ghost_module_xyz\n".encode("latin-1"))
+    write("empty.py", "")
+    code, out, err = run(capsys, "--index-url", index, "latin.py", "empty.py")
+    assert (code, out) == (0, [])
+    assert err[0] == (
+        "check-undeclared-imports: warning: setup.cfg:2: invalid setup.cfg: cannot parse install_requires; "
+        "what it declares is not counted"
+    )
+    assert len(err) == 2 and err[1].startswith("driftgate: latin.py: skipped, ")  # the core's wording
+    code, out, err = run(capsys, "--index-url", index, "missing.py")
+    assert (code, out) == (2, [])
+    assert err == ["check-undeclared-imports: error: missing.py: no such file"]
