@@ -249,7 +249,7 @@ def judge(
         latest = _latest(lookup.versions)
         newest = f" (latest: {latest})" if latest else " (it has no releases)"
         yield finding(item, "DG102", f"`{item.name}{item.spec}` matches no release on the index{newest}")
-    reasons = suspicious(lookup, min_age_days, now)
+    reasons = suspicious(lookup, choice, min_age_days, now)
     if reasons:
         yield finding(
             item, "DG103", f"`{item.name}` exists but looks suspicious: {', '.join(reasons)}; "
@@ -271,14 +271,24 @@ def judge(
         yield confusion
 
 
-def suspicious(lookup: Lookup, min_age_days: int, now: float) -> list[str]:
+def suspicious(lookup: Lookup, choice: IndexChoice, min_age_days: int, now: float) -> list[str]:
+    """Squat and placeholder shapes, judged on the public index's answer when the public
+    index is configured: a young single-release project only there is the threat; on a
+    private index it is just an internal package."""
+    answers = list(lookup.answers.values())
+    if choice.public in lookup.answers:
+        public = lookup.answers[choice.public]
+        if not public.found:
+            return []
+        answers = [public]
     reasons = []
-    first = lookup.first_upload
+    times = [a.first_upload for a in answers if a.first_upload is not None]
+    first = min(times) if times else None
     if first is not None and now - first < min_age_days * _DAY:
         days = max(0, int((now - first) // _DAY))
         reasons.append(f"first uploaded {days} day(s) ago (min-age-days {min_age_days})")
-    versions = lookup.versions
-    files = sum(p.files for p in lookup.answers.values())
+    versions = tuple(dict.fromkeys(v for a in answers for v in a.versions))
+    files = sum(a.files for a in answers)
     if not files:
         reasons.append("no release files")
     elif len(versions) == 1:

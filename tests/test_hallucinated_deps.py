@@ -22,11 +22,11 @@ PUBLIC_WHEELS = [
     ("requests", "2.31.0"), ("requests", "2.32.0"), ("requestss", "0.0.1"),
     ("acme-utils", "9.0.0"), ("mirror-lib", "1.0.0"), ("mirror-lib", "1.1.0"),
     ("setuptools", "70.0.0"), ("setuptools", "71.0.0"), ("fresh-lib", "1.0.0"), ("fresh-lib", "1.1.0"),
-    ("psycopg2", "2.9.9"), ("psycopg2", "2.9.10"),
+    ("psycopg2", "2.9.9"), ("psycopg2", "2.9.10"), ("mirror-lab", "1.0.0"), ("mirror-lab", "2.0.0"),
 ]
 PRIVATE_WHEELS = [
     ("acme-utils", "1.0.0"), ("acme-utils", "1.1.0"), ("internal-only", "1.0.0"),
-    ("internal-only", "2.0.0"), ("mirror-lib", "1.0.0"),
+    ("internal-only", "2.0.0"), ("mirror-lib", "1.0.0"), ("single-internal", "0.0.1"),
 ]
 
 
@@ -146,6 +146,12 @@ def test_near_miss_of_another_declared_dependency(servers: dict[str, Any], capsy
     # mirror-lib2 does not exist: only a DG101; near-misses are judged among existing names
     code, out, _ = run(capsys, *public_args(servers), "requirements.txt")
     assert [line.split(" ")[1] for line in out] == ["DG101"]
+    write("requirements.txt", "mirror-lib\nmirror-lab\n")
+    code, out, _ = run(capsys, *public_args(servers), "requirements.txt")
+    assert out == [
+        "requirements.txt:1:1: DG104 `mirror-lib` is a near-miss of `mirror-lab`, also declared: check the spelling",
+        "requirements.txt:2:1: DG104 `mirror-lab` is a near-miss of `mirror-lib`, also declared: check the spelling",
+    ]
 
 
 def test_includes_point_at_the_included_file(servers: dict[str, Any], capsys: Any) -> None:
@@ -258,7 +264,9 @@ def test_setup_cfg_pre_commit_config_and_inline_script(servers: dict[str, Any], 
 
 
 def test_private_and_public_index_dependency_confusion(servers: dict[str, Any], capsys: Any) -> None:
-    write("requirements.txt", "acme-utils==1.1.0\ninternal-only>=2\nmirror-lib==1.0.0\nrequests\n")
+    # single-internal (one 0.0.1 release) is only on the private index: an internal package,
+    # not a squat, so no DG103 for it
+    write("requirements.txt", "acme-utils==1.1.0\ninternal-only>=2\nmirror-lib==1.0.0\nrequests\nsingle-internal\n")
     private = servers["private"].rstrip("/")
     public = servers["public"].rstrip("/")
     code, out, err = run(
@@ -266,6 +274,9 @@ def test_private_and_public_index_dependency_confusion(servers: dict[str, Any], 
         "--public-index-url", servers["public"], "requirements.txt",
     )
     assert out == [
+        # the public acme-utils is a one-release squat: both findings
+        "requirements.txt:1:1: DG103 `acme-utils` exists but looks suspicious: only one release (9.0.0); "
+        "check it is the project you meant",
         f"requirements.txt:1:1: DG105 `acme-utils` is on {private} and also on the public index {public}: "
         "pip takes the highest version from either (dependency confusion); publish a placeholder or use "
         "only one index for it"
@@ -293,7 +304,7 @@ def test_pip_environment_and_pip_config_file_choose_the_index(
     monkeypatch.setenv("PIP_CONFIG_FILE", str(conf))
     write("requirements.txt", "internal-only\nacme-utils\n")
     code, out, _ = run(capsys, "--public-index-url", servers["public"], "requirements.txt")
-    assert [line.split(" ")[1:3] for line in out] == [["DG105", "`acme-utils`"]]
+    assert [line.split(" ")[1:3] for line in out] == [["DG103", "`acme-utils`"], ["DG105", "`acme-utils`"]]
 
 
 def test_config_file_keys(servers: dict[str, Any], capsys: Any) -> None:
@@ -438,7 +449,7 @@ def test_warm_cache_answers_without_the_index(capsys: Any, tmp_path: Path) -> No
     assert first[0] == 1 and "DG101 `ghost-cached`" in first[1][0]
     assert run(capsys, *args) == first  # the server is gone: answers come from the cache
     assert run(capsys, "--offline", *args) == first
-    files = sorted(p.name for p in (tmp_path / "cache").rglob("*.json"))
+    files = sorted(p.name for p in (tmp_path / "cache" / "index-v1").rglob("*.json"))
     assert files == ["cached-lib.json", "ghost-cached.json"]
     # a damaged cache file is a miss, not a crash: the (stopped) index is asked again
     next((tmp_path / "cache").rglob("cached-lib.json")).write_text("{not json")
@@ -463,8 +474,8 @@ def test_parallel_processes_share_the_cache_safely(servers: dict[str, Any], tmp_
     results = [p.communicate() for p in procs]
     assert [p.returncode for p in procs] == [1, 1, 1, 1]
     assert all(len(out.splitlines()) == 20 and err == "" for out, err in results)
-    cached = list((tmp_path / "cache").rglob("*"))
-    assert not [p for p in cached if p.suffix == ".tmp"]
+    cached = list((tmp_path / "cache" / "index-v1").rglob("*"))
+    assert not list((tmp_path / "cache").rglob("*.tmp"))
     assert len([p for p in cached if p.suffix == ".json"]) == 22
 
 

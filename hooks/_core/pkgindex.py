@@ -211,9 +211,7 @@ def choose_indexes(
     The first index-url found wins; extra indexes from every source are added, in order."""
     primary = next((url for url, _ in sources if url), None)
     extras = [url for _, urls in sources for url in urls]
-    settings: dict[str, str] = {}
-    if primary is None or not public_url:
-        settings = pip_settings_cached()
+    settings = pip_settings_cached()  # for its extra indexes and `cert` even with a primary
     if primary is None:
         primary = pip_option(settings, "index-url")
     extras += (pip_option(settings, "extra-index-url") or "").split()
