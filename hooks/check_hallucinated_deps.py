@@ -287,7 +287,7 @@ def suspicious(lookup: Lookup, choice: IndexChoice, min_age_days: int, now: floa
     if first is not None and now - first < min_age_days * _DAY:
         days = max(0, int((now - first) // _DAY))
         reasons.append(f"first uploaded {days} day(s) ago (min-age-days {min_age_days})")
-    versions = tuple(dict.fromkeys(v for a in answers for v in a.versions))
+    versions = answers[0].versions if len(answers) == 1 else lookup.versions
     files = sum(a.files for a in answers)
     if not files:
         reasons.append("no release files")

@@ -47,7 +47,7 @@ class Index:
     def base(self) -> str:
         return self.url.rstrip("/") + "/"
 
-    @property
+    @functools.cached_property
     def display(self) -> str:
         """The URL without credentials: the only form ever printed or used as a cache key."""
         parts = urlsplit(self.url)
@@ -250,8 +250,7 @@ class DiskCache:
         self.root = os.path.join(root or user_cache_dir(), f"index-v{CACHE_FORMAT}")
 
     def path(self, index: Index, name: str) -> str:
-        key = hashlib.sha256(index.display.encode()).hexdigest()[:20]
-        return os.path.join(self.root, key, normalize(name) + ".json")
+        return os.path.join(self.root, _index_key(index.display), normalize(name) + ".json")
 
     def get(self, index: Index, name: str, now: float, any_age: bool = False) -> Project | None:
         try:
@@ -267,6 +266,11 @@ class DiskCache:
         ttl = FOUND_TTL if project.found else MISSING_TTL
         payload = json.dumps({"fetched": now, "ttl": ttl, "project": project.to_json()})
         _write_atomic(self.path(index, name), payload)
+
+
+@functools.lru_cache(maxsize=64)
+def _index_key(display: str) -> str:
+    return hashlib.sha256(display.encode()).hexdigest()[:20]
 
 
 def _unlink(path: str) -> None:
