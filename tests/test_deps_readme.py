@@ -123,3 +123,19 @@ def test_documented_flags_and_codes_exist(module: Any, capsys: Any) -> None:
     for rule in module.RULES:
         on = "on" if rule.enabled_by_default else "off"
         assert f"| {rule.code} | {module.HOOK_ID} | {on} |" in rule_table
+
+
+def test_scan_without_the_network_hooks_as_the_readme_says(capsys: Any) -> None:
+    import subprocess
+
+    from hooks import cli
+
+    command = re.search(r"`(driftgate scan \. --skip [^`]+)`", README)
+    assert command, "the README shows how to scan without the network hooks"
+    Path("requirements.txt").write_text("ghost-dep-xyz\n")
+    Path("app.py").write_text("import ghost_module_xyz\n")
+    subprocess.run(["git", "init", "-q"], check=True)
+    subprocess.run(["git", "add", "."], check=True)
+    argv = shlex.split(command.group(1))[1:]
+    assert cli.main(argv) == 0  # nothing asked of any index, nothing else to report
+    assert capsys.readouterr().out == ""
