@@ -235,7 +235,13 @@ class Resolver:
         if self._env_map is None:
             import importlib.metadata as metadata
 
-            self._env_map = dict(metadata.packages_distributions())
+            if hasattr(metadata, "packages_distributions"):
+                self._env_map = dict(metadata.packages_distributions())
+            else:  # Python 3.9
+                self._env_map = {}
+                for dist in metadata.distributions():
+                    for provided in _top_levels(dist):
+                        self._env_map.setdefault(provided, []).append(dist.metadata["Name"])
         dists = self._env_map.get(top)
         return dists[0] if dists else None
 

@@ -624,3 +624,28 @@ def test_missing_and_undecodable_files(capsys: Any) -> None:
         "driftgate: requirements.txt: skipped, not valid UTF-8 (invalid continuation byte at byte 3)",
         "check-hallucinated-deps: error: requirements-gone.txt: no such file",
     ]
+
+
+def test_older_pip_configuration_shape(monkeypatch: Any, tmp_path: Path) -> None:
+    """pip < 24's Configuration.items() yields merged (key, value) pairs, newer pip one
+    (file, {key: value}) pair per file. Only the newer pip is installed here, so the older
+    shape is simulated on top of the real loaded configuration."""
+    from pip._internal.configuration import Configuration
+
+    from hooks._core import pkgindex
+
+    conf = tmp_path / "pip.conf"
+    conf.write_text("[global]\nindex-url = http://127.0.0.1:9/simple/\n")
+    monkeypatch.setenv("PIP_CONFIG_FILE", str(conf))
+    newer, _ = pkgindex.pip_settings()
+    real_items = Configuration.items
+
+    def merged_pairs(self: Any) -> Any:
+        merged: dict[str, Any] = {}
+        for _, values in real_items(self):
+            merged.update(values)
+        return merged.items()
+
+    monkeypatch.setattr(Configuration, "items", merged_pairs)
+    older, _ = pkgindex.pip_settings()
+    assert older == newer and pkgindex.pip_option(older, "index-url") == "http://127.0.0.1:9/simple/"

@@ -268,3 +268,17 @@ def test_bad_input_is_reported_not_crashed_on(index: str, capsys: Any) -> None:
     code, out, err = run(capsys, "--index-url", index, "missing.py")
     assert (code, out) == (2, [])
     assert err[-1] == "check-undeclared-imports: error: missing.py: no such file"
+
+
+def test_python_3_9_without_packages_distributions(index: str, capsys: Any, monkeypatch: Any) -> None:
+    """importlib.metadata.packages_distributions is 3.10+; on 3.9 the map is built from each
+    installed distribution's metadata. Hiding the helper runs that path on real metadata."""
+    import importlib.metadata
+
+    monkeypatch.delattr(importlib.metadata, "packages_distributions")
+    project()
+    write("app.py", "import yaml\nimport cpuinfo\n")
+    code, out, _ = run(capsys, "--index-url", index, "app.py")
+    assert [line.split("add ")[1] for line in out] == [
+        "`PyYAML` to the project's dependencies", "`py-cpuinfo` to the project's dependencies",
+    ]

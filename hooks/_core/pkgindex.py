@@ -112,8 +112,12 @@ def pip_settings() -> tuple[dict[str, str], list[str] | None]:
         conf = Configuration(isolated=False)
         conf.load()
         merged: dict[str, str] = {}
-        for values in dict(conf.items()).values():
-            merged.update(values)
+        for key, value in conf.items():
+            # pip >= 24 yields (file, {key: value}) per file, older pip the merged pairs
+            if isinstance(value, dict):
+                merged.update(value)
+            else:
+                merged[key] = value
         files = [path for _, paths in conf.iter_config_files() for path in paths]
     except Exception as exc:  # pip's ConfigurationError and parse errors
         raise IndexUnavailable(f"cannot read pip's configuration: {exc}") from None
