@@ -468,11 +468,14 @@ def test_offline_without_cache_warns_and_checks_nothing(capsys: Any) -> None:
 def test_parallel_processes_share_the_cache_safely(servers: dict[str, Any], tmp_path: Path) -> None:
     names = [f"ghost-{i}" for i in range(20)] + ["requests", "mirror-lib"]
     Path("requirements.txt").write_text("\n".join(names) + "\n")
-    cmd = [sys.executable, "-m", "hooks.check_hallucinated_deps", *public_args(servers), "requirements.txt"]
+    # pypiserver here is single-threaded (wsgiref, listen backlog 5): 4 processes at once can
+    # queue a request past the 10 s default, which is the server's limit, not the cache's
+    cmd = [sys.executable, "-m", "hooks.check_hallucinated_deps", *public_args(servers), "--timeout", "60",
+           "requirements.txt"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
     results = [p.communicate() for p in procs]
-    assert [p.returncode for p in procs] == [1, 1, 1, 1]
+    assert [p.returncode for p in procs] == [1, 1, 1, 1], [err for _, err in results]
     assert all(len(out.splitlines()) == 20 and err == "" for out, err in results)
     cached = list((tmp_path / "cache" / "index-v1").rglob("*"))
     assert not list((tmp_path / "cache").rglob("*.tmp"))
@@ -642,8 +645,11 @@ def test_older_pip_configuration_shape(monkeypatch: Any, tmp_path: Path) -> None
 
     def merged_pairs(self: Any) -> Any:
         merged: dict[str, Any] = {}
-        for _, values in real_items(self):
-            merged.update(values)
+        for key, value in real_items(self):
+            if isinstance(value, dict):
+                merged.update(value)
+            else:  # this pip is already the older kind
+                merged[key] = value
         return merged.items()
 
     monkeypatch.setattr(Configuration, "items", merged_pairs)

@@ -62,8 +62,10 @@ MUST_NOT_FLAG = [
     ("import published_lib\nfrom published_lib.sub import x\n", ("published-lib>=1",)),
     # declared, matched through the bundled import-name map (not installed here)
     ("import cv2\nfrom sklearn import svm\nimport google.protobuf\n", ("opencv-python", "scikit-learn", "protobuf")),
-    # declared, matched exactly through the running environment's metadata (py-cpuinfo -> cpuinfo)
-    ("import cpuinfo\n", ("py-cpuinfo",)),
+    # declared, matched exactly through the running environment's installed metadata:
+    # pip-requirements-parser (a runtime dependency, so always installed) also installs
+    # packaging_legacy_version, a name no map or normalization leads to
+    ("import packaging_legacy_version\n", ("pip-requirements-parser",)),
     # declared in an optional extra
     ("import yaml\n", ()),  # PyYAML comes from the extra below
     # namespace packages: the distribution is named after the dotted path
@@ -99,7 +101,7 @@ def test_must_flag(index: str, capsys: Any) -> None:
         import requests
         import yaml
         import cv2
-        import cpuinfo
+        import packaging_legacy_version
         from published_lib import thing
         import ghost_module_xyz.sub
         from   another_ghost import x  # indented col is still the statement's
@@ -110,7 +112,8 @@ def test_must_flag(index: str, capsys: Any) -> None:
     assert out == [
         "app.py:2:1: DG201 `yaml` is imported but not declared: add `PyYAML` to the project's dependencies",
         "app.py:3:1: DG201 `cv2` is imported but not declared: add `opencv-python` to the project's dependencies",
-        "app.py:4:1: DG201 `cpuinfo` is imported but not declared: add `py-cpuinfo` to the project's dependencies",
+        "app.py:4:1: DG201 `packaging_legacy_version` is imported but not declared: add "
+        "`pip-requirements-parser` to the project's dependencies",
         "app.py:5:1: DG201 `published_lib` is imported but not declared: add `published-lib` to the project's dependencies",
         "app.py:6:1: DG202 `ghost_module_xyz.sub` is imported but no distribution provides it (not installed, "
         "not on the index): likely hallucinated",
@@ -166,9 +169,9 @@ def test_type_checking_and_import_error_fallbacks_are_dg203_off_by_default(index
 
 def test_requirements_and_setup_cfg_declare_too(index: str, capsys: Any) -> None:
     write("requirements.txt", "published-lib==1.1.0\n")
-    write("requirements/dev.txt", "py-cpuinfo\n")
+    write("requirements/dev.txt", "pip-requirements-parser\n")
     write("setup.cfg", "[options]\ninstall_requires =\n    opencv-python\n")
-    write("app.py", "import published_lib, cpuinfo, cv2\n")
+    write("app.py", "import published_lib, packaging_legacy_version, cv2\n")
     assert run(capsys, "--index-url", index, "app.py") == (0, [], [])
 
 
@@ -275,10 +278,10 @@ def test_python_3_9_without_packages_distributions(index: str, capsys: Any, monk
     installed distribution's metadata. Hiding the helper runs that path on real metadata."""
     import importlib.metadata
 
-    monkeypatch.delattr(importlib.metadata, "packages_distributions")
+    monkeypatch.delattr(importlib.metadata, "packages_distributions", raising=False)
     project()
-    write("app.py", "import yaml\nimport cpuinfo\n")
+    write("app.py", "import yaml\nimport packaging_legacy_version\n")
     code, out, _ = run(capsys, "--index-url", index, "app.py")
     assert [line.split("add ")[1] for line in out] == [
-        "`PyYAML` to the project's dependencies", "`py-cpuinfo` to the project's dependencies",
+        "`PyYAML` to the project's dependencies", "`pip-requirements-parser` to the project's dependencies",
     ]

@@ -366,7 +366,7 @@ class Client:
 
     def __init__(
         self, timeout: float = 10.0, offline: bool = False, cache: DiskCache | None = None,
-        cert: str | None = None, workers: int = 16,
+        cert: str | None = None, workers: int = 8,
     ) -> None:
         self.timeout = timeout
         self.offline = offline
