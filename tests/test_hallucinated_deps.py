@@ -655,3 +655,18 @@ def test_older_pip_configuration_shape(monkeypatch: Any, tmp_path: Path) -> None
     monkeypatch.setattr(Configuration, "items", merged_pairs)
     older, _ = pkgindex.pip_settings()
     assert older == newer and pkgindex.pip_option(older, "index-url") == "http://127.0.0.1:9/simple/"
+
+
+def test_pep_708_tracks_marks_a_private_project_as_the_public_one(servers: dict[str, Any], capsys: Any) -> None:
+    broken = servers["broken"]
+    private = broken.url("json")
+    old = "2020-01-01T00:00:00Z"
+    broken.projects["acme-utils"] = json_project("acme-utils", {"1.0.0": old, "1.1.0": old})
+    write("requirements.txt", "acme-utils\n")
+    args = ("--index-url", private, "--extra-index-url", servers["public"], "--public-index-url",
+            servers["public"], "--ignore", "DG103", "requirements.txt")
+    code, out, _ = run(capsys, *args)
+    assert [line.split(" ")[1] for line in out] == ["DG105"]
+    broken.projects["acme-utils"]["meta"]["tracks"] = [servers["public"] + "acme-utils/"]
+    Path(os.environ["DRIFTGATE_CACHE_DIR"]).rename(os.environ["DRIFTGATE_CACHE_DIR"] + "-old")
+    assert run(capsys, *args) == (0, [], [])
