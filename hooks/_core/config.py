@@ -15,6 +15,12 @@ from hooks._core.findings import HookError
 GLOBAL_KEYS = ("exclude",)
 
 
+_KIND_NAMES = {
+    int: "an integer", float: "a number", str: "a string", bool: "true or false",
+    list: "a list of strings",
+}
+
+
 @dataclass(frozen=True)
 class Option:
     """A setting that is both a config key and a `--flag` of the same name."""
@@ -24,6 +30,8 @@ class Option:
     default: Any
     help: str
     choices: tuple[str, ...] = ()
+    # list flags split "a,b" into two values, unless a value may itself hold commas (regexes)
+    comma_separated: bool = True
 
     @property
     def dest(self) -> str:
@@ -41,8 +49,7 @@ class Option:
         else:
             ok = isinstance(value, self.kind)
         if not ok:
-            kind = "list of strings" if self.kind is list else self.kind.__name__
-            raise HookError(f"{where}: `{self.name}` must be a {kind}, got {value!r}")
+            raise HookError(f"{where}: `{self.name}` must be {_KIND_NAMES[self.kind]}, got {value!r}")
         if self.choices and value not in self.choices:
             raise HookError(
                 f"{where}: `{self.name}` must be one of {', '.join(self.choices)}, got {value!r}"
@@ -69,7 +76,7 @@ def load_toml(path: str) -> dict[str, Any]:
 def driftgate_table(config_path: str | None, root: str = ".") -> tuple[dict[str, Any], str]:
     """The `[tool.driftgate]` table and the file it came from ('' when there is none)."""
     explicit = config_path is not None
-    path = config_path if explicit else os.path.join(root, "pyproject.toml")
+    path = config_path if explicit else "pyproject.toml" if root == "." else os.path.join(root, "pyproject.toml")
     if not explicit and not os.path.isfile(path):
         return {}, ""
     data = load_toml(path)

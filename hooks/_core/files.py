@@ -57,7 +57,12 @@ def decode(path: str, data: bytes) -> str:
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         except SyntaxError as exc:
-            raise Unreadable(f"bad encoding declaration ({exc.msg})") from None
+            # detect_encoding also fails on undecodable bytes in the first two lines; when
+            # there is no cookie at all, the plain UTF-8 error says more than its message
+            if b"coding" not in data[:400]:
+                encoding = "utf-8-sig"
+            else:
+                raise Unreadable(f"bad encoding declaration ({exc.msg})") from None
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:

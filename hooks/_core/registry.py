@@ -7,16 +7,23 @@ from typing import Any
 # id -> module. Keep in sync with .pre-commit-hooks.yaml and [project.scripts].
 HOOK_MODULES: dict[str, str] = {
     "check-nesting": "hooks.check_nesting",
+    "check-provenance": "hooks.check_provenance",
+    "record-provenance": "hooks.record_provenance",
+    "check-env-vars": "hooks.check_env_vars",
     "check-hallucinated-deps": "hooks.check_hallucinated_deps",
     "check-undeclared-imports": "hooks.check_undeclared_imports",
 }
 
 # Hooks that `driftgate scan` runs over a tree (each module exposes `HOOK`, a FileHook).
-FILE_HOOKS: tuple[str, ...] = ("check-nesting", "check-hallucinated-deps", "check-undeclared-imports")
+FILE_HOOKS: tuple[str, ...] = (
+    "check-nesting", "check-env-vars", "check-hallucinated-deps", "check-undeclared-imports",
+)
 
 
 # Other `driftgate` subcommands: name -> (module with main(argv), one-line help).
-EXTRA_COMMANDS: dict[str, tuple[str, str]] = {}
+EXTRA_COMMANDS: dict[str, tuple[str, str]] = {
+    "provenance": ("hooks._provenance.report", "report [--range A..B]: commits by origin, record coverage, models"),
+}
 
 
 def load_module(hook_id: str) -> Any:

@@ -156,7 +156,7 @@ def merge_cli(settings: dict[str, Any], args: argparse.Namespace, options: Seque
         value = getattr(args, option.dest)
         if value is None:
             continue
-        if option.kind is list:
+        if option.kind is list and option.comma_separated:
             value = [part.strip() for item in value for part in item.split(",") if part.strip()]
             if option.name == "exclude":
                 value = settings.get("exclude", []) + value
@@ -188,6 +188,16 @@ def is_excluded(path: str, patterns: Sequence[str]) -> bool:
     return False
 
 
+def _walk(top: str, selects: Callable[[str], bool], exclude: Sequence[str]) -> Iterator[str]:
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        for name in sorted(filenames):
+            full = os.path.join(dirpath, name)
+            rel = full if os.path.isabs(top) else os.path.relpath(full)
+            if selects(rel) and not is_excluded(rel, exclude):
+                yield rel
+
+
 def expand_paths(
     paths: Sequence[str], selects: Callable[[str], bool], exclude: Sequence[str]
 ) -> tuple[list[str], list[str]]:
@@ -197,18 +207,11 @@ def expand_paths(
     errors: list[str] = []
     for path in paths:
         if os.path.isdir(path):
-            for dirpath, dirnames, filenames in os.walk(path):
-                dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
-                for name in sorted(filenames):
-                    full = os.path.join(dirpath, name)
-                    rel = os.path.relpath(full) if not os.path.isabs(path) else full
-                    if selects(rel) and not is_excluded(rel, exclude):
-                        files.append(rel)
-        elif os.path.lexists(path):
-            if not is_excluded(path, exclude):
-                files.append(path)
-        else:
+            files.extend(_walk(path, selects, exclude))
+        elif not os.path.lexists(path):
             errors.append(f"{path}: no such file")
+        elif not is_excluded(path, exclude):
+            files.append(path)
     return files, errors
 
 
@@ -231,14 +234,14 @@ def report_error(prog: str, message: str) -> None:
 
 
 def run_hook(hook: FileHook, argv: Sequence[str] | None = None) -> int:
-    options = (*COMMON_OPTIONS, *hook.options)
-    parser = build_parser(hook.id, hook.description, options)
-    parser.add_argument("--format", choices=LINE_FORMATS, default="text", help="output format")
-    parser.add_argument("files", nargs="*", help="files (or directories) to check")
+    def add_arguments(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--format", choices=LINE_FORMATS, default="text", help="output format")
+        parser.add_argument("files", nargs="*", help="files (or directories) to check")
+
     try:
-        args = parser.parse_args(argv)
-        settings = load_settings(hook.id, options, args.config)
-        merge_cli(settings, args, options)
+        args, settings = parse_settings(
+            hook.id, hook.description, (*COMMON_OPTIONS, *hook.options), argv, add_arguments
+        )
         paths, missing = expand_paths(args.files, hook.selects, settings["exclude"])
         run = CheckRun(hook.id, paths, settings)
         findings = collect(hook, run)
@@ -252,3 +255,28 @@ def run_hook(hook: FileHook, argv: Sequence[str] | None = None) -> int:
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if findings else EXIT_OK
+
+
+# --- hooks that do not take files -------------------------------------------------
+
+
+def parse_settings(
+    hook_id: str,
+    description: str,
+    options: Sequence[cfg.Option],
+    argv: Sequence[str] | None,
+    add_arguments: Callable[[argparse.ArgumentParser], None] | None = None,
+    prog: str | None = None,
+    root: str = ".",
+) -> tuple[argparse.Namespace, dict[str, Any]]:
+    """Parse `argv`, load `[tool.driftgate.<hook_id>]` (unknown keys raise HookError) and
+    overlay the command-line flags: the life of `run_hook` up to the file list, for hooks
+    and commands that work on something other than files (commit messages, ranges).
+    `add_arguments` adds the caller's own arguments; `prog` names the command in --help."""
+    parser = build_parser(prog or hook_id, description, options)
+    if add_arguments is not None:
+        add_arguments(parser)
+    args = parser.parse_args(argv)
+    settings = load_settings(hook_id, options, args.config, root)
+    merge_cli(settings, args, options)
+    return args, settings

@@ -1,0 +1,577 @@
+"""Where a repository declares the environment its code runs with.
+
+Read once per process from the whole repository (the files git tracks, so untracked junk
+and node_modules are never read), whatever subset of code files pre-commit passed:
+
+- `.env.example`, `.env.sample`, `.env.template`, `.env.dist` (also `.env.<x>.example`, ...)
+- docker-compose files: `environment` (map and list forms), `env_file` (files the repo
+  tracks), `build.args`
+- Dockerfile / Containerfile: `ENV`, `ARG`
+- Kubernetes manifests (any tracked YAML with `apiVersion` and `kind`): `env[].name`,
+  `envFrom` of a ConfigMap/Secret defined in the repo (or a kustomize generator), with prefix
+- Helm charts: `values*.yaml` env-like keys, and `env:` lists in `templates/`
+- GitHub Actions workflows and `action.yml`: `env:`; GitLab CI: `variables:`
+- the user's `declaration-files` globs (format from the name: YAML, JSON, Dockerfile, or
+  dotenv lines)
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Sequence
+
+from hooks._core.files import Unreadable, decode, read_bytes
+from hooks.check_env_vars.model import Declaration
+
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_DOTENV_EXAMPLE = re.compile(
+    r"(?:\.env(?:\.[\w-]+)*|[\w-]+\.env)\.(?:example|sample|template|dist|defaults?)\Z"
+)
+_DOCKERFILE = re.compile(
+    r"(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?\Z|[\w.-]+\.(?:Dockerfile|dockerfile)\Z"
+)
+_COMPOSE = re.compile(r"(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml\Z")
+_HELM_VALUES = re.compile(r"(?:values(?:[.-][\w.-]+)?|[\w.-]+[.-]values)\.ya?ml\Z")
+_HELM_ENV_KEY = re.compile(
+    r"(?:env|envs|environment|envVars|env_vars|environmentVariables|extraEnv|extraEnvs|"
+    r"extraEnvVars|[a-z][A-Za-z]*Env(?:Vars)?)\Z"
+)
+_YAML = (".yaml", ".yml")
+_TEMPLATE_MARKS = ("{{", "{%")
+_DOTENV_LINE = re.compile(r"\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:=|\Z|#)")
+_TEMPLATED_ENV_ITEM = re.compile(
+    r"\s*-\s*name:\s*['\"]?(?P<name>[A-Za-z_][A-Za-z0-9_]*)['\"]?\s*(?:#.*)?\Z"
+)
+
+
+@dataclass
+class DeclarationSet:
+    sites: list[Declaration] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # every file the repo tracks (posix)
+
+    def __post_init__(self) -> None:
+        self._names: set[str] | None = None
+        self._lower: set[str] | None = None
+
+    @property
+    def names(self) -> set[str]:
+        if self._names is None:
+            self._names = {d.name for d in self.sites}
+            self._lower = {n.lower() for n in self._names}
+        return self._names
+
+    def declares(self, name: str, case_insensitive: bool = False) -> bool:
+        if name in self.names:
+            return True
+        return case_insensitive and name.lower() in (self._lower or set())
+
+
+class _Malformed(Exception):
+    pass
+
+
+# --- classification ---------------------------------------------------------------
+
+
+def kind_of(path: str, chart_dirs: set[str]) -> str | None:
+    name = posixpath.basename(path)
+    if _DOTENV_EXAMPLE.match(name):
+        return "dotenv"
+    if _DOCKERFILE.match(name):
+        return "dockerfile"
+    if not name.endswith(_YAML):
+        return None
+    if _COMPOSE.match(name):
+        return "compose"
+    if path.startswith(".github/workflows/") or name in ("action.yml", "action.yaml"):
+        return "actions"
+    if name.endswith(("gitlab-ci.yml", "gitlab-ci.yaml")) or path.startswith(".gitlab/"):
+        return "gitlab"
+    parts = path.split("/")
+    if "templates" in parts[:-1]:
+        chart = "/".join(parts[: parts.index("templates")])
+        if chart in chart_dirs:
+            return "helm-template"
+    if _HELM_VALUES.match(name):
+        return "helm-values"
+    if name in ("kustomization.yaml", "kustomization.yml"):
+        return "kustomize"
+    return "yaml"
+
+
+def _extra_kind(path: str) -> str:
+    name = posixpath.basename(path)
+    if _DOCKERFILE.match(name):
+        return "dockerfile"
+    if name.endswith(_YAML):
+        return "yaml-any"
+    if name.endswith(".json"):
+        return "json"
+    return "dotenv"
+
+
+def _matches(path: str, patterns: Sequence[str]) -> bool:
+    name = posixpath.basename(path)
+    return any(fnmatch.fnmatchcase(path, p) or fnmatch.fnmatchcase(name, p) for p in patterns)
+
+
+# --- the collector ----------------------------------------------------------------
+
+
+class _Collector:
+    def __init__(self, top: str, files: list[str]) -> None:
+        self.top = top
+        self.files = files
+        self.tracked = set(files)
+        self.result = DeclarationSet(files=files)
+        self.config_maps: dict[str, list[Declaration]] = {}
+        # envFrom references, resolved once every ConfigMap is known: (name, prefix)
+        self.env_from: list[tuple[str, str]] = []
+        self.dotenv_done: set[str] = set()
+
+    def add(self, name: str, path: str, line: int, col: int, kind: str, reportable: bool) -> None:
+        if ENV_NAME.match(name):
+            self.result.sites.append(Declaration(name, path, line, col, kind, reportable))
+
+    def read_text(self, path: str, data: bytes | None = None) -> str | None:
+        if data is None:
+            try:
+                data = read_bytes(os.path.join(self.top, path))
+            except OSError as exc:
+                self.result.errors.append(
+                    f"{path}: cannot read declarations: {exc.strerror or exc}")
+                return None
+        try:
+            return decode(path, data)
+        except Unreadable as exc:
+            if str(exc) == "binary file":
+                return None
+            self.result.errors.append(
+                f"{path}: cannot read declarations: {exc}; the variables it declares are unknown"
+            )
+            return None
+
+    def run(self, path: str, kind: str) -> None:
+        data = None
+        if kind == "yaml":
+            # only manifests are worth parsing: sniff before decoding
+            try:
+                data = read_bytes(os.path.join(self.top, path))
+            except OSError:
+                return
+            if b"apiVersion" not in data or b"kind" not in data:
+                return
+        text = self.read_text(path, data)
+        if text is None:
+            return
+        try:
+            _PARSERS[kind](self, path, text)
+        except _Malformed as exc:
+            self.result.errors.append(
+                f"{path}: cannot read declarations: {exc}; fix it or add it to `exclude` "
+                "(the variables it declares are unknown, so DG401/DG402 may be false)"
+            )
+
+    def finish(self) -> DeclarationSet:
+        for ref, prefix in self.env_from:
+            for decl in self.config_maps.get(ref, ()):
+                self.add(prefix + decl.name, decl.path, decl.line, decl.col, decl.kind, True)
+        return self.result
+
+
+# --- dotenv and Dockerfile --------------------------------------------------------
+
+
+def _parse_dotenv(c: _Collector, path: str, text: str, reportable: bool = True) -> None:
+    for number, line in enumerate(text.splitlines(), 1):
+        m = _DOTENV_LINE.match(line)
+        if m:
+            c.add(m.group("name"), path, number, m.start("name") + 1, "dotenv", reportable)
+
+
+def _dockerfile_instructions(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """(first line, last line, INSTRUCTION, arguments) with continuation lines joined."""
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        start = i
+        line = lines[i]
+        if line.lstrip().startswith("#"):
+            i += 1
+            continue
+        parts = [line]
+        while parts[-1].rstrip().endswith("\\") and i + 1 < len(lines):
+            parts[-1] = parts[-1].rstrip()[:-1]
+            i += 1
+            if not lines[i].lstrip().startswith("#"):
+                parts.append(lines[i])
+        i += 1
+        joined = " ".join(parts).strip()
+        m = re.match(r"(?P<ins>[A-Za-z]+)\s+(?P<args>.*)", joined)
+        if m:
+            yield start + 1, i, m.group("ins").upper(), m.group("args")
+
+
+def _parse_dockerfile(c: _Collector, path: str, text: str) -> None:
+    import shlex
+
+    lines = text.splitlines()
+    for first, last, ins, args in _dockerfile_instructions(text):
+        if ins not in ("ENV", "ARG"):
+            continue
+        try:
+            words = shlex.split(args, comments=False, posix=True)
+        except ValueError:
+            words = args.split()
+        if ins == "ENV" and words and "=" not in words[0]:
+            names = [words[0]]  # legacy `ENV NAME value with spaces`
+        else:
+            names = [w.split("=", 1)[0] for w in words]
+        for name in names:
+            number, col = _locate(name, lines, first, last)
+            c.add(name, path, number, col, f"Dockerfile {ins}", ins == "ENV")
+
+
+def _locate(name: str, lines: list[str], first: int, last: int) -> tuple[int, int]:
+    """The line and column of `name` within lines first..last (1-based), for DG410."""
+    pattern = re.compile(rf"(?<![\w$]){re.escape(name)}(?![\w])")
+    for number in range(first, last + 1):
+        m = pattern.search(lines[number - 1], 3 if number == first else 0)
+        if m:
+            return number, m.start() + 1
+    return first, 1
+
+
+# --- YAML -------------------------------------------------------------------------
+
+
+def _compose_nodes(text: str) -> list[Any]:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return [doc for doc in yaml.compose_all(text, Loader=loader) if doc is not None]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise _Malformed(f"invalid YAML{where}: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise _Malformed(f"invalid YAML: {exc}") from None
+
+
+def _is_map(node: Any) -> bool:
+    return type(node).__name__ == "MappingNode"
+
+
+def _is_seq(node: Any) -> bool:
+    return type(node).__name__ == "SequenceNode"
+
+
+def _is_scalar(node: Any) -> bool:
+    return type(node).__name__ == "ScalarNode"
+
+
+def _pairs(node: Any, depth: int = 0) -> Iterator[tuple[Any, Any]]:
+    """A mapping's (key, value) nodes, with `<<` merge keys expanded."""
+    if not _is_map(node) or depth > 20:
+        return
+    for key, value in node.value:
+        if key.tag == "tag:yaml.org,2002:merge":
+            for merged in (value.value if _is_seq(value) else [value]):
+                yield from _pairs(merged, depth + 1)
+        elif _is_scalar(key):
+            yield key, value
+
+
+def _get(node: Any, name: str) -> Any:
+    for key, value in _pairs(node):
+        if key.value == name:
+            return value
+    return None
+
+
+def _pos(node: Any) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _env_container(c: _Collector, path: str, node: Any, kind: str, reportable: bool,
+                   names_only_if_env_like: bool = False) -> None:
+    """`KEY: value` maps, `- KEY=value` / `- KEY` lists and `- name: KEY` lists."""
+    if _is_map(node):
+        for key, value in _pairs(node):
+            if names_only_if_env_like and _is_map(value) and _get(value, "value") is None \
+                    and _get(value, "valueFrom") is None:
+                continue  # a nested structure, not a variable
+            c.add(key.value, path, *_pos(key), kind, reportable)
+    elif _is_seq(node):
+        for item in node.value:
+            if _is_scalar(item):
+                c.add(item.value.split("=", 1)[0].strip(), path, *_pos(item), kind, reportable)
+            elif _is_map(item):
+                name = _get(item, "name")
+                if name is not None and _is_scalar(name):
+                    c.add(name.value, path, *_pos(name), kind, reportable)
+
+
+def _walk_keys(node: Any, want: Callable[[str], bool], depth: int = 0,
+               seen: set[int] | None = None) -> Iterator[tuple[Any, Any]]:
+    """Every (key, value) pair anywhere below `node` whose key satisfies `want`.
+    Each node is visited once: YAML aliases share nodes (and "billion laughs" files
+    would otherwise take forever)."""
+    seen = set() if seen is None else seen
+    if depth > 60 or id(node) in seen:
+        return
+    seen.add(id(node))
+    if _is_map(node):
+        for key, value in _pairs(node):
+            if want(key.value):
+                yield key, value
+            yield from _walk_keys(value, want, depth + 1, seen)
+    elif _is_seq(node):
+        for item in node.value:
+            yield from _walk_keys(item, want, depth + 1, seen)
+
+
+def _parse_compose(c: _Collector, path: str, text: str) -> None:
+    for doc in _compose_nodes(text):
+        services = _get(doc, "services")
+        if services is None:
+            services = doc  # compose file format 1: services at the top level
+        for _name, service in _pairs(services):
+            if not _is_map(service):
+                continue
+            built = _get(service, "build") is not None
+            environment = _get(service, "environment")
+            if environment is not None:
+                _env_container(c, path, environment, "compose environment", built)
+            _compose_env_files(c, path, _get(service, "env_file"), built)
+            build = _get(service, "build")
+            if build is not None and _is_map(build):
+                args = _get(build, "args")
+                if args is not None:
+                    _env_container(c, path, args, "compose build arg", False)
+
+
+def _compose_env_files(c: _Collector, path: str, node: Any, reportable: bool) -> None:
+    if node is None:
+        return
+    items = node.value if _is_seq(node) else [node]
+    for item in items:
+        target = _get(item, "path") if _is_map(item) else item
+        if target is None or not _is_scalar(target):
+            continue
+        ref = posixpath.normpath(posixpath.join(posixpath.dirname(path), target.value))
+        # `.env.example` and friends are read on their own; this is for `env_file: app.env`
+        if ref in c.tracked and ref not in c.dotenv_done \
+                and not _DOTENV_EXAMPLE.match(posixpath.basename(ref)):
+            c.dotenv_done.add(ref)
+            text = c.read_text(ref)
+            if text is not None:
+                _parse_dotenv(c, ref, text, reportable)
+
+
+def _parse_k8s(c: _Collector, path: str, text: str) -> None:
+    if any(mark in text for mark in _TEMPLATE_MARKS):
+        _parse_templated(c, path, text)
+        return
+    for doc in _compose_nodes(text):
+        _k8s_document(c, path, doc)
+
+
+def _k8s_document(c: _Collector, path: str, doc: Any) -> None:
+    kind = _get(doc, "kind")
+    if kind is not None and _is_scalar(kind) and kind.value in ("ConfigMap", "Secret"):
+        metadata = _get(doc, "metadata")
+        name = _get(metadata, "name") if metadata is not None else None
+        if name is not None and _is_scalar(name):
+            keys = c.config_maps.setdefault(name.value, [])
+            for section in ("data", "stringData"):
+                data = _get(doc, section)
+                for key, _value in _pairs(data):
+                    keys.append(Declaration(key.value, path, *_pos(key), f"{kind.value} data"))
+    for key, value in _walk_keys(doc, lambda k: k in ("env", "envFrom")):
+        if key.value == "env" and _is_seq(value):
+            _env_container(c, path, value, "Kubernetes env", True)
+        elif key.value == "envFrom" and _is_seq(value):
+            for item in value.value:
+                _env_from(c, item)
+
+
+def _env_from(c: _Collector, item: Any) -> None:
+    prefix_node = _get(item, "prefix")
+    prefix = prefix_node.value if prefix_node is not None and _is_scalar(prefix_node) else ""
+    for ref_key in ("configMapRef", "secretRef"):
+        ref = _get(item, ref_key)
+        name = _get(ref, "name") if ref is not None else None
+        if name is not None and _is_scalar(name):
+            c.env_from.append((name.value, prefix))
+
+
+def _parse_kustomize(c: _Collector, path: str, text: str) -> None:
+    for doc in _compose_nodes(text):
+        for generator in ("configMapGenerator", "secretGenerator"):
+            gens = _get(doc, generator)
+            for gen in gens.value if gens is not None and _is_seq(gens) else ():
+                _kustomize_generator(c, path, gen)
+        _k8s_document(c, path, doc)
+
+
+def _kustomize_generator(c: _Collector, path: str, gen: Any) -> None:
+    name = _get(gen, "name")
+    if name is None or not _is_scalar(name):
+        return
+    keys = c.config_maps.setdefault(name.value, [])
+    literals = _get(gen, "literals")
+    for item in literals.value if literals is not None and _is_seq(literals) else ():
+        if _is_scalar(item):
+            name = item.value.split("=", 1)[0]
+            keys.append(Declaration(name, path, *_pos(item), "kustomize literal"))
+    for env_key in ("envs", "env"):
+        files = _get(gen, env_key)
+        if files is None:
+            continue
+        for item in files.value if _is_seq(files) else [files]:
+            if not _is_scalar(item):
+                continue
+            ref = posixpath.normpath(posixpath.join(posixpath.dirname(path), item.value))
+            text = c.read_text(ref) if ref in c.tracked else None
+            for number, line in enumerate((text or "").splitlines(), 1):
+                m = _DOTENV_LINE.match(line)
+                if m:
+                    keys.append(Declaration(m.group("name"), ref, number, m.start("name") + 1,
+                                            "kustomize env"))
+
+
+def _parse_templated(c: _Collector, path: str, text: str) -> None:
+    """Helm/Jinja templates are not YAML: take `- name: X` items of `env:` blocks by indentation."""
+    env_indent: int | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith(("#", "{{")):
+            continue
+        indent = len(line) - len(line.lstrip())
+        if env_indent is not None and indent <= env_indent and not stripped.startswith("-"):
+            env_indent = None
+        if re.match(r"(?:-\s+)?env:\s*(?:#.*)?\Z", stripped):
+            env_indent = line.index("env:")  # the key's column, also for `- env:`
+            continue
+        if env_indent is not None:
+            m = _TEMPLATED_ENV_ITEM.match(line)
+            if m:
+                c.add(m.group("name"), path, number, m.start("name") + 1, "Helm template env", True)
+
+
+def _parse_helm_values(c: _Collector, path: str, text: str) -> None:
+    for doc in _compose_nodes(text):
+        for _key, value in _walk_keys(doc, lambda k: bool(_HELM_ENV_KEY.match(k))):
+            _env_container(c, path, value, "Helm values", True, names_only_if_env_like=True)
+
+
+def _parse_ci(key: str, kind: str) -> Callable[[_Collector, str, str], None]:
+    def parse(c: _Collector, path: str, text: str) -> None:
+        for doc in _compose_nodes(text):
+            for _key, value in _walk_keys(doc, lambda k: k == key):
+                if _is_map(value):
+                    _env_container(c, path, value, kind, False)
+
+    return parse
+
+
+def _any_env_key(key: str) -> bool:
+    """`env` lists are handled as Kubernetes' shape; maps under `env` come next."""
+    return key in ("environment", "variables") or (key != "env" and bool(_HELM_ENV_KEY.match(key)))
+
+
+def _parse_yaml_any(c: _Collector, path: str, text: str) -> None:
+    for doc in _compose_nodes(text):
+        _k8s_document(c, path, doc)
+        for _key, value in _walk_keys(doc, _any_env_key):
+            _env_container(c, path, value, "declaration file", True, names_only_if_env_like=True)
+        for _key, value in _walk_keys(doc, lambda k: k == "env"):
+            if _is_map(value):
+                _env_container(c, path, value, "declaration file", True)
+
+
+def _parse_json(c: _Collector, path: str, text: str) -> None:
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise _Malformed(f"invalid JSON: {exc}") from None
+    for name in _json_env_names(data):
+        offset = text.find(f'"{name}"')  # JSON keeps no positions: the first mention
+        line = text.count("\n", 0, offset) + 1 if offset >= 0 else 1
+        c.add(name, path, line, 1, "declaration file", True)
+
+
+def _json_env_names(node: Any, depth: int = 0) -> Iterator[str]:
+    """Keys of `env`/`environment`/`variables` objects, `name`s of `env`/`environment` lists."""
+    if depth > 60:
+        return
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("env", "environment", "variables") and isinstance(value, dict):
+                yield from (str(name) for name in value)
+            elif key in ("env", "environment") and isinstance(value, list):
+                yield from (item["name"] for item in value
+                            if isinstance(item, dict) and isinstance(item.get("name"), str))
+    for child in children:
+        yield from _json_env_names(child, depth + 1)
+
+
+_PARSERS: dict[str, Callable[[_Collector, str, str], None]] = {
+    "dotenv": _parse_dotenv,
+    "dockerfile": _parse_dockerfile,
+    "compose": _parse_compose,
+    "actions": _parse_ci("env", "GitHub Actions env"),
+    "gitlab": _parse_ci("variables", "GitLab CI variables"),
+    "helm-template": _parse_templated,
+    "helm-values": _parse_helm_values,
+    "kustomize": _parse_kustomize,
+    "yaml": _parse_k8s,
+    "yaml-any": _parse_yaml_any,
+    "json": _parse_json,
+}
+
+
+# --- entry point ------------------------------------------------------------------
+
+
+def repository_files(top: str, in_git: bool) -> list[str]:
+    if in_git:
+        from hooks._core.git import tracked_files
+
+        return tracked_files(top)
+    from hooks._core.runner import SKIP_DIRS
+
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        rel = os.path.relpath(dirpath, top)
+        for name in sorted(filenames):
+            found.append(name if rel == "." else posixpath.join(rel.replace(os.sep, "/"), name))
+    return found
+
+
+def collect(
+    top: str, files: list[str], extra: Sequence[str], excluded: Callable[[str], bool]
+) -> DeclarationSet:
+    """Every declaration in the repository at `top` whose tracked files are `files`."""
+    chart_dirs = {posixpath.dirname(f) for f in files if posixpath.basename(f) == "Chart.yaml"}
+    collector = _Collector(top, files)
+    for path in files:
+        if excluded(path):
+            continue
+        if extra and _matches(path, extra):
+            kind: str | None = _extra_kind(path)
+        else:
+            kind = kind_of(path, chart_dirs)
+        if kind is not None and path not in collector.dotenv_done:
+            collector.run(path, kind)
+    return collector.finish()

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+from hooks._core.files import Unreadable, decode, read_source
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "text"),
+    [
+        ("a.txt", b"plain\n", "plain\n"),
+        ("a.txt", codecs.BOM_UTF8 + b"bom\n", "bom\n"),
+        ("a.py", codecs.BOM_UTF8 + b"x = 1\n", "x = 1\n"),
+        ("a.txt", codecs.BOM_UTF16_LE + "wide\n".encode("utf-16-le"), "wide\n"),
+        ("a.py", "# coding: latin-1\nx = 'caf\xe9'\n".encode("latin-1"), "# coding: latin-1\nx = 'café'\n"),
+        ("a.txt", b"", ""),
+    ],
+)
+def test_decode_text(name: str, data: bytes, text: str) -> None:
+    assert decode(name, data) == text
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("a.bin", b"\x89PNG\r\n\x1a\n\x00\x00", "binary file"),
+        ("a.txt", b"caf\xe9\n", "not valid UTF-8 (invalid continuation byte at byte 3)"),
+        ("a.py", b"# coding: klingon\nx = 1\n", "bad encoding declaration (unknown encoding: klingon)"),
+        ("a.py", b"x = '\xff'\n", "not valid UTF-8 (invalid start byte at byte 5)"),
+    ],
+)
+def test_decode_refuses_what_is_not_text(name: str, data: bytes, reason: str) -> None:
+    with pytest.raises(Unreadable) as info:
+        decode(name, data)
+    assert str(info.value) == reason
+
+
+def test_undecodable_is_reported_once_per_process(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "twice.txt"
+    path.write_bytes(b"\xff\xfe\xfa")
+    assert read_source(str(path)) is None
+    assert read_source(str(path)) is None
+    assert capsys.readouterr().err.count("skipped") == 1
+
+
+def test_missing_file_raises_oserror(tmp_path: Path) -> None:
+    with pytest.raises(OSError):
+        read_source(str(tmp_path / "nope"))

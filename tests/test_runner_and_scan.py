@@ -1,0 +1,157 @@
+"""The shared hook life (runner) and `driftgate scan`, run the way users run them."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT_ROOT, commit_all
+from hooks import cli
+from hooks.check_nesting import main as check_nesting
+
+DEEP = (
+    "def deep(x):\n"
+    "    for a in x:\n"
+    "        for b in a:\n"
+    "            for c in b:\n"
+    "                for d in c:\n"
+    "                    if d:\n"
+    "                        pass\n"
+)
+DEEP_LINE = "6:21: DG501 `deep` nests blocks 5 deep (max 4): for > for > for > for > if"
+
+
+def make_tree(root: Path) -> None:
+    (root / "pkg").mkdir()
+    (root / "pkg" / "deep.py").write_text(DEEP)
+    (root / "pkg" / "fine.py").write_text("def fine():\n    return 1\n")
+    (root / "vendor").mkdir()
+    (root / "vendor" / "lib.py").write_text(DEEP)
+    (root / "notes.txt").write_text("for for for\n")
+
+
+def test_exclude_applies_to_files_passed_by_name(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_tree(in_tmp)
+    (in_tmp / "pyproject.toml").write_text('[tool.driftgate]\nexclude = ["vendor/*"]\n')
+    assert check_nesting(["pkg/deep.py", "vendor/lib.py"]) == 1
+    assert capsys.readouterr().out.splitlines() == [f"pkg/deep.py:{DEEP_LINE}"]
+
+
+def test_exclude_flag_adds_to_config(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_tree(in_tmp)
+    assert check_nesting(["--exclude", "pkg/deep.py", "pkg/deep.py", "vendor/lib.py"]) == 1
+    assert capsys.readouterr().out.splitlines() == [f"vendor/lib.py:{DEEP_LINE}"]
+
+
+def test_directory_argument_is_walked_for_python_files(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_tree(in_tmp)
+    assert check_nesting(["."]) == 1
+    assert capsys.readouterr().out.splitlines() == [f"pkg/deep.py:{DEEP_LINE}", f"vendor/lib.py:{DEEP_LINE}"]
+
+
+def test_ignore_flag_turns_a_code_off(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_tree(in_tmp)
+    assert check_nesting(["--ignore", "DG501", "pkg/deep.py"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_jsonl_and_github_formats(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_tree(in_tmp)
+    check_nesting(["--format", "jsonl", "pkg/deep.py"])
+    record = json.loads(capsys.readouterr().out)
+    assert record == {
+        "path": "pkg/deep.py", "line": 6, "col": 21, "code": "DG501",
+        "message": "`deep` nests blocks 5 deep (max 4): for > for > for > for > if",
+        "hook": "check-nesting",
+    }
+    check_nesting(["--format", "github", "pkg/deep.py"])
+    assert capsys.readouterr().out.startswith("::error file=pkg/deep.py,line=6,col=21,title=DG501::DG501 ")
+
+
+def test_scan_checks_only_tracked_files_from_the_repo_root(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_tree(repo)
+    commit_all(repo)
+    (repo / "untracked.py").write_text(DEEP)
+    assert cli.main(["scan", str(repo / "pkg")]) == 1
+    assert capsys.readouterr().out.splitlines() == [f"pkg/deep.py:{DEEP_LINE}"]
+
+
+def test_scan_outside_git_walks_the_tree(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_tree(in_tmp)
+    assert cli.main(["scan", "."]) == 1
+    assert capsys.readouterr().out.splitlines() == [f"pkg/deep.py:{DEEP_LINE}", f"vendor/lib.py:{DEEP_LINE}"]
+
+
+def test_scan_reads_config_of_the_scanned_repo(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_tree(repo)
+    (repo / "pyproject.toml").write_text(
+        '[tool.driftgate]\nexclude = ["vendor"]\n[tool.driftgate.check-nesting]\nmax-depth = 5\n'
+    )
+    commit_all(repo)
+    assert cli.main(["scan", "."]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_scan_sarif_and_json_are_single_documents(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_tree(repo)
+    commit_all(repo)
+    assert cli.main(["scan", ".", "--format", "sarif"]) == 1
+    sarif = json.loads(capsys.readouterr().out)
+    assert sarif["version"] == "2.1.0" and len(sarif["runs"]) == 1
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]]
+    assert uris == ["pkg/deep.py", "vendor/lib.py"]
+    assert cli.main(["scan", ".", "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["summary"] == {"total": 2, "by_code": {"DG501": 2}}
+
+
+def test_scan_clean_tree_is_exit_0(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "ok.py").write_text("x = 1\n")
+    commit_all(repo)
+    assert cli.main(["scan"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "error"),
+    [
+        (["scan", "missing-dir"], "driftgate scan: error: missing-dir: not a directory; pass the directory to scan\n"),
+        (["scan", "--hook", "check-everything"], "driftgate scan: error: unknown hook 'check-everything'; scan runs: "),
+        (["frobnicate"], "driftgate: error: unknown command 'frobnicate'; run `driftgate --help` for the list\n"),
+    ],
+)
+def test_cli_errors_are_one_line(in_tmp: Path, capsys: pytest.CaptureFixture[str], argv: list[str], error: str) -> None:
+    assert cli.main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith(error) and captured.err.count("\n") == 1
+
+
+def test_scan_bad_config_is_exit_2(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_tree(repo)
+    (repo / "pyproject.toml").write_text("[tool.driftgate.check-nesting]\ndepth = 3\n")
+    commit_all(repo)
+    assert cli.main(["scan", "."]) == 2
+    assert "unknown key `depth`" in capsys.readouterr().err
+
+
+def test_umbrella_runs_a_hook_by_id(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_tree(in_tmp)
+    assert cli.main(["check-nesting", "--max-depth", "5", "pkg/deep.py"]) == 0
+    assert cli.main(["check-nesting", "pkg/deep.py"]) == 1
+    assert capsys.readouterr().out.splitlines() == [f"pkg/deep.py:{DEEP_LINE}"]
+
+
+def test_hook_import_is_cheap() -> None:
+    """Importing a hook must not pull heavy libraries: only the stdlib and our core."""
+    code = (
+        "import sys; import hooks.check_nesting, hooks.cli; "
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'yaml', 'packaging', 'detect_secrets', 'pip_requirements_parser', 'requests', 'urllib3'}); "
+        "print(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
