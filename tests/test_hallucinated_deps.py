@@ -633,9 +633,9 @@ def test_older_pip_configuration_shape(monkeypatch: Any, tmp_path: Path) -> None
     """pip < 24's Configuration.items() yields merged (key, value) pairs, newer pip one
     (file, {key: value}) pair per file. Only the newer pip is installed here, so the older
     shape is simulated on top of the real loaded configuration."""
-    from pip._internal.configuration import Configuration
-
     from hooks._core import pkgindex
+
+    Configuration = pytest.importorskip("pip._internal.configuration").Configuration
 
     conf = tmp_path / "pip.conf"
     conf.write_text("[global]\nindex-url = http://127.0.0.1:9/simple/\n")
