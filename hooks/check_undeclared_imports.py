@@ -20,7 +20,7 @@ from typing import Any, Iterator, Sequence
 from hooks._core.config import Option
 from hooks._core.files import SourceFile
 from hooks._core.findings import Finding, HookError, Rule, char_col
-from hooks._core.runner import CheckRun, FileHook, run_hook, suffix_selector
+from hooks._core.runner import CheckRun, FileHook, enabled_codes, run_hook, suffix_selector
 
 HOOK_ID = "check-undeclared-imports"
 
@@ -103,10 +103,23 @@ def collect_imports(tree: ast.AST, source: SourceFile) -> list[Imported]:
                     visit(handler.body, guarded or fallback)
                 visit(node.orelse + node.finalbody, guarded)  # type: ignore[attr-defined]
             else:
-                visit(list(ast.iter_child_nodes(node)), guarded)
+                visit(_statement_blocks(node), guarded)
 
-    visit([tree], False)
+    visit(getattr(tree, "body", []), False)
     return found
+
+
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statement_blocks(node: ast.AST) -> list[ast.AST]:
+    """The statements nested in `node` (imports are statements: expressions never hold one)."""
+    nested: list[ast.AST] = []
+    for name in _BLOCK_FIELDS:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            nested.extend(value)
+    return nested
 
 
 def parse(source: SourceFile) -> ast.AST | None:
@@ -303,6 +316,9 @@ def check(run: CheckRun) -> Iterator[Finding]:
             if (script and _script_provides(imported, script)) or resolver.declared_provides(imported):
                 continue
             unresolved.append((source, imported, None))
+    if "DG203" not in enabled_codes(RULES, run.settings):
+        # guarded imports are only ever DG203: no index question for a finding nobody sees
+        unresolved = [item for item in unresolved if not item[1].guarded]
     if not unresolved:
         return
     yield from judge(run.settings, resolver, declared, unresolved)

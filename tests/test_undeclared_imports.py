@@ -285,3 +285,23 @@ def test_python_3_9_without_packages_distributions(index: str, capsys: Any, monk
     assert [line.split("add ")[1] for line in out] == [
         "`PyYAML` to the project's dependencies", "`pip-requirements-parser` to the project's dependencies",
     ]
+
+
+def test_imports_nested_in_any_block_are_seen(index: str, capsys: Any) -> None:
+    project()
+    write("app.py", """
+        class Plugin:
+            import ghost_in_class
+        with open(__file__) as handle:
+            for line in handle:
+                while line:
+                    import ghost_in_loop
+        match __name__:
+            case "__main__":
+                import ghost_in_match
+        x = [__import__("os") for _ in range(1)]
+        """)
+    code, out, _ = run(capsys, "--index-url", index, "app.py")
+    assert [(line.split(":")[1], line.split("`")[1]) for line in out] == [
+        ("2", "ghost_in_class"), ("6", "ghost_in_loop"), ("9", "ghost_in_match"),
+    ]
