@@ -287,6 +287,7 @@ def test_python_3_9_without_packages_distributions(index: str, capsys: Any, monk
     ]
 
 
+@pytest.mark.skipif(sys.version_info < (3, 10), reason="the sample uses a match statement")
 def test_imports_nested_in_any_block_are_seen(index: str, capsys: Any) -> None:
     project()
     write("app.py", """
