@@ -82,6 +82,7 @@ class BrokenIndex:
     def __init__(self) -> None:
         self.projects: dict[str, dict[str, Any]] = {}
         self.requests: list[str] = []
+        self.client_ports: list[int] = []  # one per request: how many connections were used
         handler = self._handler()
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
@@ -107,6 +108,7 @@ class BrokenIndex:
 
             def do_GET(self) -> None:  # http.server's method name
                 owner.requests.append(self.path)
+                owner.client_ports.append(self.client_address[1])
                 mode, _, rest = self.path.strip("/").partition("/")
                 action: Callable[[str], None] = getattr(self, f"mode_{mode}", self.mode_404)
                 action(rest.strip("/"))

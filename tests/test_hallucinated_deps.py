@@ -670,3 +670,16 @@ def test_pep_708_tracks_marks_a_private_project_as_the_public_one(servers: dict[
     broken.projects["acme-utils"]["meta"]["tracks"] = [servers["public"] + "acme-utils/"]
     Path(os.environ["DRIFTGATE_CACHE_DIR"]).rename(os.environ["DRIFTGATE_CACHE_DIR"] + "-old")
     assert run(capsys, *args) == (0, [], [])
+
+
+def test_connections_are_kept_alive_and_reused(servers: dict[str, Any], capsys: Any) -> None:
+    broken = servers["broken"]
+    url = broken.url("json")
+    names = [f"ghost-keepalive-{i}" for i in range(40)]
+    write("requirements.txt", "\n".join(names) + "\n")
+    before = len(broken.client_ports)
+    code, out, _ = run(capsys, "--index-url", url, "--public-index-url", url, "requirements.txt")
+    assert code == 1 and len(out) == 40
+    ports = broken.client_ports[before:]
+    assert len(ports) == 40  # one request per name...
+    assert len(set(ports)) <= 8  # ...over at most 8 connections (the pool), each reused
