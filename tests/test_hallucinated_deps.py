@@ -683,3 +683,17 @@ def test_connections_are_kept_alive_and_reused(servers: dict[str, Any], capsys: 
     ports = broken.client_ports[before:]
     assert len(ports) == 40  # one request per name...
     assert len(set(ports)) <= 8  # ...over at most 8 connections (the pool), each reused
+
+
+def test_index_url_that_is_not_an_index(capsys: Any, tmp_path: Path) -> None:
+    write("requirements.txt", "requests\n")
+    missing = (tmp_path / "no-such-tree").as_uri()
+    code, out, err = run(capsys, "--index-url", missing, "--public-index-url", missing, "requirements.txt")
+    assert (code, out) == (2, [])
+    assert err == [
+        f"check-hallucinated-deps: error: index {missing} is not a directory; fix the index URL or "
+        "network, or pass --offline (cache only) or --on-network-error=warn"
+    ]
+    code, out, err = run(capsys, "--index-url", "not-a-url", "--public-index-url", "not-a-url", "requirements.txt")
+    assert (code, out) == (2, [])
+    assert err[0].startswith("check-hallucinated-deps: error: index not-a-url: unsupported URL scheme ''")

@@ -460,6 +460,8 @@ class Client:
 
         directory = url2pathname(urlsplit(url).path)
         if not os.path.isdir(directory):
+            if not os.path.isdir(os.path.dirname(directory.rstrip("/\\"))):
+                raise IndexUnavailable(f"index {index.display} is not a directory")
             return Project(False)
         page = os.path.join(directory, "index.html")
         try:
