@@ -32,7 +32,8 @@ from collections import Counter, defaultdict
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tests"))
 
-import _secrets_support as fakes
+# the test suite's fake-token builders, reached through the sys.path entry above
+import _secrets_support as fakes  # driftgate: ignore[DG202]
 
 TREE = os.path.join(REPO, "benchmarks", ".work", "secrets-tree")
 

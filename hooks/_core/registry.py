@@ -11,10 +11,15 @@ HOOK_MODULES: dict[str, str] = {
     "record-provenance": "hooks.record_provenance",
     "check-env-vars": "hooks.check_env_vars",
     "check-secrets": "hooks.check_secrets",
+    "check-hallucinated-deps": "hooks.check_hallucinated_deps",
+    "check-undeclared-imports": "hooks.check_undeclared_imports",
 }
 
 # Hooks that `driftgate scan` runs over a tree (each module exposes `HOOK`, a FileHook).
-FILE_HOOKS: tuple[str, ...] = ("check-nesting", "check-env-vars", "check-secrets")
+FILE_HOOKS: tuple[str, ...] = (
+    "check-nesting", "check-env-vars", "check-secrets", "check-hallucinated-deps",
+    "check-undeclared-imports",
+)
 
 
 # Other `driftgate` subcommands: name -> (module with main(argv), one-line help).

@@ -1,0 +1,590 @@
+"""Every place a Python project declares a dependency, with the file and line where each
+name is written: requirements files (with -r/-c includes), pyproject.toml (PEP 621,
+[build-system], PEP 735 groups, Poetry), setup.cfg, .pre-commit-config.yaml
+additional_dependencies and PEP 723 inline script metadata.
+
+URL, path and editable requirements are not names on an index, so they are left out.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Sequence
+
+from hooks._core.files import SourceFile, read_source
+from hooks._core.pkgindex import normalize
+
+_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_PEP723 = re.compile(
+    r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)$\s(?P<content>(^#(| .*)$\s)+)^# ///$"
+)
+_TOML_ERROR_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TOML_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+
+
+@dataclass(frozen=True)
+class Declared:
+    """One dependency name where it is written."""
+
+    name: str
+    spec: str  # the version specifier ('' when none), PEP 440 syntax
+    path: str
+    line: int
+    col: int
+    source: str  # what declared it, e.g. "requirements", "project.dependencies"
+
+    @property
+    def key(self) -> str:
+        return normalize(self.name)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A declaration that cannot be read (a DG100-style finding)."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+
+
+@dataclass
+class Manifest:
+    declared: list[Declared] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    index_url: str | None = None
+    extra_index_urls: list[str] = field(default_factory=list)
+    includes: list[str] = field(default_factory=list)  # requirement files read through -r/-c
+
+
+def is_requirements_file(path: str) -> bool:
+    base = os.path.basename(path).lower()
+    parent = os.path.basename(os.path.dirname(path)).lower()
+    if not base.endswith((".txt", ".in")):
+        return False
+    return "requirements" in base or "constraints" in base or parent in ("requirements", "requirements.d")
+
+
+def is_manifest(path: str) -> bool:
+    base = os.path.basename(path)
+    return base in ("pyproject.toml", "setup.cfg", ".pre-commit-config.yaml") or is_requirements_file(path)
+
+
+def read_manifest(source: SourceFile) -> Manifest:
+    base = os.path.basename(source.path)
+    if base == "pyproject.toml":
+        return read_pyproject(source)
+    if base == "setup.cfg":
+        return read_setup_cfg(source)
+    if base == ".pre-commit-config.yaml":
+        return read_pre_commit_config(source)
+    if source.path.endswith(".py"):
+        return read_inline_script(source)
+    return read_requirements(source.path)
+
+
+# --- locating a name in text --------------------------------------------------------
+
+
+class Locator:
+    """Finds the line and column where a name is written, each occurrence claimed once."""
+
+    def __init__(self, source: SourceFile, line_offset: int = 0, col_offset: int = 0) -> None:
+        self.source = source
+        self.line_offset = line_offset
+        self.col_offset = col_offset
+        self.claimed: set[tuple[int, int]] = set()
+        self.headers = self._toml_tables()
+
+    def _toml_tables(self) -> list[str]:
+        current, tables = "", []
+        for text in self.source.lines:
+            match = _TOML_HEADER.match(text)
+            if match:
+                current = match.group(1).replace('"', "").replace(" ", "")
+            tables.append(current)
+        return tables
+
+    def find(self, name: str, table_prefix: str | None = None) -> tuple[int, int]:
+        pattern = re.compile(
+            r"(?<![A-Za-z0-9._-])" + r"[-_.]+".join(map(re.escape, normalize(name).split("-")))
+            + r"(?![A-Za-z0-9_-])", re.I,
+        )
+        for restrict in ((True, False) if table_prefix is not None else (False,)):
+            for number, text in enumerate(self.source.lines, 1):
+                if restrict and not self.headers[number - 1].startswith(table_prefix or ""):
+                    continue
+                if text.lstrip().startswith("#"):
+                    continue
+                for match in pattern.finditer(text):
+                    spot = (number, match.start())
+                    if spot not in self.claimed and not _in_comment(text, match.start()):
+                        self.claimed.add(spot)
+                        return number + self.line_offset, match.start() + 1 + self.col_offset
+        return 1 + self.line_offset, 1
+
+
+def _in_comment(text: str, col: int) -> bool:
+    """A `#` before `col` that is not inside a double-quoted string starts a comment."""
+    hash_at = text.find("#")
+    return 0 <= hash_at < col and text[:hash_at].count('"') % 2 == 0
+
+
+# --- requirement strings ------------------------------------------------------------
+
+
+def parse_requirement(text: str) -> tuple[str, str] | None | str:
+    """(name, specifier) for a named requirement; None for URL/path ones that have no
+    index name; an error message string when it does not parse."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    text = text.strip()
+    if not text:
+        return "empty requirement"
+    try:
+        req = Requirement(text)
+    except InvalidRequirement as exc:
+        if text.startswith((".", "/", "file:", "git+", "hg+", "svn+", "bzr+", "http:", "https:")):
+            return None
+        return f"cannot parse requirement `{text}`: {str(exc).splitlines()[0]}"
+    if req.url:
+        return None
+    return req.name, str(req.specifier)
+
+
+def _declare(
+    manifest: Manifest, locator: Locator, path: str, text: Any, source: str, table: str | None
+) -> None:
+    if not isinstance(text, str):
+        line, col = locator.find(source.rsplit(".", 1)[-1], table)
+        manifest.problems.append(Problem(path, line, col, f"{source}: expected a requirement string, got {text!r}"))
+        return
+    parsed = parse_requirement(text)
+    if parsed is None:
+        return
+    if isinstance(parsed, str):
+        name = _REQ_NAME.match(text)
+        line, col = locator.find(name.group(1), table) if name else (1, 1)
+        manifest.problems.append(Problem(path, line, col, parsed))
+        return
+    name, spec = parsed
+    line, col = locator.find(name, table)
+    manifest.declared.append(Declared(name, spec, path, line, col, source))
+
+
+# --- pyproject.toml -----------------------------------------------------------------
+
+
+def load_toml_text(source: SourceFile, manifest: Manifest, line_offset: int = 0) -> dict[str, Any] | None:
+    if sys_version_ge_311():
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    try:
+        return tomllib.loads(source.text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        at = _TOML_ERROR_AT.search(message)
+        line, col = (int(at.group(1)), int(at.group(2))) if at else (len(source.lines) or 1, 1)
+        detail = _TOML_ERROR_AT.sub("", message).strip()
+        manifest.problems.append(Problem(source.path, line + line_offset, col, f"invalid TOML: {detail}"))
+        return None
+
+
+def sys_version_ge_311() -> bool:
+    import sys
+
+    return sys.version_info >= (3, 11)
+
+
+def _table(data: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def read_pyproject(source: SourceFile) -> Manifest:
+    manifest = Manifest()
+    data = load_toml_text(source, manifest)
+    if data is None:
+        return manifest
+    locator = Locator(source)
+    path = source.path
+    for text in _strings(_table(data, "build-system", "requires")):
+        _declare(manifest, locator, path, text, "build-system.requires", "build-system")
+    for text in _strings(_table(data, "project", "dependencies")):
+        _declare(manifest, locator, path, text, "project.dependencies", "project")
+    extras = _table(data, "project", "optional-dependencies")
+    for extra, items in (extras.items() if isinstance(extras, dict) else ()):
+        for text in _strings(items):
+            _declare(manifest, locator, path, text, f"project.optional-dependencies.{extra}", "project")
+    groups = _table(data, "dependency-groups")
+    for group, items in (groups.items() if isinstance(groups, dict) else ()):
+        for item in items if isinstance(items, list) else ():
+            if isinstance(item, dict) and "include-group" in item:
+                continue  # its names are read where that group is declared
+            _declare(manifest, locator, path, item, f"dependency-groups.{group}", "dependency-groups")
+    poetry = _table(data, "tool", "poetry")
+    for section, table in _poetry_tables(poetry):
+        for name, value in table.items():
+            _declare_poetry(manifest, locator, path, name, value, section)
+    return manifest
+
+
+def _strings(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _poetry_tables(poetry: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    if not isinstance(poetry, dict):
+        return
+    for key in ("dependencies", "dev-dependencies"):
+        if isinstance(poetry.get(key), dict):
+            yield f"tool.poetry.{key}", poetry[key]
+    groups = poetry.get("group")
+    for group, table in (groups.items() if isinstance(groups, dict) else ()):
+        deps = table.get("dependencies") if isinstance(table, dict) else None
+        if isinstance(deps, dict):
+            yield f"tool.poetry.group.{group}.dependencies", deps
+
+
+def _declare_poetry(
+    manifest: Manifest, locator: Locator, path: str, name: str, value: Any, section: str
+) -> None:
+    if name.lower() == "python":
+        return
+    if isinstance(value, list):  # multiple-constraints form: one name, several tables
+        value = value[0] if value else "*"
+    if isinstance(value, dict):
+        if any(k in value for k in ("path", "git", "url", "file")):
+            return
+        value = value.get("version", "*")
+    spec = poetry_specifier(str(value)) if isinstance(value, str) else ""
+    line, col = locator.find(name, "tool.poetry")
+    manifest.declared.append(Declared(name, spec or "", path, line, col, section))
+
+
+def poetry_specifier(constraint: str) -> str:
+    """Poetry's `^1.2`, `~1.2`, `1.2.*`, `>=1,<2` and bare `1.2.3` as a PEP 440 specifier
+    ('' when the constraint is `*` or cannot be translated: then no version is checked)."""
+    parts = []
+    for piece in (p.strip() for p in constraint.split(",")):
+        if not piece or piece == "*":
+            continue
+        caret = piece.startswith("^")
+        tilde = piece.startswith("~") and not piece.startswith("~=")
+        if caret or tilde:
+            release = piece[1:].strip()
+            numbers = release.split(".")
+            if not all(n.isdigit() for n in numbers):
+                return ""
+            ints = [int(n) for n in numbers]
+            if caret:
+                first = next((i for i, n in enumerate(ints) if n), len(ints) - 1)
+                upper = ints[: first + 1]
+            else:
+                upper = ints[:2] if len(ints) > 1 else ints[:1]
+            upper[-1] += 1
+            parts += [f">={release}", "<" + ".".join(map(str, upper))]
+        elif piece[0].isdigit():
+            parts.append(f"=={piece}")
+        else:
+            parts.append(piece)
+    spec = ",".join(parts)
+    try:
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+        SpecifierSet(spec)
+    except InvalidSpecifier:
+        return ""
+    return spec
+
+
+# --- setup.cfg ----------------------------------------------------------------------
+
+
+def read_setup_cfg(source: SourceFile) -> Manifest:
+    import configparser
+
+    manifest = Manifest()
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(source.text, source=source.path)
+    except configparser.Error as exc:
+        bad = getattr(exc, "errors", None)  # ParsingError: [(lineno, line), ...]
+        if bad:
+            text = str(bad[0][1]).strip("'\"").replace("\\n", "").strip()  # configparser keeps repr()
+            line, detail = bad[0][0], f"cannot parse {text}"
+        else:
+            line, detail = getattr(exc, "lineno", None) or 1, str(exc).splitlines()[0]
+        manifest.problems.append(Problem(source.path, line, 1, f"invalid setup.cfg: {detail}"))
+        return manifest
+    locator = Locator(source)
+    wanted: list[tuple[str, str]] = []
+    if parser.has_section("options"):
+        for key in ("install_requires", "setup_requires", "tests_require"):
+            if parser.has_option("options", key):
+                wanted.append((f"options.{key}", parser.get("options", key)))
+    if parser.has_section("options.extras_require"):
+        for key, value in parser.items("options.extras_require"):
+            wanted.append((f"options.extras_require.{key}", value))
+    for label, value in wanted:
+        for text in _cfg_lines(value):
+            _declare(manifest, locator, source.path, text, label, None)
+    return manifest
+
+
+def _cfg_lines(value: str) -> Iterator[str]:
+    for raw in value.splitlines():
+        text = raw.split(" #", 1)[0].strip()
+        if text and not text.startswith("#"):
+            yield text
+
+
+# --- .pre-commit-config.yaml --------------------------------------------------------
+
+_NPM_LIKE = re.compile(r"^@|^[^@\s]+@[^@\s]+$")
+
+
+def read_pre_commit_config(source: SourceFile) -> Manifest:
+    import yaml
+
+    manifest = Manifest()
+    try:
+        data = yaml.safe_load(source.text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        manifest.problems.append(Problem(source.path, line, col, f"invalid YAML: {problem}"))
+        return manifest
+    locator = Locator(source)
+    repos = data.get("repos") if isinstance(data, dict) else None
+    for repo in repos if isinstance(repos, list) else ():
+        hooks = repo.get("hooks") if isinstance(repo, dict) else None
+        for hook in hooks if isinstance(hooks, list) else ():
+            deps = hook.get("additional_dependencies") if isinstance(hook, dict) else None
+            if not isinstance(deps, list) or not _python_hook(hook, deps):
+                continue
+            for dep in deps:
+                _declare(manifest, locator, source.path, str(dep), "additional_dependencies", None)
+    return manifest
+
+
+def _python_hook(hook: dict[str, Any], deps: Sequence[Any]) -> bool:
+    """additional_dependencies are pip names only for Python hooks. A remote hook's language
+    is not in this file; npm-style entries (`@scope/x`, `x@1`) give a Node hook away."""
+    language = hook.get("language")
+    if language is not None and language != "python":
+        return False
+    return not any(_NPM_LIKE.match(str(dep).strip()) for dep in deps)
+
+
+# --- PEP 723 inline script metadata -------------------------------------------------
+
+
+def read_inline_script(source: SourceFile) -> Manifest:
+    manifest = Manifest()
+    if "# /// script" not in source.text:
+        return manifest
+    for match in _PEP723.finditer(source.text):
+        if match.group("type") != "script":
+            continue
+        first_line = source.text.count("\n", 0, match.start("content"))
+        content = "".join(
+            line[2:] if line.startswith("# ") else line[1:]
+            for line in match.group("content").splitlines(keepends=True)
+        )
+        block = SourceFile(source.path, content)
+        data = load_toml_text(block, manifest, line_offset=first_line)
+        if data is None:
+            continue
+        locator = Locator(block, line_offset=first_line, col_offset=2)  # past the "# "
+        for text in _strings(data.get("dependencies")):
+            _declare(manifest, locator, source.path, text, "script dependencies", None)
+    return manifest
+
+
+# --- requirements files -------------------------------------------------------------
+
+
+def read_requirements(path: str, seen: set[str] | None = None, constraint: bool = False) -> Manifest:
+    """A requirements file and every file it includes with -r/-c, each name at its own
+    file and line. pip-requirements-parser reads the lines; includes are followed here so a
+    missing or cyclic include is a finding at its `-r` line, not a crash."""
+    manifest = Manifest()
+    seen = set() if seen is None else seen
+    seen.add(os.path.normcase(os.path.abspath(path)))
+    lines = _source_lines(path)
+    source = "constraints" if constraint else "requirements"
+    simple = _simple_requirements(lines)
+    if simple is not None:
+        manifest.declared = [Declared(n, spec, path, line, col, source) for n, spec, line, col in simple]
+        return manifest
+    from pip_requirements_parser import InstallRequirement, InvalidRequirementLine, OptionLine
+
+    for item in _parse_requirement_lines(path, constraint):
+        number = item.line_number or 1
+        if isinstance(item, InvalidRequirementLine):
+            detail = " ".join(item.error_message.replace("Invalid requirement: :", "").split())
+            manifest.problems.append(Problem(path, number, 1, f"cannot parse requirement line: {detail}"))
+        elif isinstance(item, OptionLine):
+            _requirement_options(manifest, path, number, item.options, seen)
+        elif isinstance(item, InstallRequirement):
+            if item.name is None or item.link is not None or item.is_editable:
+                continue  # URL, path or editable: nothing to look up
+            text = lines[number - 1] if number <= len(lines) else ""
+            col = _name_col(text, item.name)
+            manifest.declared.append(Declared(item.name, str(item.specifier or ""), path, number, col, source))
+    return manifest
+
+
+_ONE_SPEC = r"\s*(?:~=|===|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+"
+_SIMPLE_LINE = re.compile(
+    r"^\s*(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)"
+    r"(?:\s*\[[A-Za-z0-9._,\s-]*\])?"
+    rf"(?P<spec>{_ONE_SPEC}(?:\s*,{_ONE_SPEC})*)?"
+    r"\s*(?:\s#.*)?$"
+)
+
+
+def _simple_requirements(lines: Sequence[str]) -> list[tuple[str, str, int, int]] | None:
+    """(name, specifier, line, col) when every line is a plain `name[extras] specifiers`
+    (or blank, or a comment); None otherwise. Such files, the common case, need neither
+    pip-requirements-parser nor packaging (about 100 ms of imports on every commit); any
+    option, include, URL, marker, continuation or oddity goes to the full parser. The
+    specifier is written the way packaging's SpecifierSet prints it, so both paths agree."""
+    found = []
+    for number, text in enumerate(lines, 1):
+        stripped = text.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        match = _SIMPLE_LINE.match(text)
+        if match is None:
+            return None
+        spec = match.group("spec") or ""
+        parts = sorted(re.sub(r"\s+", "", part) for part in spec.split(",")) if spec else []
+        if parts and not _valid_specifiers(parts):
+            return None  # the full parser reports it (DG100)
+        found.append((match.group("name"), ",".join(parts), number, match.start("name") + 1))
+    return found
+
+
+def _valid_specifiers(parts: Sequence[str]) -> bool:
+    from packaging.specifiers import InvalidSpecifier, Specifier
+
+    try:
+        for part in parts:
+            Specifier(part)
+    except InvalidSpecifier:
+        return False
+    return True
+
+
+def _parse_requirement_lines(path: str, constraint: bool) -> Iterator[Any]:
+    """What `RequirementsFile.parse(path, include_nested=False)` yields, minus its cost:
+    pip-requirements-parser builds a fresh optparse parser for every line (~1 ms each),
+    so lines without options skip optparse here. Same library pieces, same results."""
+    import pip_requirements_parser as prp
+
+    file_parser = prp.RequirementsFileParser(_line_parser())
+    for parsed in file_parser.parse(filename=path, is_constraint=constraint, include_nested=False):
+        if not isinstance(parsed, prp.ParsedLine):
+            yield parsed
+            continue
+        for item in prp.handle_line(parsed_line=parsed):
+            if isinstance(item, prp.ParsedRequirement):
+                try:
+                    yield prp.build_req_from_parsedreq(item)
+                except Exception as exc:  # the library reports bad requirements this way too
+                    yield prp.InvalidRequirementLine(
+                        requirement_line=item.requirement_line, error_message=str(exc).strip()
+                    )
+            elif item is not None:
+                yield item
+
+
+def _line_parser() -> Any:
+    from pip_requirements_parser import break_args_options, build_parser, get_line_parser
+
+    with_options = get_line_parser()
+    option_parser = build_parser()
+
+    def parse_line(line: str) -> tuple[str, Any, list[str]]:
+        args, options = break_args_options(line)
+        if options.strip():
+            return with_options(line)  # type: ignore[no-any-return]
+        return args, option_parser.get_default_values(), []
+
+    return parse_line
+
+
+def _requirement_options(
+    manifest: Manifest, path: str, number: int, options: dict[str, Any], seen: set[str]
+) -> None:
+    if options.get("index_url"):
+        manifest.index_url = options["index_url"]
+    manifest.extra_index_urls += list(options.get("extra_index_urls") or [])
+    for key, constraint in (("requirements", False), ("constraints", True)):
+        for target in options.get(key) or ():
+            if re.match(r"^[a-z][a-z0-9+.-]*://", target):
+                continue  # remote include: not ours to fetch
+            included = os.path.normpath(os.path.join(os.path.dirname(path), target))
+            if os.path.normcase(os.path.abspath(included)) in seen:
+                continue
+            if not os.path.isfile(included):
+                manifest.problems.append(Problem(path, number, 1, f"included file `{target}` not found"))
+                continue
+            nested = read_requirements(included, seen, constraint)
+            manifest.includes.append(included)
+            manifest.declared += nested.declared
+            manifest.problems += nested.problems
+            manifest.extra_index_urls += nested.extra_index_urls
+            manifest.index_url = manifest.index_url or nested.index_url
+
+
+def requirement_names(path: str, text: str) -> set[str]:
+    """Normalized names in a requirements text (no includes), e.g. a file's HEAD version."""
+    import tempfile
+
+    # RequirementsFile.from_string exists but fails in pip-requirements-parser 32.0.1
+    # (it uses an unimported `Path`), so the text goes through a temp file here.
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = os.path.join(tmp, os.path.basename(path))
+        with open(copy, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return {d.key for d in read_requirements(copy).declared if d.path == copy}
+
+
+def _source_lines(path: str) -> list[str]:
+    try:
+        source = read_source(path)
+    except OSError:
+        return []
+    return source.lines if source is not None else []
+
+
+def _name_col(text: str, name: str) -> int:
+    at = text.lower().find(name.lower())
+    return at + 1 if at >= 0 else 1
+
+
+def read_all(paths: Iterable[str]) -> Manifest:
+    """Every declaration in `paths` (a missing or binary file contributes nothing)."""
+    total = Manifest()
+    for path in paths:
+        try:
+            source = read_source(path)
+        except OSError:
+            continue
+        if source is None:
+            continue
+        part = read_manifest(source)
+        total.declared += part.declared
+        total.problems += part.problems
+        total.extra_index_urls += part.extra_index_urls
+        total.index_url = total.index_url or part.index_url
+    return total

@@ -1,0 +1,628 @@
+"""Ask package indexes which projects and versions exist, through the Simple Repository
+API: PEP 691 JSON when the index speaks it, PEP 503 HTML otherwise, PEP 700 fields
+(`versions`, `upload-time`) when present, and file:// trees.
+
+Which indexes: explicit URLs first, then pip's own configuration (PIP_* environment and
+pip's config files, read with pip's code), and last pip's default index, read from pip at
+run time: no index host is written here. Credentials come from the URL or ~/.netrc and are
+never printed (`Index.display`). Answers are cached on disk per user, one small JSON file
+per (index, project), written atomically so pre-commit's parallel processes can share it.
+
+stdlib only (http.client keeps connections alive per thread, a thread pool runs lookups in
+parallel): requests would add a dependency and its import time to every commit.
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+import os
+import re
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+
+JSON_ACCEPT = "application/vnd.pypi.simple.v1+json"
+ACCEPT = f"{JSON_ACCEPT}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1"
+FOUND_TTL = 24 * 3600.0  # a project's releases rarely matter within a day...
+MISSING_TTL = 3600.0  # ...but a missing name may be published any minute (private indexes)
+CACHE_FORMAT = 1
+USER_AGENT = "driftgate (Simple Repository API client)"
+MAX_ANSWER_BYTES = 256 * 1024 * 1024  # the largest real project pages are tens of MB
+
+
+class IndexUnavailable(Exception):
+    """An index could not answer; the message is one line and contains no credentials."""
+
+
+@dataclass(frozen=True)
+class Index:
+    url: str  # as configured, possibly with user:password@
+
+    @property
+    def base(self) -> str:
+        return self.url.rstrip("/") + "/"
+
+    @functools.cached_property
+    def display(self) -> str:
+        """The URL without credentials: the only form ever printed or used as a cache key."""
+        parts = urlsplit(self.url)
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), "", ""))
+
+
+@dataclass
+class Project:
+    """What one index says about one project name."""
+
+    found: bool
+    versions: tuple[str, ...] = ()
+    first_upload: float | None = None  # epoch seconds, when the index tells (PEP 700)
+    files: int = 0
+    tracks: tuple[str, ...] = ()  # PEP 708
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "found": self.found, "versions": list(self.versions), "first_upload": self.first_upload,
+            "files": self.files, "tracks": list(self.tracks),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Project:
+        return cls(
+            bool(data["found"]), tuple(data.get("versions") or ()), data.get("first_upload"),
+            int(data.get("files") or 0), tuple(data.get("tracks") or ()),
+        )
+
+
+_SEPARATORS = re.compile(r"[-_.]+")
+
+
+@functools.lru_cache(maxsize=8192)
+def normalize(name: str) -> str:
+    """PEP 503 normalized project name."""
+    return _SEPARATORS.sub("-", name).lower()
+
+
+# --- which indexes ------------------------------------------------------------------
+
+
+_PIP_KEYS = ("index-url", "extra-index-url", "cert")
+
+
+def pip_settings() -> tuple[dict[str, str], list[str] | None]:
+    """pip's merged configuration (config files + PIP_* env), keyed like `global.index-url`,
+    and the config files pip looked at (None when pip is not importable).
+
+    Uses pip's own Configuration class so every file pip reads is honoured the way pip does.
+    Importing it costs ~60 ms, so its answer is remembered on disk together with what it
+    depends on (pip's version, the PIP_* environment, the stat of every file pip looked at).
+    """
+    try:
+        from pip._internal.configuration import Configuration
+    except ImportError:
+        return _pip_env_only(), None
+    try:
+        conf = Configuration(isolated=False)
+        conf.load()
+        merged: dict[str, str] = {}
+        for key, value in conf.items():
+            # pip >= 24 yields (file, {key: value}) per file, older pip the merged pairs
+            if isinstance(value, dict):
+                merged.update(value)
+            else:
+                merged[key] = value
+        files = [path for _, paths in conf.iter_config_files() for path in paths]
+    except Exception as exc:  # pip's ConfigurationError and parse errors
+        raise IndexUnavailable(f"cannot read pip's configuration: {exc}") from None
+    return merged, files
+
+
+def pip_settings_cached(cache_root: str | None = None) -> dict[str, str]:
+    """pip_settings(), answered from the disk cache while nothing it depends on changed."""
+    path = os.path.join(cache_root or user_cache_dir(), "pip-config.json")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            saved = json.load(handle)
+        if saved["fingerprint"] == _pip_fingerprint(saved["files"]):
+            return dict(saved["settings"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    merged, files = pip_settings()
+    if files is None:  # no pip: environment only, nothing worth caching
+        return merged
+    wanted = {k: v for k, v in merged.items() if k.split(".", 1)[-1] in _PIP_KEYS}
+    _write_atomic(path, json.dumps({"files": files, "fingerprint": _pip_fingerprint(files), "settings": wanted}))
+    return wanted
+
+
+def _pip_fingerprint(files: Sequence[str]) -> str:
+    try:
+        from pip import __version__ as pip_version
+    except ImportError:
+        pip_version = "none"
+    pip_env = sorted((k, v) for k, v in os.environ.items() if k.startswith("PIP_"))
+    parts: list[Any] = [pip_version, sys.executable, pip_env]
+    for path in files:
+        try:
+            info = os.stat(path)
+            parts.append((path, info.st_mtime_ns, info.st_size))
+        except OSError:
+            parts.append((path, None))
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def _write_atomic(path: str, payload: str) -> None:
+    """Write via a temp file in the same directory and os.replace (atomic); mkstemp makes
+    it readable by its owner only. A cache that cannot be written is just slower."""
+    import tempfile
+
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(payload)
+            os.replace(tmp, path)
+        except BaseException:
+            _unlink(tmp)
+            raise
+    except OSError:
+        pass
+
+
+def _pip_env_only() -> dict[str, str]:
+    return {f":env:.{k[4:].lower().replace('_', '-')}": v for k, v in os.environ.items() if k.startswith("PIP_")}
+
+
+def pip_option(settings: dict[str, str], name: str) -> str | None:
+    for section in (":env:", "install", "global"):
+        value = settings.get(f"{section}.{name}")
+        if value:
+            return value
+    return None
+
+
+def pip_default_index() -> str:
+    """pip's built-in default index URL, read from the installed pip."""
+    try:
+        from pip._internal.models.index import PyPI
+    except ImportError:
+        raise IndexUnavailable(
+            "pip is not importable here, so its default index is unknown; pass --index-url"
+        ) from None
+    return str(PyPI.simple_url)
+
+
+@dataclass
+class IndexChoice:
+    indexes: list[Index]
+    public: str  # display URL of the public index (dependency-confusion reference)
+    cert: str | None = None
+
+
+def choose_indexes(
+    sources: Sequence[tuple[str | None, Sequence[str]]], public_url: str | None = None
+) -> IndexChoice:
+    """`sources` are (index-url, extra-index-urls) pairs, most important first (flags,
+    config file, requirements files). pip's env/config and pip's default come after them.
+    The first index-url found wins; extra indexes from every source are added, in order."""
+    primary = next((url for url, _ in sources if url), None)
+    extras = [url for _, urls in sources for url in urls]
+    settings = pip_settings_cached()  # for its extra indexes and `cert` even with a primary
+    if primary is None:
+        primary = pip_option(settings, "index-url")
+    extras += (pip_option(settings, "extra-index-url") or "").split()
+    default = None
+    if primary is None or not public_url:
+        default = pip_default_index()
+    primary = primary or default
+    seen: dict[str, Index] = {}
+    for url in [primary, *extras]:
+        index = Index(str(url))
+        seen.setdefault(index.display, index)
+    public = Index(public_url or str(default)).display
+    return IndexChoice(list(seen.values()), public, pip_option(settings, "cert"))
+
+
+# --- the disk cache -----------------------------------------------------------------
+
+
+def user_cache_dir() -> str:
+    override = os.environ.get("DRIFTGATE_CACHE_DIR")
+    if override:
+        return override
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~\\AppData\\Local")
+        return os.path.join(base, "driftgate", "Cache")
+    if sys.platform == "darwin":
+        return os.path.expanduser("~/Library/Caches/driftgate")
+    return os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "driftgate")
+
+
+class DiskCache:
+    """One JSON file per (index, project). Readers treat a damaged file as a miss; writers
+    write a temp file in the same directory and os.replace it (atomic on POSIX and Windows)."""
+
+    def __init__(self, root: str | None = None) -> None:
+        self.root = os.path.join(root or user_cache_dir(), f"index-v{CACHE_FORMAT}")
+
+    def path(self, index: Index, name: str) -> str:
+        return os.path.join(self.root, _index_key(index.display), normalize(name) + ".json")
+
+    def get(self, index: Index, name: str, now: float, any_age: bool = False) -> Project | None:
+        try:
+            with open(self.path(index, name), encoding="utf-8") as handle:
+                data = json.load(handle)
+            if not any_age and now - float(data["fetched"]) > float(data["ttl"]):
+                return None
+            return Project.from_json(data["project"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, index: Index, name: str, project: Project, now: float) -> None:
+        ttl = FOUND_TTL if project.found else MISSING_TTL
+        payload = json.dumps({"fetched": now, "ttl": ttl, "project": project.to_json()})
+        _write_atomic(self.path(index, name), payload)
+
+
+@functools.lru_cache(maxsize=64)
+def _index_key(display: str) -> str:
+    return hashlib.sha256(display.encode()).hexdigest()[:20]
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+# --- parsing answers ----------------------------------------------------------------
+
+_HREF = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a>", re.I | re.S)
+_META_TRACKS = re.compile(r"<meta\s+name=[\"']pypi:tracks[\"']\s+content=[\"']([^\"']*)", re.I)
+_ARCHIVE = re.compile(r"\.(whl|tar\.gz|zip|tar\.bz2|tar\.xz|tgz|tar|egg|exe|msi|rpm|dmg)$", re.I)
+
+
+def version_from_filename(project: str, filename: str) -> str | None:
+    """The version in a distribution file name (wheel, sdist, egg, ...), or None."""
+    base = _ARCHIVE.sub("", filename)
+    if filename.endswith(".whl"):
+        parts = base.split("-")
+        return parts[1] if len(parts) >= 5 else None
+    stem = normalize(project)
+    # sdists and eggs: `<name>-<version>[-pyX.Y...]`; the name may contain dashes itself
+    pieces = base.split("-")
+    for cut in range(1, len(pieces)):
+        if normalize("-".join(pieces[:cut])) == stem:
+            return pieces[cut]
+    return None
+
+
+def _parse_time(value: Any) -> float | None:
+    if not isinstance(value, str):
+        return None
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+def parse_json_answer(name: str, body: bytes) -> Project:
+    data = json.loads(body.decode("utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("files"), list):
+        raise ValueError("not a PEP 691 project page")
+    files = [f for f in data["files"] if isinstance(f, dict)]
+    versions = data.get("versions")
+    if not isinstance(versions, list):
+        versions = [version_from_filename(name, str(f.get("filename", ""))) for f in files]
+    times = [t for t in (_parse_time(f.get("upload-time")) for f in files) if t is not None]
+    tracks = (data.get("meta") or {}).get("tracks") or []
+    return Project(
+        True, _unique(v for v in versions if v), min(times) if times else None, len(files),
+        tuple(str(t) for t in tracks) if isinstance(tracks, list) else (),
+    )
+
+
+def parse_html_answer(name: str, body: bytes) -> Project:
+    text = body.decode("utf-8", errors="replace")
+    if "<" not in text:
+        raise ValueError("not an HTML project page")
+    filenames = [unquote(re.sub(r"<[^>]+>", "", label)).strip() for _, label in _HREF.findall(text)]
+    filenames = [f or "" for f in filenames]
+    versions = [version_from_filename(name, f) for f in filenames]
+    return Project(
+        True, _unique(v for v in versions if v), None, len(filenames),
+        tuple(_META_TRACKS.findall(text)),
+    )
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+# --- fetching -----------------------------------------------------------------------
+
+
+@dataclass
+class Response:
+    status: int
+    content_type: str
+    body: bytes
+    location: str = ""
+
+
+class Client:
+    """Looks names up on indexes: cache first, then the network, many names in parallel."""
+
+    def __init__(
+        self, timeout: float = 10.0, offline: bool = False, cache: DiskCache | None = None,
+        cert: str | None = None, workers: int = 8,
+    ) -> None:
+        self.timeout = timeout
+        self.offline = offline
+        self.cache = cache or DiskCache()
+        self.cert = cert
+        self.workers = workers
+        self._local = threading.local()
+        self._ssl_context: Any = None
+        self._lock = threading.Lock()
+        self.fetched: set[tuple[Index, str]] = set()  # asked over the network in this process
+        self._all_conns: list[dict[tuple[str, str], Any]] = []
+
+    # public API
+    def lookup_many(
+        self, pairs: Sequence[tuple[Index, str]], fresh: frozenset[tuple[Index, str]] = frozenset()
+    ) -> dict[tuple[Index, str], Project | IndexUnavailable | None]:
+        """Each (index, name) -> its Project, the IndexUnavailable that stopped it, or None
+        when offline and not cached. `fresh` pairs skip the cache (a pin the cache lacks)."""
+        now = time.time()
+        results: dict[tuple[Index, str], Project | IndexUnavailable | None] = {}
+        todo: list[tuple[Index, str]] = []
+        for pair in dict.fromkeys(pairs):
+            local = pair[0].url.startswith("file:")  # reading the tree is as cheap as the cache
+            cached = None if pair in fresh or local else self.cache.get(*pair, now, any_age=self.offline)
+            if cached is not None:
+                results[pair] = cached
+            elif self.offline and not local:
+                results[pair] = None
+            else:
+                todo.append(pair)
+        if len(todo) == 1:
+            results[todo[0]] = self._fetch_safely(*todo[0])
+        elif todo:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=min(self.workers, len(todo))) as pool:
+                for pair, answer in zip(todo, pool.map(lambda p: self._fetch_safely(*p), todo)):
+                    results[pair] = answer
+            self.close()
+        return results
+
+    def close(self) -> None:
+        with self._lock:
+            for conns in self._all_conns:
+                for conn in conns.values():
+                    conn.close()
+                conns.clear()
+
+    # internals
+    def _fetch_safely(self, index: Index, name: str) -> Project | IndexUnavailable:
+        try:
+            project = self.fetch(index, name)
+        except IndexUnavailable as exc:
+            return exc
+        self.fetched.add((index, name))
+        if not index.url.startswith("file:"):
+            self.cache.put(index, name, project, time.time())
+        return project
+
+    def fetch(self, index: Index, name: str) -> Project:
+        url = urljoin(index.base, normalize(name) + "/")
+        if url.startswith("file:"):
+            return self._fetch_file(index, name, url)
+        response = self._get(index, url)
+        ctype = response.content_type
+        try:
+            if response.status == 404 or response.status == 410:
+                return Project(False)
+            if response.status in (401, 403):
+                raise IndexUnavailable(
+                    f"index {index.display} refused access (HTTP {response.status}); put the "
+                    "credentials in the index URL or in ~/.netrc"
+                )
+            if response.status != 200:
+                raise IndexUnavailable(f"index {index.display} answered HTTP {response.status} for `{name}`")
+            if "json" in ctype:
+                return parse_json_answer(name, response.body)
+            if "html" in ctype:
+                return parse_html_answer(name, response.body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise IndexUnavailable(
+                f"index {index.display} sent an unreadable answer for `{name}` ({exc.__class__.__name__})"
+            ) from None
+        raise IndexUnavailable(
+            f"index {index.display} sent `{ctype or 'no content type'}` for `{name}`, "
+            "not a Simple Repository API page; check the index URL"
+        )
+
+    def _fetch_file(self, index: Index, name: str, url: str) -> Project:
+        from urllib.request import url2pathname
+
+        directory = url2pathname(urlsplit(url).path)
+        if not os.path.isdir(directory):
+            if not os.path.isdir(os.path.dirname(directory.rstrip("/\\"))):
+                raise IndexUnavailable(f"index {index.display} is not a directory")
+            return Project(False)
+        page = os.path.join(directory, "index.html")
+        try:
+            with open(page, "rb") as handle:
+                return parse_html_answer(name, handle.read())
+        except FileNotFoundError:
+            listing = sorted(os.listdir(directory))
+            versions = (version_from_filename(name, f) for f in listing)
+            return Project(True, _unique(v for v in versions if v), None, len(listing))
+        except (OSError, ValueError) as exc:
+            raise IndexUnavailable(f"index {index.display}: cannot read {page}: {exc}") from None
+
+    def _get(self, index: Index, url: str, redirects: int = 5) -> Response:
+        for _ in range(redirects + 1):
+            response = self._request(index, url)
+            if response.status in (301, 302, 303, 307, 308) and response.location:
+                url = urljoin(url, response.location)
+                continue
+            return response
+        raise IndexUnavailable(f"index {index.display}: too many redirects")
+
+    def _request(self, index: Index, url: str) -> Response:
+        import http.client
+
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise IndexUnavailable(f"index {index.display}: unsupported URL scheme {parts.scheme!r}")
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        headers = {"Accept": ACCEPT, "User-Agent": USER_AGENT}
+        auth = self._auth(parts)
+        if auth:
+            headers["Authorization"] = auth
+        last: Exception | None = None
+        for _attempt in range(2):  # a kept-alive connection the server closed: retry once
+            conn = self._connection(parts.scheme, parts.netloc.rsplit("@", 1)[-1])
+            try:
+                conn.request("GET", path or "/", headers=headers)
+                raw = conn.getresponse()
+                body = raw.read(MAX_ANSWER_BYTES + 1)
+                if len(body) > MAX_ANSWER_BYTES:
+                    self._drop(parts.scheme, parts.netloc.rsplit("@", 1)[-1])
+                    raise IndexUnavailable(f"index {index.display}: answer for {path} is too large")
+                if raw.getheader("Connection", "").lower() == "close":
+                    self._drop(parts.scheme, parts.netloc.rsplit("@", 1)[-1])
+                return Response(
+                    raw.status, (raw.getheader("Content-Type") or "").lower(), body,
+                    raw.getheader("Location") or "",
+                )
+            except (OSError, http.client.HTTPException) as exc:
+                self._drop(parts.scheme, parts.netloc.rsplit("@", 1)[-1])
+                last = exc
+                if isinstance(exc, TimeoutError) or "timed out" in str(exc):
+                    break
+        raise IndexUnavailable(f"cannot reach index {index.display}: {_describe(last)}")
+
+    def _connection(self, scheme: str, netloc: str) -> Any:
+        import http.client
+
+        conns = getattr(self._local, "conns", None)
+        if conns is None:
+            conns = self._local.conns = {}
+            with self._lock:
+                self._all_conns.append(conns)  # so close() reaches the pool threads' too
+        conn = conns.get((scheme, netloc))
+        if conn is None:
+            if scheme == "https":
+                conn = http.client.HTTPSConnection(netloc, timeout=self.timeout, context=self._ssl())
+            else:
+                conn = http.client.HTTPConnection(netloc, timeout=self.timeout)
+            conns[(scheme, netloc)] = conn
+        return conn
+
+    def _drop(self, scheme: str, netloc: str) -> None:
+        conn = getattr(self._local, "conns", {}).pop((scheme, netloc), None)
+        if conn is not None:
+            conn.close()
+
+    def _ssl(self) -> Any:
+        with self._lock:
+            if self._ssl_context is None:
+                import ssl
+
+                cafile = self.cert if self.cert and os.path.isfile(self.cert) else None
+                self._ssl_context = ssl.create_default_context(cafile=cafile)
+            return self._ssl_context
+
+    def _auth(self, parts: Any) -> str | None:
+        user, password = parts.username, parts.password
+        if user is None:
+            user, password = netrc_credentials(parts.hostname or "")
+        if user is None:
+            return None
+        token = f"{unquote(user)}:{unquote(password or '')}".encode()
+        return "Basic " + base64.b64encode(token).decode("ascii")
+
+
+def netrc_credentials(host: str) -> tuple[str | None, str | None]:
+    import netrc
+
+    try:
+        entry = netrc.netrc().authenticators(host)
+    except (OSError, netrc.NetrcParseError):
+        return None, None
+    if not entry:
+        return None, None
+    return entry[0] or None, entry[2]
+
+
+def _describe(exc: Exception | None) -> str:
+    if exc is None:
+        return "no answer"
+    if isinstance(exc, TimeoutError) or "timed out" in str(exc):
+        return "timed out"
+    text = str(exc).strip() or exc.__class__.__name__
+    if isinstance(exc, ConnectionRefusedError):
+        text = "connection refused"
+    return text.splitlines()[0]
+
+
+@dataclass
+class Lookup:
+    """One name's answers across every configured index."""
+
+    name: str
+    answers: dict[str, Project] = field(default_factory=dict)  # index display -> answer
+    errors: list[IndexUnavailable] = field(default_factory=list)
+    unchecked: bool = False  # offline and not cached
+    _versions: tuple[str, ...] | None = None
+
+    @property
+    def found_on(self) -> list[str]:
+        return [url for url, project in self.answers.items() if project.found]
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        """Releases across every index (computed once: answers are complete by then)."""
+        if self._versions is None:
+            self._versions = _unique(v for p in self.answers.values() for v in p.versions)
+        return self._versions
+
+    @property
+    def first_upload(self) -> float | None:
+        times = [p.first_upload for p in self.answers.values() if p.first_upload is not None]
+        return min(times) if times else None
+
+
+def lookup_names(
+    client: Client, indexes: Sequence[Index], names: Iterable[str],
+    fresh: frozenset[tuple[Index, str]] = frozenset(),
+) -> dict[str, Lookup]:
+    """Every name on every index, in parallel; keyed by normalized name."""
+    wanted = list(dict.fromkeys(normalize(n) for n in names))
+    pairs = [(index, name) for name in wanted for index in indexes]
+    answers = client.lookup_many(pairs, fresh)
+    out = {name: Lookup(name) for name in wanted}
+    for (index, name), answer in answers.items():
+        lookup = out[name]
+        if isinstance(answer, IndexUnavailable):
+            lookup.errors.append(answer)
+        elif answer is None:
+            lookup.unchecked = True
+        else:
+            lookup.answers[index.display] = answer
+    return out

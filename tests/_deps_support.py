@@ -1,0 +1,185 @@
+"""Real package indexes on loopback for the dependency hooks' tests: a `pypiserver`
+process holding tiny wheels built here, and a deliberately broken Simple API server."""
+from __future__ import annotations
+
+import contextlib
+import http.server
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from typing import Any, Callable, Iterator
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def make_wheel(directory: str, name: str, version: str, top_level: str | None = None) -> str:
+    """A minimal valid wheel: one module plus METADATA, WHEEL and RECORD in .dist-info."""
+    dist = name.replace("-", "_")
+    path = os.path.join(directory, f"{dist}-{version}-py3-none-any.whl")
+    info = f"{dist}-{version}.dist-info"
+    module = top_level or dist.lower()
+    files = {
+        f"{module}/__init__.py": "",
+        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: driftgate-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    with zipfile.ZipFile(path, "w") as archive:
+        for member, text in files.items():
+            archive.writestr(member, text)
+        archive.writestr(f"{info}/RECORD", "".join(f"{m},,\n" for m in files) + f"{info}/RECORD,,\n")
+    return path
+
+
+class PypiServer:
+    """`pypiserver` in a subprocess on a free loopback port (fallback to the public index
+    disabled, so an unknown name is a plain 404)."""
+
+    def __init__(self, packages_dir: str, htpasswd: str | None = None) -> None:
+        self.packages_dir = packages_dir
+        self.port = free_port()
+        cmd = [sys.executable, "-m", "pypiserver", "run", "-p", str(self.port), "-i", "127.0.0.1",
+               "--disable-fallback"]
+        if htpasswd:
+            cmd += ["-P", htpasswd, "-a", "list,download,update"]
+        self.proc = subprocess.Popen(cmd + [packages_dir], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self._wait()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/simple/"
+
+    def _wait(self) -> None:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"pypiserver exited: {self.proc.stderr.read().decode()[-500:]}")
+            with contextlib.suppress(OSError):
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            time.sleep(0.05)
+        raise RuntimeError("pypiserver did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+class BrokenIndex:
+    """A Simple API server whose behaviour depends on the first path segment:
+    /500/ errors, /hang/ never answers in time, /close/ drops the connection, /garbage/
+    sends non-HTML bytes, /badjson/ sends broken PEP 691 JSON, /json/ serves `projects`
+    as valid PEP 691 JSON (PEP 700 fields included)."""
+
+    def __init__(self) -> None:
+        self.projects: dict[str, dict[str, Any]] = {}
+        self.requests: list[str] = []
+        self.client_ports: list[int] = []  # one per request: how many connections were used
+        handler = self._handler()
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, mode: str) -> str:
+        return f"http://127.0.0.1:{self.port}/{mode}/"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def _handler(self) -> type:
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:  # http.server's method name
+                owner.requests.append(self.path)
+                owner.client_ports.append(self.client_address[1])
+                mode, _, rest = self.path.strip("/").partition("/")
+                action: Callable[[str], None] = getattr(self, f"mode_{mode}", self.mode_404)
+                action(rest.strip("/"))
+
+            def send(self, status: int, ctype: str, body: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def mode_404(self, name: str) -> None:
+                self.send(404, "text/plain", b"not found")
+
+            def mode_500(self, name: str) -> None:
+                self.send(500, "text/plain", b"internal error")
+
+            def mode_hang(self, name: str) -> None:
+                time.sleep(3)
+
+            def mode_close(self, name: str) -> None:
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+
+            def mode_garbage(self, name: str) -> None:
+                self.send(200, "application/octet-stream", bytes(range(256)))
+
+            def mode_badjson(self, name: str) -> None:
+                self.send(200, "application/vnd.pypi.simple.v1+json", b'{"files": [tru')
+
+            def mode_json(self, name: str) -> None:
+                project = owner.projects.get(name)
+                if project is None:
+                    self.send(404, "application/vnd.pypi.simple.v1+json", b'{"detail": "not found"}')
+                    return
+                body = json.dumps(project).encode()
+                self.send(200, "application/vnd.pypi.simple.v1+json", body)
+
+        return Handler
+
+
+def json_project(name: str, releases: dict[str, str]) -> dict[str, Any]:
+    """A PEP 691 + PEP 700 project page: version -> upload time (ISO 8601)."""
+    dist = name.replace("-", "_")
+    return {
+        "meta": {"api-version": "1.1"},
+        "name": name,
+        "versions": list(releases),
+        "files": [
+            {"filename": f"{dist}-{v}-py3-none-any.whl", "url": f"../../files/{dist}-{v}.whl",
+             "hashes": {}, "upload-time": t}
+            for v, t in releases.items()
+        ],
+    }
+
+
+@contextlib.contextmanager
+def pypiserver(directory: str, htpasswd: str | None = None) -> Iterator[PypiServer]:
+    server = PypiServer(directory, htpasswd)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def isolated_env(monkeypatch: Any, tmp_path: Any) -> None:
+    """No pip config, PIP_* variable, netrc or cache from this machine leaks into a test."""
+    for key in list(os.environ):
+        if key.startswith("PIP_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("DRIFTGATE_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "home").mkdir(exist_ok=True)
