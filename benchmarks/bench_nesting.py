@@ -78,11 +78,14 @@ class Hit:
     col: int  # 1-based
 
 
-def timed(command: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, str]:
+def timed(
+    command: Sequence[str], cwd: Path, env: dict[str, str] | None = None,
+    ok: Callable[[int], bool] = lambda rc: rc in (0, 1),
+) -> tuple[float, str]:
     start = time.perf_counter()
     proc = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
-    if proc.returncode not in (0, 1):
+    if not ok(proc.returncode):
         raise SystemExit(f"{command[:3]} failed ({proc.returncode}): {proc.stderr[-2000:]}")
     return elapsed, proc.stdout
 
@@ -212,7 +215,8 @@ class Rules:
     # an `except` handler or a `case` starts again at depth 1
     inherit_into_defs: bool = False  # ruff: a nested def/class continues its parent's count,
     # and the finding is attributed to the outermost block of the chain
-    restart_after_def: bool = False  # pylint: after a nested def the enclosing stack is lost
+    pylint_stack: bool = False  # replay pylint's own stack of blocks, which loses the
+    # enclosing blocks for good after such a restart or after a nested def (see _PylintStack)
 
 
 OURS = Rules()
@@ -231,7 +235,8 @@ PEER_STEPS: dict[str, list[tuple[str, dict[str, bool]]]] = {
         ("`try/except*` (pylint does not count it)", {"count_try_star": False}),
         ("pylint restarts the count under `with`/`except`/`case`/async blocks",
          {"restart_in_uncounted": True}),
-        ("nested def (pylint forgets the enclosing blocks after it)", {"restart_after_def": True}),
+        ("pylint forgets the enclosing blocks for the rest of the function after such a "
+         "restart or a nested def", {"pylint_stack": True}),
     ],
 }
 
@@ -290,14 +295,12 @@ def _child_bodies(stmt: ast.stmt, lines: list[bytes]) -> list[tuple[list[ast.stm
 @dataclass(frozen=True)
 class _Frame:
     scope: str  # qualname of the scope the block is in
-    epoch: int  # the enclosing function's def counter when the block was entered
 
 
 class _Model:
     def __init__(self, lines: list[bytes], rules: Rules, max_depth: int) -> None:
         self.lines, self.rules, self.max_depth = lines, rules, max_depth
         self.flagged: set[str] = set()
-        self.epoch = 0
 
     def body(self, body: Sequence[ast.stmt], scope: str, kind: str,
              stack: tuple[_Frame, ...], in_own_body: bool) -> None:
@@ -311,8 +314,6 @@ class _Model:
             inner = stmt.name if scope == MODULE else f"{scope}.{stmt.name}"
             inner_kind = "class" if isinstance(stmt, ast.ClassDef) else "function"
             self.body(stmt.body, inner, inner_kind, stack if rules.inherit_into_defs else (), True)
-            if inner_kind == "function":
-                self.epoch += 1
             return
         bodies = _child_bodies(stmt, self.lines)
         if not _counted(stmt, rules):
@@ -323,14 +324,77 @@ class _Model:
         keep = bool(stack)
         if rules.restart_in_uncounted and not in_own_body:
             keep = False
-        if rules.restart_after_def and stack and stack[-1].epoch != self.epoch:
-            keep = False
-        own = (*stack, _Frame(scope, self.epoch)) if keep else (_Frame(scope, self.epoch),)
+        own = (*stack, _Frame(scope)) if keep else (_Frame(scope),)
         reportable = kind == "function" or not rules.functions_only
         if len(own) > self.max_depth and reportable:
             self.flagged.add(own[0].scope if rules.inherit_into_defs else scope)
         for child, is_own in bodies:
             self.body(child, scope, kind, own, in_own_body=is_own)
+
+
+class _PylintStack:
+    """pylint's too-many-nested-blocks (RefactoringChecker._check_nested_blocks) replayed on
+    the stdlib ast: visiting an if/for/while/try in a function pops its stack down to the
+    block's direct parent (all of it when the parent is a `with`, an `except` handler, a
+    `case`, an async block or the function), an `elif` replaces its `if`, and a stack that
+    shrinks, or is left at the end of a (non-async) def, is reported when deeper than the limit.
+    """
+
+    _COUNTED = (ast.If, ast.For, ast.While, ast.Try)
+
+    def __init__(self, lines: list[bytes], max_depth: int) -> None:
+        self.lines, self.max_depth = lines, max_depth
+        self.stack: list[tuple[ast.AST, str]] = []
+        self.flagged: set[str] = set()
+
+    def emit(self, stack: list[tuple[ast.AST, str]]) -> None:
+        if len(stack) > self.max_depth:
+            self.flagged.add(stack[0][1])
+
+    def body(self, body: Sequence[ast.stmt], parent: ast.AST, scope: str, kind: str) -> None:
+        for stmt in body:
+            self.stmt(stmt, parent, scope, kind)
+
+    def stmt(self, stmt: ast.stmt, parent: ast.AST, scope: str, kind: str) -> None:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            inner = stmt.name if scope == MODULE else f"{scope}.{stmt.name}"
+            inner_kind = "class" if isinstance(stmt, ast.ClassDef) else "function"
+            self.body(stmt.body, stmt, inner, inner_kind)
+            if isinstance(stmt, ast.FunctionDef):  # pylint has no leave_asyncfunctiondef
+                self.emit(self.stack)
+                self.stack = []
+            return
+        if type(stmt) in self._COUNTED and kind == "function":
+            self.visit_block(stmt, parent, scope)
+        for child, owner in self._children(stmt):
+            self.body(child, owner, scope, kind)
+
+    def visit_block(self, node: ast.stmt, parent: ast.AST, scope: str) -> None:
+        saved = self.stack[:]
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.stack = [(node, scope)]
+        else:
+            while self.stack and self.stack[-1][0] is not parent:
+                self.stack.pop()
+            if _is_elif(node, self.lines) and isinstance(parent, ast.If) and self.stack:
+                self.stack.pop()
+            self.stack.append((node, scope))
+        if len(saved) > len(self.stack):
+            self.emit(saved)
+
+    @staticmethod
+    def _children(stmt: ast.stmt) -> list[tuple[list[ast.stmt], ast.AST]]:
+        """Nested bodies in pylint's visiting order, each with its astroid parent."""
+        if isinstance(stmt, (ast.If, ast.For, ast.AsyncFor, ast.While)):
+            return [(stmt.body, stmt), (stmt.orelse, stmt)]
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            return [(stmt.body, stmt)]
+        if isinstance(stmt, ast.Try) or (sys.version_info >= (3, 11) and isinstance(stmt, ast.TryStar)):
+            return [(stmt.body, stmt), *((h.body, h) for h in stmt.handlers),
+                    (stmt.orelse, stmt), (stmt.finalbody, stmt)]
+        if sys.version_info >= (3, 10) and isinstance(stmt, ast.Match):
+            return [(case.body, case) for case in stmt.cases]
+        return []
 
 
 def model_flags(project: Project, files: Iterable[str], rules: Rules, max_depth: int) -> set[FunctionKey]:
@@ -340,8 +404,13 @@ def model_flags(project: Project, files: Iterable[str], rules: Rules, max_depth:
         if parsed is None:
             continue
         tree, lines = parsed
-        model = _Model(lines, rules, max_depth)
-        model.body(tree.body, MODULE, "module", (), in_own_body=True)
+        model: _Model | _PylintStack
+        if rules.pylint_stack:
+            model = _PylintStack(lines, max_depth)
+            model.body(tree.body, tree, MODULE, "module")
+        else:
+            model = _Model(lines, rules, max_depth)
+            model.body(tree.body, MODULE, "module", (), in_own_body=True)
         flagged.update((path, scope) for scope in model.flagged)
     return flagged
 
@@ -474,6 +543,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="best of N for the timed runs")
     parser.add_argument("--skip-pylint", action="store_true")
     parser.add_argument("--skip-pre-commit", action="store_true")
+    parser.add_argument("--reuse-pylint", action="store_true",
+                        help="reuse the last pylint run's output and time (benchmarks/.work/)")
     args = parser.parse_args(argv)
     n = args.max_depth
 
@@ -490,7 +561,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ruff_hits = parse_ruff(root, out)
     pylint_s, pylint_hits = None, None
     if not args.skip_pylint:
-        pylint_s, out = timed(pylint_command(files, n), root)  # one run: it takes minutes
+        saved = WORK / f"pylint-{PROJECT}-{VERSION}-{n}.json"
+        if args.reuse_pylint and saved.is_file():
+            pylint_s, out = json.loads(saved.read_text())
+        else:
+            # one run: it takes minutes. Its exit status is a bit mask of message kinds
+            # (2 = the syntax-error file, 8 = refactor messages); 32 is a usage error.
+            pylint_s, out = timed(pylint_command(files, n), root, ok=lambda rc: not rc & (32 | 1))
+            saved.write_text(json.dumps([pylint_s, out]))
         pylint_hits = parse_pylint(root, out)
 
     project = Project(root)
