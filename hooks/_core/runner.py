@@ -124,7 +124,9 @@ def parallel_chunks(paths: Sequence[str]) -> list[list[str]] | None:
         except OSError:
             sizes.append(0)  # reported by whichever process reads it
     total = sum(sizes)
-    if total < PARALLEL_MIN_BYTES:
+    # at least half of PARALLEL_MIN_BYTES per process, so many CPUs never mean tiny shares
+    jobs = min(jobs, total // (PARALLEL_MIN_BYTES // 2))
+    if total < PARALLEL_MIN_BYTES or jobs < 2:
         return None
     chunks: list[list[str]] = [[]]
     filled = 0
