@@ -1,6 +1,7 @@
 """Benchmark check-nesting against ruff PLR1702 and pylint R1702 on a real code base.
 
-    python benchmarks/bench_nesting.py [--max-depth N] [--skip-pylint] [--skip-pre-commit]
+    python benchmarks/bench_nesting.py [--max-depth N] [--runs N] [--skip-pylint]
+                                       [--reuse-pylint] [--skip-pre-commit]
 
 Downloads a pinned sdist of a big public Python project with pip (the sdist is the checkout)
 into benchmarks/.work/, then on the same files:
