@@ -1,7 +1,7 @@
 """Benchmark check-nesting against ruff PLR1702 and pylint R1702 on a real code base.
 
-    python benchmarks/bench_nesting.py [--max-depth N] [--runs N] [--skip-pylint]
-                                       [--reuse-pylint] [--skip-pre-commit]
+    python benchmarks/bench_nesting.py [--max-depth N] [--runs N] [--tree PATH]
+                                       [--skip-pylint] [--reuse-pylint] [--skip-pre-commit]
 
 Downloads a pinned sdist of a big public Python project with pip (the sdist is the checkout)
 into benchmarks/.work/, then on the same files:
@@ -64,8 +64,10 @@ def fetch_project() -> Path:
 
 
 def python_files(root: Path) -> list[str]:
+    """Every .py file under root, except installed third-party code (site-packages)."""
     return sorted(
-        p.relative_to(root).as_posix() for p in root.rglob("*.py") if p.is_file()
+        p.relative_to(root).as_posix() for p in root.rglob("*.py")
+        if p.is_file() and "site-packages" not in p.relative_to(root).parts
     )
 
 
@@ -180,6 +182,13 @@ class Project:
         self.root = root
         self._trees: dict[str, tuple[ast.Module, list[bytes]] | None] = {}
         self._scopes: dict[str, list[tuple[str, ast.AST]]] = {}
+
+    def is_utf8(self, path: str) -> bool:
+        try:
+            (self.root / path).read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
 
     def tree(self, path: str) -> tuple[ast.Module, list[bytes]] | None:
         if path not in self._trees:
@@ -462,13 +471,15 @@ class Comparison:
 
 def compare(
     peer: str, ours: set[FunctionKey], theirs: set[FunctionKey],
-    models: list[tuple[str, set[FunctionKey]]],
+    models: list[tuple[str, set[FunctionKey]]], project: Project,
 ) -> Comparison:
     ours_model, peer_model = models[0][1], models[-1][1]
 
     def cause(key: FunctionKey) -> str:
         if (key in ours) != (key in ours_model):
             return "UNEXPLAINED: driftgate differs from its own documented rules"
+        if peer == "ruff" and key not in theirs and not project.is_utf8(key[0]):
+            return "file is not UTF-8: ruff skips it, driftgate honours its coding declaration"
         if (key in theirs) != (key in peer_model):
             return f"UNEXPLAINED: {peer} differs from its modelled rules"
         flips = [label for (label, now), (_, before) in zip(models[1:], models) if (key in now) != (key in before)]
@@ -596,15 +607,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="best of N for the timed runs")
     parser.add_argument("--skip-pylint", action="store_true")
     parser.add_argument("--skip-pre-commit", action="store_true")
+    parser.add_argument("--tree", metavar="PATH",
+                        help="compare on the .py files under PATH instead of the Django sdist")
     parser.add_argument("--reuse-pylint", action="store_true",
                         help="reuse the last pylint run's output and time (benchmarks/.work/)")
     args = parser.parse_args(argv)
     n = args.max_depth
 
-    root = fetch_project()
+    root = Path(args.tree).resolve() if args.tree else fetch_project()
     files = python_files(root)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"{PROJECT} {VERSION}: {len(files)} .py files, limit {n}, {cores} cores, "
+    name = root if args.tree else f"{PROJECT} {VERSION}"
+    print(f"{name}: {len(files)} .py files, limit {n}, {cores} cores, "
           f"python {sys.version.split()[0]}")
 
     (ours_s, out), (ruff_s, ruff_out) = best_of(
@@ -615,7 +629,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ruff_version = subprocess.run(["ruff", "--version"], capture_output=True, text=True, check=True).stdout.strip()
     pylint_s, pylint_hits = None, None
     if not args.skip_pylint:
-        saved = WORK / f"pylint-{PROJECT}-{VERSION}-{n}.json"
+        label = Path(args.tree).resolve().name if args.tree else f"{PROJECT}-{VERSION}"
+        saved = WORK / f"pylint-{label}-{n}.json"
         if args.reuse_pylint and saved.is_file():
             wall, cpu, out = json.loads(saved.read_text())
             pylint_s = Timing(wall, cpu)
@@ -634,7 +649,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         theirs = flagged_functions(project, hits)
         models = [(label, model_flags(project, files, rules, n)) for label, rules in peer_rule_chain(peer)]
-        results[peer] = (theirs, compare(peer, ours, theirs, models))
+        results[peer] = (theirs, compare(peer, ours, theirs, models, project))
         print_comparison(results[peer][1], len(ours), len(theirs))
 
     print(f"\n## speed ({len(files)} files; ours and ruff best of {args.runs}, pylint one run)")
