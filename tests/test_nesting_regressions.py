@@ -53,14 +53,14 @@ MUST_FLAG = [
         ["m.py:6:9: DG501 `f` nests blocks 2 deep (max 1): if > if"],
     ),
     (
-        "def f(x):\n    s = 'a\u2028b'\n    if x:\n        pass\n    elif x:\n        while x:\n"
-        "            pass\n",
+        ("def f(x):\n    s = 'a\u2028b'\n    if x:\n        pass\n    elif x:\n        while x:\n"
+         "            pass\n"),
         ["m.py:6:9: DG501 `f` nests blocks 2 deep (max 1): if > while"],
     ),
     (
         # the suppression sits on the finding's line, after a page break
-        "\x0c\ndef f(x):\n    if x:\n        if x:  # driftgate: ignore[DG501]\n            pass\n"
-        "    for y in x:\n        with y:\n            pass\n",
+        ("\x0c\ndef f(x):\n    if x:\n        if x:  # driftgate: ignore[DG501]\n            pass\n"
+         "    for y in x:\n        with y:\n            pass\n"),
         ["m.py:7:9: DG501 `f` nests blocks 2 deep (max 1): for > with"],
     ),
 ]
