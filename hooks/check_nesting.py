@@ -40,6 +40,7 @@ if sys.version_info >= (3, 11):
     _BLOCK_LABELS[ast.TryStar] = "try"
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_COMPOUND = frozenset((*_BLOCK_LABELS, *_SCOPES))
 
 
 class _NestingVisitor:
@@ -60,7 +61,9 @@ class _NestingVisitor:
         reported: bool,
     ) -> None:
         for stmt in body:
-            self.visit_stmt(stmt, depth, chain, scope, reported)
+            # most statements are simple ones: skip them without a call
+            if type(stmt) in _COMPOUND:
+                self.visit_stmt(stmt, depth, chain, scope, reported)
 
     def visit_stmt(
         self, stmt: ast.stmt, depth: int, chain: tuple[str, ...], scope: str, reported: bool

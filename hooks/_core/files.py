@@ -21,8 +21,14 @@ class SourceFile:
 
     @property
     def lines(self) -> list[str]:
+        """The text's lines as Python, git and editors number them: broken at \\n, \\r\\n
+        and \\r only. (str.splitlines() also breaks at form feeds, vertical tabs, NEL,
+        U+2028 and more, which would shift every later line number against `ast`'s.)"""
         if self._lines is None:
-            self._lines = self.text.splitlines()
+            lines = self.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            if lines[-1] == "":
+                lines.pop()  # the end of the last line, not a line of its own
+            self._lines = lines
         return self._lines
 
     def line(self, number: int) -> str:
