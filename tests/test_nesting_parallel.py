@@ -85,8 +85,7 @@ def test_workers_report_exactly_what_one_process_reports(tmp_path: Path) -> None
 
     assert split.stdout.splitlines() == expected_stdout(names)
     assert split.stderr.splitlines() == [
-        ("driftgate: latin.py: skipped, bad encoding declaration "
-         "(invalid or missing encoding declaration)")
+        "driftgate: latin.py: skipped, not valid UTF-8 (invalid continuation byte at byte 5)"
     ]
     assert split.returncode == 1
     assert (split.stdout, split.stderr, split.returncode) == (
