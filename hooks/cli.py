@@ -10,8 +10,8 @@ from hooks._core import registry
 from hooks._core.findings import Finding, HookError, Rule
 from hooks._core.output import DOCUMENT_FORMATS, LINE_FORMATS, write_document, write_lines
 from hooks._core.runner import (
-    COMMON_OPTIONS, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, CheckRun, FileHook, _Parser, collect,
-    is_excluded, load_settings, report_error,
+    COMMON_OPTIONS, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, CheckRun, FileHook, Parser, collect,
+    is_excluded, load_settings, report_error, scan_files,
 )
 
 USAGE = f"""usage: driftgate COMMAND [ARGS...]
@@ -25,8 +25,8 @@ commands:
 """
 
 
-def _scan_parser() -> _Parser:
-    parser = _Parser(prog="driftgate scan", description="Run every file check over a tree.")
+def _scan_parser() -> Parser:
+    parser = Parser(prog="driftgate scan", description="Run every file check over a tree.")
     parser.add_argument("path", nargs="?", default=".", help="directory to scan (default: .)")
     parser.add_argument(
         "--format", choices=LINE_FORMATS + DOCUMENT_FORMATS, default="text", help="output format"
@@ -37,27 +37,6 @@ def _scan_parser() -> _Parser:
     parser.add_argument("--select", action="append", default=None, help="only report these codes")
     parser.add_argument("--ignore", action="append", default=None, help="never report these codes")
     return parser
-
-
-def _scan_files(path: str) -> tuple[str, list[str]]:
-    """The root to run from and the files under `path`, relative to that root."""
-    from hooks._core.git import repo_root, tracked_files
-    from hooks._core.runner import expand_paths
-
-    if not os.path.isdir(path):
-        raise HookError(f"{path}: not a directory; pass the directory to scan")
-    root = repo_root(path)
-    if root is None:
-        root = os.path.abspath(path)
-        os.chdir(root)
-        files, _ = expand_paths(["."], lambda _: True, [])
-        return root, [os.path.normpath(f) for f in files]
-    prefix = os.path.relpath(os.path.abspath(path), root)
-    os.chdir(root)
-    files = tracked_files(root)
-    if prefix != ".":
-        files = [f for f in files if f.startswith(prefix.replace(os.sep, "/") + "/")]
-    return root, files
 
 
 def _chosen_hooks(only: Sequence[str], skip: Sequence[str]) -> list[str]:
@@ -74,7 +53,7 @@ def scan(argv: Sequence[str]) -> int:
         args = _scan_parser().parse_args(argv)
         config = os.path.abspath(args.config) if args.config else None
         hook_ids = _chosen_hooks(args.hook, args.skip)
-        root, files = _scan_files(args.path)
+        root, files = scan_files(args.path)
     except HookError as exc:
         report_error("driftgate scan", str(exc))
         return EXIT_ERROR
@@ -108,7 +87,16 @@ def scan(argv: Sequence[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _dispatch(list(sys.argv[1:] if argv is None else argv))
+    except BrokenPipeError:
+        # the reader (`| head`) left early: no traceback, and no second error at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FINDINGS
+
+
+def _dispatch(args: list[str]) -> int:
     if not args or args[0] in ("-h", "--help", "help"):
         sys.stdout.write(USAGE)
         return EXIT_OK if args else EXIT_ERROR

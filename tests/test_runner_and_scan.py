@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -155,3 +156,21 @@ def test_hook_import_is_cheap() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_reader_closing_the_pipe_early_is_not_a_traceback(tmp_path: Path) -> None:
+    """`driftgate scan . --format sarif | head`: the output outgrows the pipe buffer, the
+    reader leaves after a few bytes, and driftgate must end quietly."""
+    for n in range(150):
+        (tmp_path / f"deep_{n:03d}.py").write_text(DEEP * 3)
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hooks", "scan", ".", "--format", "sarif"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(10) == b'{\n  "$sche'
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1
+    assert stderr == ""

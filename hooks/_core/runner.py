@@ -213,7 +213,7 @@ COMMON_OPTIONS: tuple[cfg.Option, ...] = (
 # --- arguments --------------------------------------------------------------------
 
 
-class _Parser(argparse.ArgumentParser):
+class Parser(argparse.ArgumentParser):
     """argparse that exits 2 with one line on stderr instead of a usage dump."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
@@ -221,7 +221,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser(prog: str, description: str, options: Sequence[cfg.Option]) -> argparse.ArgumentParser:
-    parser = _Parser(prog=prog, description=description)
+    parser = Parser(prog=prog, description=description)
     parser.add_argument("--config", metavar="PYPROJECT", help="read [tool.driftgate] from this file")
     for option in options:
         flag = f"--{option.name}"
@@ -299,6 +299,27 @@ def expand_paths(
         elif not is_excluded(path, exclude):
             files.append(path)
     return files, errors
+
+
+def scan_files(path: str) -> tuple[str, list[str]]:
+    """The root to run from and the files under `path`, relative to that root: the files git
+    tracks when `path` is in a repository, else every file below it. Changes into the root."""
+    from hooks._core.git import repo_root, tracked_files
+
+    if not os.path.isdir(path):
+        raise HookError(f"{path}: not a directory; pass the directory to scan")
+    root = repo_root(path)
+    if root is None:
+        root = os.path.abspath(path)
+        os.chdir(root)
+        files, _ = expand_paths(["."], lambda _: True, [])
+        return root, [os.path.normpath(f) for f in files]
+    prefix = os.path.relpath(os.path.abspath(path), root)
+    os.chdir(root)
+    files = tracked_files(root)
+    if prefix != ".":
+        files = [f for f in files if f.startswith(prefix.replace(os.sep, "/") + "/")]
+    return root, files
 
 
 # --- running ----------------------------------------------------------------------

@@ -19,11 +19,12 @@ from hooks._core.runner import (
     EXIT_ERROR,
     EXIT_OK,
     CheckRun,
-    _Parser,
+    Parser,
     enabled_codes,
     is_excluded,
     load_settings,
     report_error,
+    scan_files,
 )
 from hooks._core.suppress import suppressed_codes
 from hooks.check_secrets import HOOK_ID, OPTIONS, RULES, might_hold_secret
@@ -31,8 +32,8 @@ from hooks.check_secrets import HOOK_ID, OPTIONS, RULES, might_hold_secret
 PROG = "driftgate secrets-baseline"
 
 
-def _parser() -> _Parser:
-    parser = _Parser(prog=PROG, description="Add today's check-secrets findings to the baseline.")
+def _parser() -> Parser:
+    parser = Parser(prog=PROG, description="Add today's check-secrets findings to the baseline.")
     parser.add_argument("path", nargs="?", default=".", help="directory to scan (default: .)")
     parser.add_argument(
         "--baseline", metavar="FILE",
@@ -105,12 +106,11 @@ def _write(path: str, document: dict[str, Any]) -> None:
 
 def _collect(argv: Sequence[str] | None) -> tuple[str, dict[str, Any], dict[str, list[dict[str, Any]]], CheckRun]:
     """(baseline path, its document, new entries by file, the run); HookError on bad input."""
-    from hooks.cli import _scan_files
 
     args = _parser().parse_args(argv)
     config = os.path.abspath(args.config) if args.config else None
     given = os.path.abspath(args.baseline) if args.baseline else None
-    root, files = _scan_files(args.path)  # runs from the repository root from here on
+    root, files = scan_files(args.path)  # runs from the repository root from here on
     settings = load_settings(HOOK_ID, (*COMMON_OPTIONS, *OPTIONS), config, root)
     baseline_path = os.path.relpath(given) if given else settings["baseline"]
     target = os.path.normpath(baseline_path)
