@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import ast
 import sys
-import warnings
 from typing import Any, Iterator, Sequence
 
 from hooks._core.config import Option
-from hooks._core.files import SourceFile
+from hooks._core.files import SourceFile, parse_python
 from hooks._core.findings import Finding, HookError, Rule, char_col
 from hooks._core.runner import FileHook, per_file, run_hook, suffix_selector
 
@@ -152,10 +151,7 @@ def _is_collapsible(stmt: ast.If) -> bool:
 def parse(source: SourceFile) -> ast.Module | Finding:
     """The module's AST, or a DG500 finding saying why it does not parse."""
     try:
-        with warnings.catch_warnings():
-            # invalid escape sequences etc. must not leak SyntaxWarnings onto stderr
-            warnings.simplefilter("ignore")
-            return ast.parse(source.text, filename=source.path)
+        return parse_python(source)
     except SyntaxError as exc:
         line = exc.lineno or 1
         col = exc.offset if exc.offset and exc.offset > 0 else 1

@@ -13,12 +13,11 @@ from __future__ import annotations
 import ast
 import os
 import sys
-import warnings
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
 from hooks._core.config import Option
-from hooks._core.files import SourceFile
+from hooks._core.files import SourceFile, parse_python
 from hooks._core.findings import Finding, HookError, Rule, char_col
 from hooks._core.runner import CheckRun, FileHook, enabled_codes, run_hook, suffix_selector
 
@@ -124,9 +123,7 @@ def _statement_blocks(node: ast.AST) -> list[ast.AST]:
 
 def parse(source: SourceFile) -> ast.AST | None:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(source.text, filename=source.path)
+        return parse_python(source)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return None  # not Python we can read: check-nesting reports it (DG500)
 

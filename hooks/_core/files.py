@@ -8,6 +8,7 @@ import io
 import os
 import sys
 from dataclasses import dataclass, field
+from typing import Any
 
 _SNIFF_BYTES = 8192
 _reported_undecodable: set[str] = set()
@@ -107,3 +108,14 @@ def report_skipped(path: str, reason: str) -> None:
 
 def to_posix(path: str) -> str:
     return path.replace(os.sep, "/") if os.sep != "/" else path
+
+
+def parse_python(source: SourceFile) -> Any:
+    """`ast.parse` of the file, without the SyntaxWarnings (invalid escapes, ...) that would
+    leak onto stderr. SyntaxError and ValueError (NUL bytes) propagate to the caller."""
+    import ast
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source.text, filename=source.path)

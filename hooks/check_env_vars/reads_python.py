@@ -12,11 +12,10 @@ from __future__ import annotations
 import ast
 import os
 import re
-import warnings
 from dataclasses import dataclass, field
 from typing import Iterator, Union
 
-from hooks._core.files import SourceFile, read_source, report_skipped
+from hooks._core.files import SourceFile, parse_python, read_source, report_skipped
 from hooks._core.findings import char_col
 from hooks.check_env_vars.model import FileReads, Read
 
@@ -95,9 +94,7 @@ class ModuleBindings:
 
 def parse(source: SourceFile) -> ast.Module | None:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(source.text, filename=source.path)
+        return parse_python(source)
     except SyntaxError as exc:
         report_skipped(source.path, f"not valid Python (line {exc.lineno}: {exc.msg})")
     except (ValueError, MemoryError, RecursionError) as exc:
