@@ -161,3 +161,20 @@ def test_setup_commands_and_ci_agree() -> None:
     assert test_command in README
     ci = (PROJECT_ROOT / ".ci" / "run").read_text()
     assert [line for line in ci.splitlines() if "pip install" in line] == [test_command]
+
+
+def test_pre_commit_config_examples_pass_pre_commit_validation(tmp_path: Path) -> None:
+    """Each README block that is a whole .pre-commit-config.yaml is valid to pre-commit itself."""
+    from conftest import run_pre_commit
+
+    checked = 0
+    for n, block in enumerate(fenced_blocks("yaml")):
+        doc = yaml.safe_load(block)
+        if not (isinstance(doc, dict) and "repos" in doc):
+            continue
+        path = tmp_path / f"config-{n}.yaml"
+        path.write_text(block)
+        proc = run_pre_commit(tmp_path, tmp_path / "home", "validate-config", str(path))
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        checked += 1
+    assert checked >= 1
