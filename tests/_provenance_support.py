@@ -37,12 +37,10 @@ def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
 
 
 def make_repo(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    git(path, "init", "-q", "-b", "main")
-    git(path, "config", "user.name", "Hana Human")
-    git(path, "config", "user.email", "hana@example.test")
-    git(path, "config", "commit.gpgsign", "false")
-    return path
+    """A repository whose committer is a human, as the provenance tables expect."""
+    from conftest import init_repo
+
+    return init_repo(path, "Hana Human", "hana@example.test")
 
 
 def commit(

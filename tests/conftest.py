@@ -22,11 +22,11 @@ def git(cwd: Path | str, *args: str) -> str:
     return proc.stdout
 
 
-def init_repo(path: Path) -> Path:
+def init_repo(path: Path, name: str = "Test User", email: str = "test@example.invalid") -> Path:
     path.mkdir(parents=True, exist_ok=True)
     git(path, "init", "-q", "-b", "main")
-    git(path, "config", "user.name", "Test User")
-    git(path, "config", "user.email", "test@example.invalid")
+    git(path, "config", "user.name", name)
+    git(path, "config", "user.email", email)
     git(path, "config", "commit.gpgsign", "false")
     return path
 
