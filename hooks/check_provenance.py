@@ -14,6 +14,7 @@ import os
 import sys
 from typing import Any, Sequence
 
+from hooks._core.files import read_bytes
 from hooks._core.findings import Finding, HookError
 from hooks._core.output import LINE_FORMATS, write_lines
 from hooks._core.runner import (
@@ -79,8 +80,7 @@ def check_message(path: str, policy: Policy, skip_merges: bool) -> list[Finding]
 
 def _read(path: str) -> bytes:
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return read_bytes(path)
     except OSError as exc:
         raise HookError(f"{path}: cannot read: {exc.strerror}") from None
 

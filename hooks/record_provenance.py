@@ -13,6 +13,7 @@ import os
 import sys
 from typing import Sequence
 
+from hooks._core.files import read_bytes
 from hooks._core.findings import HookError
 from hooks._core.git import run_git
 from hooks._core.runner import EXIT_ERROR, EXIT_OK, parse_settings, report_error
@@ -81,8 +82,7 @@ def record(message_path: str, source: str, root: str) -> list[str]:
 
 def _read_message(path: str) -> bytes:
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return read_bytes(path)
     except OSError as exc:
         raise HookError(f"{path}: cannot read the commit message: {exc.strerror}") from None
 
