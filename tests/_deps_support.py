@@ -9,9 +9,11 @@ import os
 import socket
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 import zipfile
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 
@@ -183,3 +185,11 @@ def isolated_env(monkeypatch: Any, tmp_path: Any) -> None:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("DRIFTGATE_CACHE_DIR", str(tmp_path / "cache"))
     (tmp_path / "home").mkdir(exist_ok=True)
+
+
+def write(name: str, text: str) -> str:
+    """Write dedented `text` to `name` (relative to the cwd), making its folders."""
+    path = Path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return name

@@ -8,6 +8,8 @@ import os
 import subprocess
 from pathlib import Path
 
+from conftest import write_files as write  # noqa: F401  (re-exported for the env-vars tests)
+
 FILES: dict[str, str] = {
     ".gitignore": "node_modules/\njunk/\n",
     ".env.example": (
@@ -256,16 +258,6 @@ def git(cwd: Path, *args: str) -> str:
     return subprocess.run(
         ["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env
     ).stdout
-
-
-def write(root: Path, files: dict[str, str | bytes]) -> None:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
 
 
 def make_repo(root: Path, files: dict[str, str | bytes], untracked: dict[str, str] | None = None) -> Path:

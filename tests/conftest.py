@@ -6,7 +6,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 import pytest
 
@@ -20,6 +20,17 @@ def git(cwd: Path | str, *args: str) -> str:
     if proc.returncode != 0:
         raise AssertionError(f"git {' '.join(args)} failed: {proc.stderr}")
     return proc.stdout
+
+
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
+    """Write each relative path's text (UTF-8) or bytes under `root`, making its folders."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
 
 
 def init_repo(path: Path, name: str = "Test User", email: str = "test@example.invalid") -> Path:

@@ -10,6 +10,7 @@ from typing import Mapping
 
 import _secrets_support as fakes
 import pytest
+from conftest import write_files
 
 from hooks.check_secrets import RULES, main
 
@@ -24,13 +25,7 @@ def run(
 ) -> tuple[int, list[str], str]:
     """Write `files` under tmp_path, run the hook there on them; (exit, stdout lines, stderr)."""
     monkeypatch.chdir(tmp_path)
-    for name, content in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    write_files(tmp_path, files)
     code = main([*args, *(check if check is not None else files)])
     out, err = capsys.readouterr()
     return code, out.splitlines(), err

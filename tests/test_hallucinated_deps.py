@@ -7,14 +7,13 @@ import os
 import secrets
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
 from hooks import check_hallucinated_deps as hook
-from _deps_support import BrokenIndex, isolated_env, json_project, make_wheel, pypiserver
+from _deps_support import BrokenIndex, isolated_env, json_project, make_wheel, pypiserver, write
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,13 +60,6 @@ def isolated(monkeypatch: Any, tmp_path: Path) -> Path:
     work.mkdir()
     monkeypatch.chdir(work)
     return work
-
-
-def write(name: str, text: str) -> str:
-    path = Path(name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return name
 
 
 def run(capsys: Any, *argv: str) -> tuple[int, list[str], list[str]]:

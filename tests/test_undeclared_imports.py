@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -13,7 +12,7 @@ import pytest
 
 from hooks import check_undeclared_imports as hook
 from hooks import cli
-from _deps_support import BrokenIndex, isolated_env, make_wheel, pypiserver
+from _deps_support import BrokenIndex, isolated_env, make_wheel, pypiserver, write
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,13 +34,6 @@ def work(monkeypatch: Any, tmp_path: Path) -> Path:
     root.mkdir()
     monkeypatch.chdir(root)
     return root
-
-
-def write(name: str, text: str) -> str:
-    path = Path(name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return name
 
 
 def project(*deps: str) -> None:
