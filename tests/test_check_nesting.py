@@ -307,10 +307,22 @@ def test_syntax_error_is_one_dg500_finding(tmp_path: Path, capsys: pytest.Captur
     assert "Traceback" not in err
 
 
-def test_invalid_escape_warning_does_not_leak(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_escape_warning_does_not_leak(tmp_path: Path) -> None:
+    """A real process (inside pytest the warnings plugin would swallow it), with `-W default`:
+    an invalid escape is a SyntaxWarning shown by default from Python 3.12, and a
+    DeprecationWarning hidden by default before."""
+    import subprocess
+    import sys
+
+    from conftest import PROJECT_ROOT
+
     path = tmp_path / "warn.py"
     path.write_text('x = "\\d"\n')
-    assert run(capsys, str(path)) == (0, [], "")
+    proc = subprocess.run(
+        [sys.executable, "-W", "default", "-m", "hooks.check_nesting", str(path)],
+        capture_output=True, text=True, cwd=PROJECT_ROOT,
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
 
 
 def test_inline_suppression(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
