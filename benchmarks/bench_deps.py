@@ -39,7 +39,7 @@ _MADE_UP_STEMS = (
 
 def sample() -> tuple[list[str], list[str]]:
     sys.path.insert(0, str(ROOT))
-    from hooks._core.names import POPULAR
+    from hooks._deps.names import POPULAR
 
     real = sorted(POPULAR)[:REAL_COUNT]
     made_up = [f"{stem}-zq7" for stem in _MADE_UP_STEMS][:MADE_UP_COUNT]

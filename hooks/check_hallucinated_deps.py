@@ -14,8 +14,8 @@ from hooks._core.findings import Finding, HookError, Rule
 from hooks._core.runner import CheckRun, FileHook, run_hook
 
 if TYPE_CHECKING:
-    from hooks._core.manifests import Declared, Manifest
-    from hooks._core.pkgindex import IndexChoice, Lookup
+    from hooks._deps.manifests import Declared, Manifest
+    from hooks._deps.pkgindex import IndexChoice, Lookup
 
 HOOK_ID = "check-hallucinated-deps"
 
@@ -44,7 +44,7 @@ _DAY = 86400.0
 
 
 def selects(path: str) -> bool:
-    from hooks._core.manifests import is_manifest
+    from hooks._deps.manifests import is_manifest
 
     return is_manifest(path) or path.endswith(".py")
 
@@ -53,7 +53,7 @@ def selects(path: str) -> bool:
 
 
 def read_declarations(run: CheckRun) -> Manifest:
-    from hooks._core.manifests import Manifest, is_requirements_file, read_manifest, read_requirements
+    from hooks._deps.manifests import Manifest, is_requirements_file, read_manifest, read_requirements
 
     total = Manifest()
     for path in run.paths:
@@ -106,7 +106,7 @@ def only_added(declared: list[Declared]) -> list[Declared]:
 def _names_at_head(path: str) -> set[str]:
     from hooks._core.files import SourceFile
     from hooks._core.git import run_git
-    from hooks._core.manifests import is_requirements_file, read_manifest, requirement_names
+    from hooks._deps.manifests import is_requirements_file, read_manifest, requirement_names
 
     text = run_git(["show", f"HEAD:./{path}"], check=False)
     if not text:
@@ -120,7 +120,7 @@ def _names_at_head(path: str) -> set[str]:
 
 
 def choose(settings: dict[str, Any], manifest: Manifest) -> IndexChoice:
-    from hooks._core.pkgindex import IndexUnavailable, choose_indexes
+    from hooks._deps.pkgindex import IndexUnavailable, choose_indexes
 
     sources = [
         (settings["index_url"] or None, settings["extra_index_url"]),
@@ -135,7 +135,7 @@ def choose(settings: dict[str, Any], manifest: Manifest) -> IndexChoice:
 def ask(settings: dict[str, Any], choice: IndexChoice, specs: dict[str, list[str]]) -> dict[str, Lookup]:
     """Look every name (the keys of `specs`) up on every index; a required version the
     cached answer lacks is asked again (the release may be newer than the cache)."""
-    from hooks._core.pkgindex import Client, lookup_names
+    from hooks._deps.pkgindex import Client, lookup_names
 
     if settings["timeout"] <= 0:
         raise HookError(f"timeout must be positive, got {settings['timeout']}")
@@ -214,8 +214,8 @@ def finding(item: Declared, code: str, message: str) -> Finding:
 
 
 def import_name_confusion(item: Declared) -> Finding | None:
-    from hooks._core.names import ALTERNATIVES, IMPORT_TO_DIST
-    from hooks._core.pkgindex import normalize
+    from hooks._deps.names import ALTERNATIVES, IMPORT_TO_DIST
+    from hooks._deps.pkgindex import normalize
 
     by_key = {normalize(k): k for k in IMPORT_TO_DIST if "." not in k}
     module = by_key.get(item.key)
@@ -235,7 +235,7 @@ def judge(
     item: Declared, lookup: Lookup, choice: IndexChoice, declared_keys: Sequence[str],
     min_age_days: int, now: float,
 ) -> Iterator[Finding]:
-    from hooks._core.names import POPULAR, near_miss
+    from hooks._deps.names import POPULAR, near_miss
 
     if not lookup.answers or lookup.errors and not lookup.found_on:
         return  # not checked (offline or index error in warn mode)

@@ -170,7 +170,7 @@ def _has_python(directory: str) -> bool:
 
 
 def root_manifests(root: str = ".") -> list[str]:
-    from hooks._core.manifests import is_requirements_file
+    from hooks._deps.manifests import is_requirements_file
 
     paths = [os.path.join(root, name) for name in _ROOT_MANIFESTS]
     for folder in (root, os.path.join(root, "requirements")):
@@ -193,7 +193,7 @@ class Resolver:
     """Answers "does this import resolve?" for one process (everything computed once)."""
 
     def __init__(self, declared: Sequence[str], local: set[str], has_manifest: bool) -> None:
-        from hooks._core.pkgindex import normalize
+        from hooks._deps.pkgindex import normalize
 
         self.declared = {normalize(n) for n in declared}
         self.local = local
@@ -204,8 +204,8 @@ class Resolver:
         self._installed_modules: dict[str, set[str]] | None = None
 
     def declared_provides(self, imported: Imported) -> bool:
-        from hooks._core.names import NAMESPACES, index_candidates, providers_for_import
-        from hooks._core.pkgindex import normalize
+        from hooks._deps.names import NAMESPACES, index_candidates, providers_for_import
+        from hooks._deps.pkgindex import normalize
 
         names = [*providers_for_import(imported.path), *index_candidates(imported.path)]
         if any(normalize(name) in self.declared for name in names):
@@ -291,7 +291,7 @@ def _module_paths(dist: Any) -> set[str]:
 
 
 def check(run: CheckRun) -> Iterator[Finding]:
-    from hooks._core.manifests import read_all, read_inline_script
+    from hooks._deps.manifests import read_all, read_inline_script
 
     manifests = root_manifests(run.root)
     declared = read_all(manifests)
@@ -335,8 +335,8 @@ def _siblings(path: str) -> set[str]:
 
 
 def _script_provides(imported: Imported, script: set[str]) -> bool:
-    from hooks._core.names import index_candidates, providers_for_import
-    from hooks._core.pkgindex import normalize
+    from hooks._deps.names import index_candidates, providers_for_import
+    from hooks._deps.pkgindex import normalize
 
     names = [*providers_for_import(imported.path), *index_candidates(imported.path)]
     return any(normalize(name) in script for name in names)
@@ -346,8 +346,8 @@ def judge(
     settings: dict[str, Any], resolver: Resolver, declared: Any,
     unresolved: list[tuple[SourceFile, Imported, str | None]],
 ) -> Iterator[Finding]:
-    from hooks._core.names import NAMESPACES, index_candidates, providers_for_import
-    from hooks._core.pkgindex import normalize
+    from hooks._deps.names import NAMESPACES, index_candidates, providers_for_import
+    from hooks._deps.pkgindex import normalize
 
     providers: dict[str, str | None] = {}
     ask_index: list[str] = []
@@ -395,7 +395,7 @@ def _verdict(imported: Imported, provider: str | None, has_manifest: bool) -> tu
 
 def lookup(settings: dict[str, Any], declared: Any, names: list[str]) -> dict[str, bool]:
     """import name -> whether a distribution of that name is on an index (absent: unknown)."""
-    from hooks._core.pkgindex import Client, IndexUnavailable, choose_indexes, lookup_names
+    from hooks._deps.pkgindex import Client, IndexUnavailable, choose_indexes, lookup_names
 
     if settings["timeout"] <= 0:
         raise HookError(f"timeout must be positive, got {settings['timeout']}")
@@ -416,7 +416,7 @@ def lookup(settings: dict[str, Any], declared: Any, names: list[str]) -> dict[st
         )
     if errors:
         print(f"{HOOK_ID}: warning: {errors[0]}; some imports not checked", file=sys.stderr)
-    from hooks._core.pkgindex import normalize
+    from hooks._deps.pkgindex import normalize
 
     out: dict[str, bool] = {}
     for name in names:

@@ -527,7 +527,7 @@ def test_bad_option_values_exit_2(capsys: Any) -> None:
 
 
 def test_default_index_knows_a_real_name_and_not_a_made_up_one(capsys: Any) -> None:
-    from hooks._core.pkgindex import Client, Index, IndexUnavailable, pip_default_index
+    from hooks._deps.pkgindex import Client, Index, IndexUnavailable, pip_default_index
 
     default = Index(pip_default_index())
     try:
@@ -563,7 +563,7 @@ NOT_SIMPLE_LINES = [
 
 @pytest.mark.parametrize("text", SIMPLE_FILES)
 def test_short_cut_agrees_with_pip_requirements_parser(text: str) -> None:
-    from hooks._core import manifests
+    from hooks._deps import manifests
 
     Path("requirements.txt").write_text(text)
     lines = text.splitlines()
@@ -579,7 +579,7 @@ def test_short_cut_agrees_with_pip_requirements_parser(text: str) -> None:
 
 @pytest.mark.parametrize("line", NOT_SIMPLE_LINES)
 def test_anything_unusual_goes_to_the_full_parser(line: str) -> None:
-    from hooks._core import manifests
+    from hooks._deps import manifests
 
     assert manifests._simple_requirements(["requests", line]) is None
 
@@ -625,7 +625,7 @@ def test_older_pip_configuration_shape(monkeypatch: Any, tmp_path: Path) -> None
     """pip < 24's Configuration.items() yields merged (key, value) pairs, newer pip one
     (file, {key: value}) pair per file. Only the newer pip is installed here, so the older
     shape is simulated on top of the real loaded configuration."""
-    from hooks._core import pkgindex
+    from hooks._deps import pkgindex
 
     Configuration = pytest.importorskip("pip._internal.configuration").Configuration
 

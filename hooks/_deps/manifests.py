@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Sequence
 
 from hooks._core.files import SourceFile, read_source
-from hooks._core.pkgindex import normalize
+from hooks._deps.pkgindex import normalize
 
 _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _PEP723 = re.compile(

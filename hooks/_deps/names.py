@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from hooks._core.pkgindex import normalize
+from hooks._deps.pkgindex import normalize
 
 # import name (or dotted prefix) -> the distribution that provides it, where the two differ
 # beyond PEP 503 normalization. Used when the running environment has no metadata for it.
