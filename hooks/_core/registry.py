@@ -14,12 +14,13 @@ HOOK_MODULES: dict[str, str] = {
     "check-hallucinated-deps": "hooks.check_hallucinated_deps",
     "check-undeclared-imports": "hooks.check_undeclared_imports",
     "check-hidden-instructions": "hooks.check_hidden_instructions",
+    "check-agent-leftovers": "hooks.check_agent_leftovers",
 }
 
 # Hooks that `driftgate scan` runs over a tree (each module exposes `HOOK`, a FileHook).
 FILE_HOOKS: tuple[str, ...] = (
     "check-nesting", "check-env-vars", "check-secrets", "check-hallucinated-deps",
-    "check-undeclared-imports", "check-hidden-instructions",
+    "check-undeclared-imports", "check-hidden-instructions", "check-agent-leftovers",
 )
 
 

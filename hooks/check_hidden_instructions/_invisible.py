@@ -116,15 +116,25 @@ def _line_around(text: str, start: int, end: int) -> str:
     return text[left:right]
 
 
+# Recorded data (API cassettes, snapshots, fixtures): what a model or a web page sent, kept
+# byte for byte; stray zero-width or direction characters there are the data, not a trick.
+_RECORDED_DIRS = ("/cassettes/", "/fixtures/", "/__snapshots__/", "/snapshots/", "/testdata/", "/test_data/")
+_RECORDED_SUFFIXES = (".json", ".jsonl", ".yaml", ".yml", ".txt", ".csv", ".tsv", ".html", ".xml", ".snap")
+_QUIET_IN_RECORDED = frozenset({"DG801", "DG802", "DG807"})
+
+
 def scan(text: str, path: str) -> Iterator[Hit]:
     """Findings for the invisible code points of `text` (already decoded, BOM removed)."""
     lower = path.lower()
+    recorded = lower.endswith(_RECORDED_SUFFIXES) and any(d in "/" + lower.replace("\\", "/") for d in _RECORDED_DIRS)
     prose = "html" if lower.endswith(_HTML_SUFFIXES) else "data" if lower.endswith(_DATA_SUFFIXES) else (
         "prose" if lower.endswith(PROSE_SUFFIXES) else ""
     )
     bidi_lines: set[int] = set()  # one DG801 per line: its message names every control there
     for match in SUSPECT.finditer(text):
         for hit in _judge_run(text, match.start(), match.end(), prose):
+            if recorded and hit.code in _QUIET_IN_RECORDED:
+                continue
             if hit.code == "DG801":
                 line_start = max(text.rfind("\n", 0, hit.start), text.rfind("\r", 0, hit.start)) + 1
                 if line_start in bidi_lines:
