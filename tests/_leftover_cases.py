@@ -77,6 +77,7 @@ MUST_FLAG: tuple[Case, ...] = (
     # --- DG855 blanket suppressions
     Case("bare-type-ignore", "t.py", "x: int = 'a'  # type: ignore\n", "DG855", 1, "type: ignore"),
     Case("bare-noqa", "n.py", "import os, sys  # noqa\n", "DG855", 1, "noqa"),
+    Case("eslint-disable-line", "c.js", "foo(); // eslint-disable-line\n", "DG855", 1),
     Case("eslint-disable-next-line", "a.ts", "// eslint-disable-next-line\nconst x: any = 1;\n", "DG855", 1, "eslint-disable"),
 )
 
@@ -111,10 +112,13 @@ MUST_NOT_FLAG: tuple[Case, ...] = (
     Case("except-specific-pass", "ok.py", "try:\n    import x\nexcept ImportError:\n    pass\n", ""),
     Case("except-explained", "ok2.py", "try:\n    cleanup()\nexcept Exception:  # best effort: the process is exiting\n    pass\n", ""),
     Case("except-explained-inside", "ok3.py", "try:\n    cleanup()\nexcept Exception:\n    # nothing to do if the file is gone\n    pass\n", ""),
+    Case("except-explained-above-try", "ok5.py", "# best effort: a missing cache is fine\ntry:\n    cache.clear()\nexcept Exception:\n    pass\n", ""),
+    Case("except-pass-in-tests", "tests/test_conn.py", "def test_x():\n    try:\n        boom()\n    except Exception:\n        pass\n", ""),
     Case("except-logs", "ok4.py", "try:\n    cleanup()\nexcept Exception:\n    log.exception('cleanup failed')\n", ""),
     Case("noqa-with-code", "n2.py", "import os  # noqa: F401\n", ""),
     Case("type-ignore-with-code", "t2.py", "x: int = 'a'  # type: ignore[assignment]\n", ""),
     Case("eslint-with-rule", "b.ts", "// eslint-disable-next-line no-console\nconsole.log(1);\n", ""),
+    Case("eslint-file-wide-generated", "routeTree.gen.ts", "/* eslint-disable */\nexport const r = 1;\n", ""),
     Case("simplified-implementation-of-paper", "router.py", "# It's a simplified implementation of the Poly router\nx = 1\n", ""),
     Case("not-implemented-yet-docs", "cfg2.py", 'def f():\n    """Regex matching is not implemented yet for this option."""\n    return 1\n', ""),
     Case("production-might", "app.ts", "// in production, you might not want this format\nexport {}\n", ""),

@@ -35,7 +35,9 @@ PLACEHOLDER_IN_TESTS = re.compile(
 
 BLANKET_TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore(?!\s*\[)(?![\w-])")
 BLANKET_NOQA = re.compile(r"#\s*noqa(?!\s*:\s*[A-Z]+[0-9])\b", re.IGNORECASE)
-BLANKET_ESLINT = re.compile(r"eslint-disable(?:-next-line|-line)?[ \t]*(?:\*/)?[ \t]*$")
+# `eslint-disable-next-line` / `-line` with no rule; a file-wide `/* eslint-disable */` is how
+# generated and vendored files opt out of linting, and stays quiet
+BLANKET_ESLINT = re.compile(r"eslint-disable(?:-next-line|-line)[ \t]*(?:\*/)?[ \t]*$")
 
 _C_COMMENTS = re.compile(
     r"\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`|(//[^\n]*|/\*.*?(?:\*/|\Z))", re.S

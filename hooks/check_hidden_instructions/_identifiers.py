@@ -70,7 +70,10 @@ def _describe(ch: str) -> str:
 
 
 def is_code(path: str) -> bool:
-    return path.lower().endswith(CODE_SUFFIXES)
+    lower = path.lower()
+    name = lower.replace("\\", "/").rsplit("/", 1)[-1]
+    # a minified bundle's look-alike tables (diacritics folding) are data, not names
+    return lower.endswith(CODE_SUFFIXES) and ".min." not in name
 
 
 def scan(text: str) -> Iterator[IdentHit]:

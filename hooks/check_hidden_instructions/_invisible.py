@@ -120,13 +120,23 @@ def _line_around(text: str, start: int, end: int) -> str:
 # byte for byte; stray zero-width or direction characters there are the data, not a trick.
 _RECORDED_DIRS = ("/cassettes/", "/fixtures/", "/__snapshots__/", "/snapshots/", "/testdata/", "/test_data/")
 _RECORDED_SUFFIXES = (".json", ".jsonl", ".yaml", ".yml", ".txt", ".csv", ".tsv", ".html", ".xml", ".snap")
-_QUIET_IN_RECORDED = frozenset({"DG801", "DG802", "DG807"})
+_QUIET_IN_RECORDED = frozenset({"DG801", "DG802", "DG806", "DG807"})
+
+
+def is_minified(lower_path: str) -> bool:
+    """A minified bundle (`x.min.js`): a library's character tables written as raw characters,
+    not code anyone reviews line by line. Tag and variation-selector payloads are still reported."""
+    name = lower_path.replace("\\", "/").rsplit("/", 1)[-1]
+    return ".min." in name or name.endswith((".bundle.js", "-min.js"))
 
 
 def scan(text: str, path: str) -> Iterator[Hit]:
     """Findings for the invisible code points of `text` (already decoded, BOM removed)."""
     lower = path.lower()
-    recorded = lower.endswith(_RECORDED_SUFFIXES) and any(d in "/" + lower.replace("\\", "/") for d in _RECORDED_DIRS)
+    recorded = (
+        lower.endswith(_RECORDED_SUFFIXES) and any(d in "/" + lower.replace("\\", "/") for d in _RECORDED_DIRS)
+        or is_minified(lower)
+    )
     prose = "html" if lower.endswith(_HTML_SUFFIXES) else "data" if lower.endswith(_DATA_SUFFIXES) else (
         "prose" if lower.endswith(PROSE_SUFFIXES) else ""
     )
