@@ -99,12 +99,6 @@ _HASH = (
 _HASH_NAMES = ("dockerfile", "makefile", "containerfile", "gemfile", "rakefile", "procfile", ".gitignore", ".dockerignore")
 _DASH = (".sql", ".lua", ".hs")
 
-_C_TOKENS = re.compile(
-    r"\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`|(//[^\n]*)|(/\*.*?(?:\*/|\Z))", re.S
-)
-_HASH_TOKENS = re.compile(r"\"(?:\\.|[^\"\\\n])*\"|'(?:[^'\n])*'|(?:(?<=\s)|^)(#[^\n]*)()", re.M)
-_DASH_TOKENS = re.compile(r"'(?:[^'\n])*'|\"(?:[^\"\n])*\"|(--[^\n]*)()")
-
 _DIRECTIVE = re.compile(r"^\s*(?:[\w./-]+:|/?[\w.-]+\s*$|(?:begin|end|start|prettier|markdownlint|toc|eslint)\b)", _F)
 
 
@@ -137,37 +131,34 @@ def _basename(path: str) -> str:
 
 
 def scan(text: str, path: str, rules_file: bool) -> Iterator[Hit]:
-    phrase_hits = _phrase_matches(text)
-    fetch_hits = _fetch_matches(text)
-    markup = rules_file or _suffix(path) in _MD_SUFFIXES
-    if not rules_file and not phrase_hits and not fetch_hits and not (markup and ("<!--" in text or "]:" in text or "![" in text or "<img" in text.lower())):
-        return
     regions = hidden_regions(text, path, rules_file)
     if not regions and not rules_file:
         return
+    hidden, index = _join(text, regions)
     reported: set[int] = set()
-    for start, end, label in phrase_hits:
-        region = _containing(regions, start)
-        if region is None or region.start in reported:
-            continue  # visible text, or a hidden place already reported
+    for start, end, label in _phrase_matches(hidden):
+        region, at = _locate(index, regions, start)
+        if region.start in reported:
+            continue  # one finding per hidden place
         reported.add(region.start)
         yield Hit(
-            start, "DG820",
-            f"{label} hidden in {region.place}: {_snippet(text[start:min(region.end, end + 60)])!r}; a reviewer "
+            at, "DG820",
+            f"{label} hidden in {region.place}: {_snippet(text[at:min(region.end, at + end - start + 60)])!r}; a reviewer "
             f"{'never sees it' if region.invisible else 'sees it only after a click'}, an agent "
             "reading the file may obey it; delete it (or state it openly in an agent rules file)",
         )
-    for match in fetch_hits:
-        region = _containing(regions, match.start())
-        if rules_file and region is None:
-            place = "an agent rules file"
-        elif region is not None and (region.invisible or rules_file) and not region.code:
-            place = region.place + (" of an agent rules file" if rules_file else "")
-        else:
-            continue  # visible install instructions, or a comment that addresses no one
+    fetch: list[tuple[int, str, str]] = []
+    if rules_file:
+        fetch = [(m.start(), m.group(), "an agent rules file") for m in _fetch_matches(text)]
+    else:
+        for match in _fetch_matches(hidden):
+            region, at = _locate(index, regions, match.start())
+            if region.invisible and not region.code:
+                fetch.append((at, match.group(), region.place))
+    for at, command, place in fetch:
         yield Hit(
-            match.start(), "DG821",
-            f"fetch-and-run command in {place}: {_snippet(match.group())!r} downloads code and "
+            at, "DG821",
+            f"fetch-and-run command in {place}: {_snippet(command)!r} downloads code and "
             "runs it unreviewed; an agent told to run it would; remove it, or pin a reviewed "
             "script in the repository",
         )
@@ -176,14 +167,35 @@ def scan(text: str, path: str, rules_file: bool) -> Iterator[Hit]:
         for region in regions:
             if region.start in reported or not region.invisible:
                 continue
-            hidden = text[region.start:region.end]
-            words = re.findall(r"[^\W\d_]{2,}", hidden)
-            if len(words) >= 6 and not _DIRECTIVE.match(hidden):
+            hidden_text = text[region.start:region.end]
+            words = re.findall(r"[^\W\d_]{2,}", hidden_text)
+            if len(words) >= 6 and not _DIRECTIVE.match(hidden_text):
                 yield Hit(
                     region.start, "DG823",
-                    f"text hidden in {region.place} of an agent rules file: {_snippet(hidden)!r}; "
+                    f"text hidden in {region.place} of an agent rules file: {_snippet(hidden_text)!r}; "
                     "agents read it, the rendered file does not show it; make it visible text or delete it",
                 )
+
+
+def _join(text: str, regions: list[Region]) -> tuple[str, list[int]]:
+    """The hidden text of every region, joined by newlines (phrases are searched there, not in
+    the whole file), and where each region starts in it."""
+    pieces, index, at = [], [], 0
+    for region in regions:
+        index.append(at)
+        piece = text[region.start:region.end]
+        pieces.append(piece)
+        at += len(piece) + 1
+    return "\n".join(pieces), index
+
+
+def _locate(index: list[int], regions: list[Region], offset: int) -> tuple[Region, int]:
+    """The region an offset of the joined hidden text falls in, and the offset in the file."""
+    import bisect
+
+    i = max(0, bisect.bisect_right(index, offset) - 1)
+    region = regions[i]
+    return region, min(region.start + offset - index[i], max(region.start, region.end - 1))
 
 
 def _phrase_matches(text: str) -> list[tuple[int, int, str]]:
@@ -209,19 +221,17 @@ _BEFORE, _AFTER = 60, 160
 
 
 def _fetch_matches(text: str) -> list[re.Match[str]]:
+    """FETCH_AND_RUN matches, each searched in a window around a fetch word."""
     lower = text.lower()
-    starts = [lower.find(key) for key in _keys.FETCH]
-    first = min((s for s in starts if s >= 0), default=-1)
-    if first < 0:
-        return []
-    return list(FETCH_AND_RUN.finditer(text, max(0, first - _BEFORE)))
-
-
-def _containing(regions: list[Region], offset: int) -> Region | None:
-    for region in regions:
-        if region.start <= offset < region.end:
-            return region
-    return None
+    found: dict[int, re.Match[str]] = {}
+    for key in _keys.FETCH:
+        pos = lower.find(key)
+        while pos >= 0:
+            match = FETCH_AND_RUN.search(text, max(0, pos - 40), pos + 340)
+            if match is not None:
+                found.setdefault(match.start(), match)
+            pos = lower.find(key, pos + 1 if match is None else max(pos + 1, match.end()))
+    return [found[k] for k in sorted(found)]
 
 
 def _blobs(text: str, regions: list[Region], rules_file: bool) -> Iterator[Hit]:
@@ -269,11 +279,11 @@ def hidden_regions(text: str, path: str, rules_file: bool) -> list[Region]:
     if suffix in (".py", ".pyi"):
         regions.extend(_python_regions(text))
     elif suffix in _C_LIKE:
-        regions.extend(_token_regions(text, _C_TOKENS))
+        regions.extend(_marker_regions(text, ("//", "/*")))
     elif suffix in _HASH or name in _HASH_NAMES or name.startswith(("dockerfile", "makefile")):
-        regions.extend(_token_regions(text, _HASH_TOKENS))
+        regions.extend(_marker_regions(text, ("#",)))
     elif suffix in _DASH:
-        regions.extend(_token_regions(text, _DASH_TOKENS))
+        regions.extend(_marker_regions(text, ("--",)))
     regions.sort()
     return regions
 
@@ -297,51 +307,57 @@ def _markup_regions(text: str) -> list[Region]:
     return regions
 
 
-def _token_regions(text: str, tokens: re.Pattern[str]) -> list[Region]:
-    regions = []
-    for match in tokens.finditer(text):
-        for group in (1, 2):
-            if match.group(group):
-                regions.append(Region(match.start(group), match.end(group), "a code comment", False, True))
+def _marker_regions(text: str, markers: tuple[str, ...]) -> list[Region]:
+    """Comments found from their markers (`#`, `//`, `/*`, `--`): a marker counts when the
+    line before it has an even number of each quote (it is not inside a one-line string) and,
+    for `#`, it starts the line or follows a space. One `find` per marker instead of a
+    tokenizing regex over the whole file: large data files (YAML, JSON-ish JS) stay cheap."""
+    regions: list[Region] = []
+    for marker in markers:
+        pos = text.find(marker)
+        while pos >= 0:
+            line_start = text.rfind("\n", 0, pos) + 1
+            prefix = text[line_start:pos]
+            end = -1
+            if (
+                prefix.count('"') % 2 == 0 and prefix.count("'") % 2 == 0 and prefix.count("`") % 2 == 0
+                and (marker != "#" or not prefix or prefix[-1] in " \t")
+                and (marker != "//" or not prefix.endswith(":"))  # not a URL's `https://`
+            ):
+                if marker == "/*":
+                    end = text.find("*/", pos + 2)
+                    end = len(text) if end < 0 else end + 2
+                else:
+                    end = text.find("\n", pos)
+                    end = len(text) if end < 0 else end
+                regions.append(Region(pos, end, "a code comment", False, True))
+            pos = text.find(marker, max(end, pos + len(marker)))
     return regions
 
 
+_PY_TOKENS = re.compile(
+    r"[rRbBuUfF]{0,2}(\"\"\"(?:\\.|[^\\])*?(?:\"\"\"|\Z)|'''(?:\\.|[^\\])*?(?:'''|\Z))"
+    r"|[rRbBuUfF]{0,2}(?:\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*')"
+    r"|(#[^\n]*)"
+)
+
+
 def _python_regions(text: str) -> list[Region]:
-    """Comments (tokenize) and docstrings (ast) of a Python file."""
-    import ast
-    import io
-    import tokenize
-    import warnings
-
-    starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
-
-    def offset(line: int, col_bytes: int) -> int:
-        line_start = starts[line - 1] if line - 1 < len(starts) else len(text)
-        line_text = text[line_start:line_start + col_bytes * 4]
-        if line_text.isascii():
-            return line_start + col_bytes
-        return line_start + len(line_text.encode("utf-8")[:col_bytes].decode("utf-8", "ignore"))
-
+    """Comments and docstrings of a Python file, from one regex pass that skips string
+    literals (a tokenizer and a parser cost 10x more, and fail on broken files). A docstring is
+    a triple-quoted string alone at the start of its line right after a `:` (def, class) or at
+    the top of the module."""
     regions: list[Region] = []
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
-            if tok.type == tokenize.COMMENT:
-                start = starts[tok.start[0] - 1] + tok.start[1]
-                regions.append(Region(start, start + len(tok.string), "a code comment", False, True))
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        regions.extend(_token_regions(text, _HASH_TOKENS))
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return regions
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
-            and isinstance(node.value.value, str) and node.end_lineno is not None
-        ):
-            start = offset(node.lineno, node.col_offset)
-            end = offset(node.end_lineno, node.end_col_offset or 0)
-            regions.append(Region(start, end, "a docstring", False, True))
+    for match in _PY_TOKENS.finditer(text):
+        if match.group(2) is not None:
+            regions.append(Region(match.start(2), match.end(2), "a code comment", False, True))
+        elif match.group(1) is not None:
+            line_start = max(text.rfind("\n", 0, match.start()), text.rfind("\r", 0, match.start())) + 1
+            if text[line_start:match.start()].strip():
+                continue  # `x = """..."""`: a value, not a docstring
+            j = line_start - 1
+            while j >= 0 and text[j] in " \t\r\n":
+                j -= 1
+            if j < 0 or text[j] == ":":
+                regions.append(Region(match.start(1), match.end(1), "a docstring", False, True))
     return regions
