@@ -189,3 +189,18 @@ def test_readme_example_runs_as_shown(in_tmp: Path, capsys: pytest.CaptureFixtur
     command, *expected = console.splitlines()
     code, out, _ = run(capsys, *shlex.split(command.removeprefix("$ "))[1:])
     assert out == expected and code == 1
+
+
+def test_byte_prefilter_knows_every_code_point_and_code_suffix() -> None:
+    """The undecoded fast path must let through every code point the scanner reports."""
+    from hooks import check_hidden_instructions as h
+    from hooks.check_hidden_instructions import _identifiers, _invisible
+
+    assert h._CODE_SUFFIXES == _identifiers.CODE_SUFFIXES
+    for cp in range(0x80, 0xE1000):
+        ch = chr(cp)
+        if 0xD800 <= cp <= 0xDFFF or not _invisible.SUSPECT.fullmatch(ch):
+            continue
+        assert h._may_hold_code_points("x.txt", ("a" + ch).encode()), hex(cp)
+    for ch in [*_identifiers.CONFUSABLES, "\uff41", "\U0001d41a"]:
+        assert h._may_hold_code_points("x.py", ("a" + ch).encode()), ascii(ch)

@@ -40,6 +40,14 @@ RULES = (
 _TEXT_KEYS = tuple(key.encode() for key in _keys.ALL_TEXT_KEYS)
 _MARKUP_KEYS = tuple(key.encode() for key in _keys.MARKUP)
 _MARKUP_SUFFIXES = (".md", ".markdown", ".mdx", ".mdc", ".html", ".htm", ".xhtml", ".xml", ".svg", ".vue", ".svelte")
+# kept equal to _identifiers.CODE_SUFFIXES (a test checks it) without importing it here
+_CODE_SUFFIXES = (
+    ".py", ".pyi", ".pyx", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts", ".go",
+    ".rs", ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".cs", ".csx", ".java", ".kt",
+    ".kts", ".scala", ".swift", ".rb", ".php", ".sh", ".bash", ".zsh", ".sol", ".s", ".asm",
+    ".lua", ".pl", ".pm", ".r", ".sql", ".vue", ".svelte", ".dart", ".m", ".mm", ".ex",
+    ".exs", ".erl", ".hs", ".ml", ".fs", ".clj", ".groovy", ".ps1", ".zig", ".nim", ".jl",
+)
 _CHAR_CODES = ("DG801", "DG802", "DG803", "DG804", "DG805", "DG806", "DG807", "DG810", "DG811")
 _TEXT_CODES = ("DG820", "DG821", "DG822", "DG823")
 
@@ -76,13 +84,35 @@ def check(run: CheckRun) -> Iterator[Finding]:
         yield from check_bytes(path, data, run, chars, words)
 
 
+# The UTF-8 encodings of every code point `_invisible` reports (its SUSPECT_CLASS), and of the
+# letters `_identifiers` reads (Greek, Cyrillic, Armenian, Cherokee, fullwidth, mathematical).
+# A UTF-8 file with none of these is not decoded at all.
+_SUSPECT_UTF8 = re.compile(
+    rb"\xc2\xad|\xcd\x8f|\xd8\x9c|\xe1\x85[\x9f\xa0]|\xe1\x9e[\xb4\xb5]|\xe1\xa0[\x8b-\x8f]"
+    rb"|\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa0-\xaf]|\xe3\x85\xa4|\xef\xb8[\x80-\x8f]|\xef\xbb\xbf"
+    rb"|\xef\xbe\xa0|\xef\xbf[\xb0-\xb8]|\xf0\x9b\xb2[\xa0-\xa3]|\xf0\x9d\x85[\xb3-\xba]|\xf3\xa0"
+)
+_LETTERS_UTF8 = re.compile(rb"[\xce-\xd6]|\xe1[\x8e\x8f]|\xef\xbc|\xef\xbd|\xf0\x9d")
+
+
+def _may_hold_code_points(path: str, data: bytes) -> bool:
+    """False when `data` is UTF-8 without any byte sequence the code-point
+    and identifier rules could report (UTF-16 and other encodings are always decoded)."""
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"coding" in data[:200]:
+        return True
+    if _SUSPECT_UTF8.search(body):
+        return True
+    return _LETTERS_UTF8.search(body) is not None and path.lower().endswith(_CODE_SUFFIXES)
+
+
 def check_bytes(
     path: str, data: bytes, run: CheckRun | None = None, chars: bool = True, words: bool = True
 ) -> list[Finding]:
-    scan_chars = chars and not data.isascii()
+    scan_chars = chars and not data.isascii() and _may_hold_code_points(path, data)
     if scan_chars and is_binary(data):
         return []
-    rules_file = is_rules_file(path)
+    rules_file = words and is_rules_file(path)
     addressed = words and (rules_file or _mentions_addressed_text(path, data))
     if not scan_chars and not addressed:
         return []  # the fast path: nearly every file of nearly every repository
