@@ -103,7 +103,13 @@ def _may_hold_code_points(path: str, data: bytes) -> bool:
         return True
     if _SUSPECT_UTF8.search(body):
         return True
-    return _LETTERS_UTF8.search(body) is not None and path.lower().endswith(_CODE_SUFFIXES)
+    if _LETTERS_UTF8.search(body) is not None and path.lower().endswith(_CODE_SUFFIXES):
+        return True
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return True  # not UTF-8: decoding reports it as skipped, as for every hook
+    return False
 
 
 def check_bytes(
