@@ -60,7 +60,12 @@ _PLACEHOLDER_WORDS = re.compile(
     r"|real-world|production|for now|simplified|placeholder|stub|(?:mock|dummy|fake) impl|todo|generated|replace (?:this )?with"
     r"|implement (?:this|me)"
 )
-_VALUE_WORDS = re.compile(r"example\.(?:com|org|net)|your[-_ ]|<your|change[-_ ]?(?:me|this|it)\b|replace[-_ ]?(?:me|this)|xxxx")
+# what a placeholder value looks like at the start of a string literal (lowercased text)
+_VALUE_WORDS = re.compile(
+    r"://(?:[\w-]+\.)*example\.(?:com|org|net)|[\"'](?:<\s*)?(?:your|insert|enter|put)[-_ ]"
+    r"|[\"'](?:change[-_ ]?(?:me|this|it)|replace[-_ ]?(?:me|this)|fixme|x{4,}|placeholder|"
+    r"(?:dummy|fake|test|my|super)[-_ ]?(?:secret|password|token|key)\w*|secret[-_ ]?key[-_ ]?here)[\"']"
+)
 _STUB_WORDS = re.compile(r"^[ \t]*(?:pass|\.\.\.|raise notimplementederror\b.*)[ \t]*(?:#.*)?$", re.M)
 _SILENCED_WORDS = re.compile(r"except\b[^:\n]*:[ \t]*(?:\n[ \t]*)?(?:pass|\.\.\.)[ \t]*(?:$|#)", re.M)
 _BLANKET_WORDS = re.compile(r"type:\s*ignore|noqa|eslint-disable")
@@ -70,6 +75,29 @@ _PLACEHOLDER_KEYS = ("real", "production", "for now", "simplified", "placeholder
 _VALUE_KEYS = ("example.", "your", "change", "replace", "xxxx")
 _STUB_KEYS = ("pass", "...", "notimplementederror")
 _BLANKET_KEYS = ("ignore", "noqa", "eslint-disable")
+
+
+_BLOCK_OPENERS = ("except", "else", "try", "finally", "class ", "if ", "elif ", "for ", "while ", "with ", "match ", "case ")
+_ONE_LINE_STUB = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t][^\n]*:[ \t]*(?:pass|\.\.\.)[ \t]*(?:#.*)?$", re.M)
+
+
+def _has_stub_candidate(lower: str) -> bool:
+    """A `pass`/`...`/`raise NotImplementedError` line right after a def's signature or its
+    docstring, or a one-line `def f(): ...`: the only places a stub body can be."""
+    if _ONE_LINE_STUB.search(lower):
+        return True
+    for match in _STUB_WORDS.finditer(lower):
+        end = match.start()
+        previous = ""
+        while end > 0:  # the previous line that is neither blank nor a comment
+            start = lower.rfind("\n", 0, end - 1) + 1
+            previous = lower[start:end].strip()
+            if previous and not previous.startswith("#"):
+                break
+            end = start
+        if previous.endswith(('"""', "'''")) or (previous.endswith(":") and not previous.startswith(_BLOCK_OPENERS)):
+            return True
+    return False
 
 
 def _has(lower: str, keys: tuple[str, ...]) -> bool:
@@ -120,10 +148,13 @@ def check_source(
     wants = set()
     # substring tests first (fast), the regex only on files that pass them
     if "DG852" in on and _has(lower, _PLACEHOLDER_KEYS) and _PLACEHOLDER_WORDS.search(lower):
-        wants.add("DG852")
+        from hooks.check_agent_leftovers._comments import PLACEHOLDER, PLACEHOLDER_IN_TESTS
+
+        if (PLACEHOLDER_IN_TESTS if test else PLACEHOLDER).search(text):
+            wants.add("DG852")
     if "DG853" in on and not test and _has(lower, _VALUE_KEYS) and _VALUE_WORDS.search(lower):
         wants.add("DG853")
-    if "DG851" in on and not test and _has(lower, _STUB_KEYS) and _STUB_WORDS.search(lower):
+    if "DG851" in on and not test and _has(lower, _STUB_KEYS) and _has_stub_candidate(lower):
         wants.add("DG851")
     if "DG854" in on and not test and "except" in text and _SILENCED_WORDS.search(text):
         wants.add("DG854")
