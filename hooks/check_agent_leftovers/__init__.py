@@ -60,7 +60,7 @@ _PLACEHOLDER_WORDS = re.compile(
     r"|real-world|production|for now|simplified|placeholder|stub|(?:mock|dummy|fake) impl|todo|generated|replace (?:this )?with"
     r"|implement (?:this|me)"
 )
-# what a placeholder value looks like at the start of a string literal (lowercased text)
+# the start of a string literal that DG853 may report (lowercased text)
 _VALUE_WORDS = re.compile(
     r"://(?:[\w-]+\.)*example\.(?:com|org|net)|[\"'](?:<\s*)?(?:your|insert|enter|put)[-_ ]"
     r"|[\"'](?:change[-_ ]?(?:me|this|it)|replace[-_ ]?(?:me|this)|fixme|x{4,}|placeholder|"

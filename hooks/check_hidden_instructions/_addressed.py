@@ -1,8 +1,8 @@
 """Text addressed to an AI model where a reviewer does not look (DG820-DG823).
 
-A phrase that speaks to an assistant ("ignore previous instructions", "AI agents must ...",
-"do not tell the user", "when generating code, always ...") is only suspicious where it is
-hidden: in an HTML comment, a collapsed `<details>`, a Markdown link reference definition or
+A phrase that speaks to an assistant (telling it to drop its earlier instructions, giving
+orders to AI agents, keeping something from the user, setting rules for the code it writes;
+the patterns are in PHRASES below) is only suspicious where it is hidden: in an HTML comment, a collapsed `<details>`, a Markdown link reference definition or
 alt text, or a code comment or docstring. Agent rules files (AGENTS.md, CLAUDE.md, ...) are
 instructions by design: there only their hidden channels, encoded blobs and fetch-and-run
 commands are reported.
