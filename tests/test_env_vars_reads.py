@@ -179,6 +179,17 @@ PYDANTIC = [
     ("class Base(BaseSettings, env_prefix='APP_'):\n    pass\nclass S(Base):\n    port: int = 1", [("APP_PORT", OPT)]),
     # a prefix that is not a literal: the names are unknown
     ("class S(BaseSettings, env_prefix=PREFIX):\n    port: int", []),
+    # a field whose type is a model (nested settings) is built by pydantic, not one variable
+    ("class Db(BaseModel):\n    host: str\nclass S(BaseSettings):\n    db: Db\n    name: str",
+     [("NAME", REQ)]),
+    ("class Db(BaseSettings, env_prefix='DB_'):\n    host: str = 'h'\n"
+     "class S(BaseSettings):\n    db: Optional[Db] = None\n    other: 'Db'\n    items: list[Db] = []",
+     [("DB_HOST", OPT)]),
+    ("from .mail import MailSettings\nclass S(BaseSettings):\n    mail: MailSettings\n    level: LogLevel",
+     [("LEVEL", REQ)]),
+    # a field the module passes to the constructor is not read from the environment
+    ("class S(BaseSettings):\n    debug: bool\n    secret: str\nsettings = S(debug=True)",
+     [("SECRET", REQ)]),
 ]
 
 

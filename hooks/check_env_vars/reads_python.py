@@ -678,10 +678,76 @@ def _field_required_and_aliases(value: ast.expr | None) -> tuple[bool, list[str]
     return not has_default, aliases
 
 
+# Imported classes named like these are models, not values read from one variable.
+_MODEL_SUFFIXES = ("Settings", "Model", "Config")
+_WRAPPERS = frozenset({"Optional", "Union", "Annotated", "List", "list", "Dict", "dict"})
+
+
+def _model_classes(classes: list[ast.ClassDef], b: ModuleBindings, local: dict[str, _SettingsConfig]) -> set[str]:
+    """Classes of the module that are pydantic models or settings (directly or through
+    another one of the module)."""
+    models: set[str] = set()
+    for cls in classes:
+        for base in cls.bases:
+            name = base.id if isinstance(base, ast.Name) else getattr(base, "attr", "")
+            if name in ("BaseModel", "BaseSettings") or name in models or name in local:
+                models.add(cls.name)
+                break
+    return models
+
+
+def _annotation_names(node: ast.expr | None) -> Iterator[str]:
+    """The class names an annotation mentions: `Optional[X]`, `X | None`, `Annotated[X, ...]`."""
+    if isinstance(node, ast.Name):
+        yield node.id
+    elif isinstance(node, ast.Attribute):
+        yield node.attr
+    elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            yield from _annotation_names(ast.parse(node.value, mode="eval").body)
+        except SyntaxError:
+            return
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        yield from _annotation_names(node.left)
+        yield from _annotation_names(node.right)
+    elif isinstance(node, ast.Subscript):
+        outer = node.value.id if isinstance(node.value, ast.Name) else getattr(node.value, "attr", "")
+        if outer in _WRAPPERS:
+            inner = node.slice
+            inner = getattr(inner, "value", inner) if type(inner).__name__ == "Index" else inner
+            elts = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+            for elt in elts[:1] if outer == "Annotated" else elts:
+                yield from _annotation_names(elt)
+
+
+def _is_model_field(annotation: ast.expr, models: set[str], b: ModuleBindings) -> bool:
+    """A nested model or settings object: pydantic builds it, no one variable holds it."""
+    for name in _annotation_names(annotation):
+        if name in models:
+            return True
+        if name in b.imported_functions and name.endswith(_MODEL_SUFFIXES):
+            return True
+    return False
+
+
+def _explicit_arguments(nodes: list[ast.AST], classes: set[str]) -> dict[str, set[str]]:
+    """class name -> the keywords the module passes to its constructor (`Settings(debug=True)`)."""
+    passed: dict[str, set[str]] = {}
+    for node in nodes:
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        if name in classes:
+            passed.setdefault(name, set()).update(kw.arg for kw in node.keywords if kw.arg)
+    return passed
+
+
 def _settings_reads(nodes: list[ast.AST], source: SourceFile, b: ModuleBindings) -> Iterator[Read]:
     local: dict[str, _SettingsConfig] = {}
     classes = [n for n in nodes if isinstance(n, ast.ClassDef)]
     classes.sort(key=lambda n: (n.lineno, n.col_offset))
+    settings: list[tuple[ast.ClassDef, _SettingsConfig]] = []
     for cls in classes:
         settings_bases = [base for base in cls.bases if _is_settings_base(base, b, local)]
         if not settings_bases:
@@ -692,18 +758,26 @@ def _settings_reads(nodes: list[ast.AST], source: SourceFile, b: ModuleBindings)
             inherited = local.get(parent.id, inherited)
         config = _config_of(cls, inherited)
         local[cls.name] = config
-        if config.prefix is None:
-            continue
-        yield from _class_field_reads(cls, config, source)
+        if config.prefix is not None:
+            settings.append((cls, config))
+    if not settings:
+        return
+    models = _model_classes(classes, b, local)
+    passed = _explicit_arguments(nodes, {cls.name for cls, _ in settings})
+    for cls, config in settings:
+        yield from _class_field_reads(cls, config, source, models, passed.get(cls.name, set()), b)
 
 
-def _class_field_reads(cls: ast.ClassDef, config: _SettingsConfig, source: SourceFile) -> Iterator[Read]:
+def _class_field_reads(cls: ast.ClassDef, config: _SettingsConfig, source: SourceFile,
+                       models: set[str], passed: set[str], b: ModuleBindings) -> Iterator[Read]:
     for stmt in cls.body:
         if not isinstance(stmt, ast.AnnAssign) or not isinstance(stmt.target, ast.Name):
             continue
         field_name = stmt.target.id
         if field_name.startswith("_") or field_name == "model_config" or _is_classvar(stmt.annotation):
             continue
+        if field_name in passed or _is_model_field(stmt.annotation, models, b):
+            continue  # given by the code, or a nested model: not one environment variable
         required, aliases = _field_required_and_aliases(stmt.value)
         if aliases:
             name, alternatives = aliases[0], tuple(aliases[1:])
