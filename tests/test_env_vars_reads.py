@@ -432,3 +432,26 @@ def test_js_helpers_imported_from_the_repository(tmp_path):
         "// import { optionalEnv } from './lib/env';\noptionalEnv('NOR_THIS');\n"
         "import { other } from './lib/env';\nother('NOPE');\n"
     )) == []
+
+
+def test_js_reader_is_linear_on_many_slashes():
+    """A 200 KB file of divisions (`a/b/c;`) took minutes when each `/` looked back over the
+    whole text. Run in a child process with a timeout, so a regression fails quickly; the
+    bound is generous for a loaded CI machine (about 0.1-0.3 s here)."""
+    import subprocess
+    import sys as _sys
+
+    script = (
+        "import time\n"
+        "from hooks._core.files import SourceFile\n"
+        "from hooks.check_env_vars.reads_js import js_reads\n"
+        "text = 'a/b/c;\\n' * 30000 + 'x = /re/g; y = process.env.AFTER_SLASHES / 2;\\n'\n"
+        "start = time.perf_counter()\n"
+        "reads = js_reads(SourceFile('big.js', text))\n"
+        "print(time.perf_counter() - start, [r.name for r in reads.reads])\n"
+    )
+    proc = subprocess.run([_sys.executable, "-c", script], capture_output=True, text=True, timeout=30,
+                          cwd=str(Path(__file__).resolve().parents[1]))
+    seconds, names = proc.stdout.split(" ", 1)
+    assert names.strip() == "['AFTER_SLASHES']"
+    assert float(seconds) < 2.0
