@@ -324,3 +324,31 @@ def test_minified_and_vendored_files_are_skipped_by_default(tmp_path, monkeypatc
     assert sorted(line.split()[2] for line in lines) == sorted([
         "MIN_VAR", "VENDOR_VAR", "NODE_MODULES_VAR", "DIST_VAR", "LONG_LINE_VAR", "APP_VAR",
     ])
+
+
+def test_turbo_json_declares_names_and_globs(tmp_path, monkeypatch, capsys):
+    files = {
+        "turbo.json": (
+            '{"globalEnv": ["API_URL", "!IGNORED"], "globalPassThroughEnv": ["VITE_*"],\n'
+            ' "tasks": {"build": {"env": ["BUILD_ID"], "passThroughEnv": ["PASSED"]}}}\n'
+        ),
+        "web/src/app.ts": (
+            "const a = process.env.API_URL;\nconst b = process.env.VITE_TITLE;\n"
+            "const c = process.env.BUILD_ID;\nconst d = process.env.PASSED;\n"
+            "const e = process.env.IGNORED;\nconst f = process.env.NOT_IN_TURBO;\n"
+        ),
+    }
+    monkeypatch.chdir(make_repo(tmp_path / "repo", files))
+    _, lines, _ = run(capsys, "web/src/app.ts")
+    assert [line.split()[2] for line in lines] == ["IGNORED", "NOT_IN_TURBO"]
+
+
+def test_distributed_launcher_variables_are_platform(tmp_path, monkeypatch, capsys):
+    files = {"train.py": (
+        "import os\nr = os.environ.get('LOCAL_RANK')\nw = os.environ.get('WORLD_SIZE')\n"
+        "p = os.environ.get('PMI_SIZE')\nf = os.environ.get('ACCELERATE_USE_FSDP')\n"
+        "mine = os.environ.get('MY_TRAINING_FLAG')\n"
+    )}
+    monkeypatch.chdir(make_repo(tmp_path / "repo", files))
+    _, lines, _ = run(capsys, "train.py")
+    assert [line.split()[2] for line in lines] == ["MY_TRAINING_FLAG"]

@@ -88,6 +88,7 @@ class DeclarationSet:
     sites: list[Declaration] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # every file the repo tracks (posix)
+    globs: list[Declaration] = field(default_factory=list)  # `VITE_*` (turbo.json)
 
     def __post_init__(self) -> None:
         self._index: dict[str, Declaration] | None = None
@@ -121,6 +122,9 @@ class DeclarationSet:
             folded = self._lower.get(name.lower())
             if folded is not None and (found is None or not folded.documentation):
                 found = folded
+        if (found is None or found.documentation) and self.globs:
+            glob = next((g for g in self.globs if fnmatch.fnmatchcase(name, g.name)), None)
+            found = glob or found
         return found
 
     def declares(self, name: str, case_insensitive: bool = False) -> bool:
@@ -152,6 +156,8 @@ def kind_of(path: str, chart_dirs: set[str]) -> str | None:
         return "pytest-ini"
     if name == "pyproject.toml":
         return "pyproject"
+    if name == "turbo.json":
+        return "turbo"
     if not name.endswith(_YAML):
         return None
     if _COMPOSE.match(name):
@@ -451,7 +457,36 @@ def _sniff_docs(data: bytes) -> bool:
 _DOCS_SNIFF = re.compile(rb"[A-Z][A-Z0-9]*_[A-Z0-9]|[`#|][ \t]*[A-Z]{2}|[A-Z]{2}=|envvar")
 
 
+def _parse_turbo(c: _Collector, path: str, text: str) -> None:
+    """Turborepo's `turbo.json`: the variables its tasks depend on or pass through
+    (`globalEnv`, `globalPassThroughEnv`, and `env`/`passThroughEnv` of each task), globs too."""
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return  # turbo.json may hold comments (JSONC): then it declares nothing we can read
+    if not isinstance(data, dict):
+        return
+    lists = [data.get("globalEnv"), data.get("globalPassThroughEnv")]
+    for tasks in (data.get("tasks"), data.get("pipeline")):
+        for task in tasks.values() if isinstance(tasks, dict) else ():
+            if isinstance(task, dict):
+                lists += [task.get("env"), task.get("passThroughEnv")]
+    lines = text.splitlines()
+    for names in lists:
+        for name in names if isinstance(names, list) else ():
+            if not isinstance(name, str) or name.startswith("!"):
+                continue
+            number, col = _first_mention(lines, f'"{name}"')
+            if "*" in name:
+                c.result.globs.append(Declaration(name, path, number, col + 1, "turbo.json env", False))
+            else:
+                c.add(name, path, number, col + 1, "turbo.json env", False)
+
+
 _SNIFFED: dict[str, Callable[[bytes], bool]] = {
+    "turbo": lambda data: b"nv" in data,
     "docs": _sniff_docs,
     "shell": lambda data: b"export" in data or b"declare" in data,
     "pytest-ini": lambda data: b"env" in data,
@@ -813,6 +848,7 @@ _PARSERS: dict[str, Callable[[_Collector, str, str], None]] = {
     "pytest-ini": _parse_pytest_ini,
     "pyproject": _parse_pyproject,
     "docs": _parse_docs,
+    "turbo": _parse_turbo,
     "dockerfile": _parse_dockerfile,
     "compose": _parse_compose,
     "actions": _parse_ci("env", "GitHub Actions env"),
