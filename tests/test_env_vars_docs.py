@@ -352,3 +352,34 @@ def test_distributed_launcher_variables_are_platform(tmp_path, monkeypatch, caps
     monkeypatch.chdir(make_repo(tmp_path / "repo", files))
     _, lines, _ = run(capsys, "train.py")
     assert [line.split()[2] for line in lines] == ["MY_TRAINING_FLAG"]
+
+
+def test_variables_the_code_itself_sets_are_declared(tmp_path, monkeypatch, capsys):
+    files = {
+        "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'app.settings')\n",
+        "scripts/build_docs.py": "import os\nos.environ['BUILDING_DOCS'] = '1'\nos.putenv('PUT_VAR', 'x')\n"
+                                 "os.environ.update({'UPDATED_VAR': '1'})\n",
+        "web/setup.js": "process.env.SET_BY_JS = 'x';\n",
+        "tests/test_x.py": "import os\nos.environ['ONLY_TESTS_SET'] = '1'\n",
+        "app/main.py": (
+            "import os\nm = os.environ['DJANGO_SETTINGS_MODULE']\nb = os.environ.get('BUILDING_DOCS')\n"
+            "p = os.getenv('PUT_VAR')\nu = os.getenv('UPDATED_VAR')\nj = os.getenv('SET_BY_JS')\n"
+            "t = os.getenv('ONLY_TESTS_SET')\nc = os.environ.get('COMPARED') == 'x'\n"
+        ),
+    }
+    monkeypatch.chdir(make_repo(tmp_path / "repo", files))
+    _, lines, _ = run(capsys, "app/main.py")
+    assert [line.split()[2] for line in lines] == ["ONLY_TESTS_SET", "COMPARED"]
+
+
+def test_a_script_documenting_its_own_variable_in_its_usage_text(tmp_path, monkeypatch, capsys):
+    files = {"bench.py": (
+        '"""Benchmarks.\n\n    $ BENCH_COMMAND="/my/python x" python bench.py\n"""\n'
+        "import os\ncmd = os.getenv('BENCH_COMMAND')\nother = os.getenv('BENCH_OTHER')\n"
+    )}
+    monkeypatch.chdir(make_repo(tmp_path / "repo", files))
+    _, lines, _ = run(capsys, "bench.py")
+    assert [line.split()[2] for line in lines] == ["BENCH_OTHER"]
+    _, lines, _ = run(capsys, "--extend-select", "DG404", "bench.py")
+    assert lines[0] == ("bench.py:6:7: DG404 BENCH_COMMAND is read (os.getenv(), has a default) and "
+                        "documented in bench.py:3, but no deployment file sets it")

@@ -121,7 +121,8 @@ def repository(root: str, settings: dict[str, Any]) -> _Repository:
     key = (top, extra, exclude)
     if key not in _REPOSITORIES:
         files = declarations.repository_files(top, git_top is not None)
-        found = declarations.collect(top, files, extra, lambda p: is_excluded(p, exclude))
+        found = declarations.collect(top, files, extra, lambda p: is_excluded(p, exclude),
+                                     in_git=git_top is not None)
         _REPOSITORIES[key] = _Repository(top, files, found, HelperIndex(top), JsHelperIndex(top))
     return _REPOSITORIES[key]
 
@@ -230,6 +231,21 @@ def _reads_of(source: SourceFile, repo: _Repository, known_helpers: set[str]) ->
     return None
 
 
+def _self_documented(source: SourceFile, read: Read, repo: _Repository) -> tuple[str, Declaration] | None:
+    """A script that documents its own variable in its usage text or a comment
+    (`$ HTTPIE_COMMAND="..." python bench.py`, `# export API_TOKEN=...`): documentation."""
+    from hooks.check_env_vars.model import Declaration
+
+    pattern = re.compile(rf"^[ \t#*>-]*(?:\$[ \t]+)?(?:export[ \t]+)?{re.escape(read.name)}=",
+                         re.MULTILINE)
+    m = pattern.search(source.text)
+    if m is None:
+        return None
+    line = source.text.count("\n", 0, m.start()) + 1
+    path = to_posix(os.path.relpath(os.path.abspath(source.path), repo.top))
+    return _DOCUMENTED, Declaration(read.name, path, line, 1, "usage text", False, True)
+
+
 def _skipped(source: SourceFile, settings: dict[str, Any]) -> bool:
     """Minified and vendored files are not the project's code (unless `check-vendored`)."""
     if settings["check_vendored"]:
@@ -255,6 +271,8 @@ def check(run: CheckRun) -> Iterator[Finding]:
             verdict = _judge(read, repo, run.settings)
             if verdict is None:
                 continue
+            if verdict[0] == _UNDECLARED:
+                verdict = _self_documented(source, read, repo) or verdict
             code = _code_of(read, verdict[0])
             if code in codes and not _suppressed(run, source.path, read.line, code):
                 candidates.append(_Candidate(source.path, read, code, verdict[1]))

@@ -881,10 +881,60 @@ def repository_files(top: str, in_git: bool) -> list[str]:
     return found
 
 
+# The project's own code setting a variable (`os.environ["X"] = ...`, `.setdefault("X", ...)`,
+# `putenv`, `process.env.X = ...`): whoever reads it later finds it set.
+_WRITE_GREP = (r"environb?(\[[^]]*\][[:space:]]*=[^=]|\.setdefault\(|\.update\()|putenv\("
+               r"|process\.env(\.[A-Za-z_$][A-Za-z0-9_$]*|\[[^]]*\])[[:space:]]*=[^=]")
+_WRITES = (
+    re.compile(r"environb?\[\s*b?['\"](?P<name>[A-Za-z_][A-Za-z0-9_]*)['\"]\s*\]\s*=(?!=)"),
+    re.compile(r"(?:setdefault|putenv)\(\s*b?['\"](?P<name>[A-Za-z_][A-Za-z0-9_]*)['\"]\s*,"),
+    re.compile(r"process\.env(?:\.|\[\s*['\"`])(?P<name>[A-Za-z_$][\w$]*)['\"`]?\]?\s*=(?!=)"),
+)
+_UPDATE_KEYS = re.compile(r"['\"](?P<name>[A-Za-z_][A-Za-z0-9_]*)['\"]\s*:")
+_CODE_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts")
+
+
+def _code_writes(c: _Collector, in_git: bool, excluded: Callable[[str], bool]) -> None:
+    """Variables the project's code sets (not its tests: a test setting a variable says
+    nothing about the deployment). Found with one `git grep` in a repository."""
+    from hooks.check_env_vars import is_test_path
+
+    hits: list[tuple[str, int, str]] = []
+    if in_git:
+        from hooks._core.git import run_git
+
+        out = run_git(["grep", "-I", "-n", "-E", "-e", _WRITE_GREP, "--",
+                       *(f"*{suffix}" for suffix in _CODE_SUFFIXES)], cwd=c.top, check=False)
+        for line in out.splitlines():
+            path, _, rest = line.partition(":")
+            number, _, text = rest.partition(":")
+            if number.isdigit():
+                hits.append((path, int(number), text))
+    else:
+        grep = re.compile(_WRITE_GREP.replace("[[:space:]]", r"\s"))
+        for path in c.files:
+            if not path.endswith(_CODE_SUFFIXES):
+                continue
+            text = c.read_text(path, quiet=True) or ""
+            if grep.search(text):
+                hits += [(path, n, t) for n, t in enumerate(text.splitlines(), 1) if grep.search(t)]
+    for path, number, text in hits:
+        if excluded(path) or is_test_path(path):
+            continue
+        for pattern in _WRITES:
+            for m in pattern.finditer(text):
+                c.add(m.group("name"), path, number, m.start("name") + 1, "set by the code", False)
+        if ".update(" in text:
+            for m in _UPDATE_KEYS.finditer(text, text.index(".update(")):
+                c.add(m.group("name"), path, number, m.start("name") + 1, "set by the code", False)
+
+
 def collect(
-    top: str, files: list[str], extra: Sequence[str], excluded: Callable[[str], bool]
+    top: str, files: list[str], extra: Sequence[str], excluded: Callable[[str], bool],
+    in_git: bool = False,
 ) -> DeclarationSet:
-    """Every declaration in the repository at `top` whose tracked files are `files`."""
+    """Every declaration in the repository at `top` whose tracked files are `files`
+    (`in_git`: `top` is a git work tree, so `git grep` can search it)."""
     chart_dirs = {posixpath.dirname(f) for f in files if posixpath.basename(f) == "Chart.yaml"}
     collector = _Collector(top, files)
     jobs: list[tuple[str, str]] = []
@@ -902,4 +952,5 @@ def collect(
     for path, kind in jobs:
         if path not in collector.dotenv_done:
             collector.run(path, kind)
+    _code_writes(collector, in_git, excluded)
     return collector.finish()
