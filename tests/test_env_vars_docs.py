@@ -145,8 +145,11 @@ def test_entrypoint_exports_declare(tmp_path):
             "export STAMP=$(date +%s) not a name\nFOO=1  # not exported\n"
         ),
         "docker/entrypoint": "#!/bin/bash\ndeclare -x FROM_DECLARE=1\n",
+        "scripts/push.sh": "docker run \\\n  -e BUCKET=${BUCKET} \\\n  --env REGION image\n",
     }
-    assert deployed(tmp_path, files) == ["ALREADY_SET", "APP_MODE", "FROM_DECLARE", "STAMP", "WORKERS"]
+    assert deployed(tmp_path, files) == [
+        "ALREADY_SET", "APP_MODE", "BUCKET", "FROM_DECLARE", "REGION", "STAMP", "WORKERS",
+    ]
 
 
 def test_pytest_env_declares(tmp_path):

@@ -315,6 +315,10 @@ def _parse_conf_example(c: _Collector, path: str, text: str) -> None:
 def _parse_shell(c: _Collector, path: str, text: str) -> None:
     """`export NAME=value`, `export A B`: an entrypoint script sets them for the program."""
     for number, line in enumerate(text.splitlines(), 1):
+        if "-e" in line:  # `docker run -e NAME=value --env OTHER`: passed into the container
+            for option in _DOC_DOCKER_ENV.finditer(line):
+                c.add(option.group("name"), path, number, option.start("name") + 1,
+                      "docker -e in a script", False)
         m = _SHELL_EXPORT.match(line)
         if not m:
             continue
@@ -488,7 +492,7 @@ def _parse_turbo(c: _Collector, path: str, text: str) -> None:
 _SNIFFED: dict[str, Callable[[bytes], bool]] = {
     "turbo": lambda data: b"nv" in data,
     "docs": _sniff_docs,
-    "shell": lambda data: b"export" in data or b"declare" in data,
+    "shell": lambda data: b"export" in data or b"declare" in data or b"-e" in data,
     "pytest-ini": lambda data: b"env" in data,
     "pyproject": lambda data: b"pytest_env" in data or b"env" in data and b"ini_options" in data,
     "conf-example": lambda data: b"=" in data,
