@@ -72,6 +72,10 @@ a == b
 ```
 
 Plain prose: NOT_IN_CODE is mentioned without code marks.
+
+```python
+# a comment about COMMENT_IN_CODE_BLOCK is not a heading
+```
 """
 
 RST = """\
@@ -99,7 +103,8 @@ def test_markdown_names_in_headings_tables_inline_code_and_assignments(tmp_path)
 
 def test_prose_and_lower_case_words_are_not_variables(tmp_path):
     names = documented(tmp_path, {"README.md": MARKDOWN})
-    for word in ("DEBUG_PROSE", "NOT_IN_CODE", "lower_cell", "snake_case", "Some", "Configuration"):
+    for word in ("DEBUG_PROSE", "NOT_IN_CODE", "lower_cell", "snake_case", "Some", "Configuration",
+                 "COMMENT_IN_CODE_BLOCK"):
         assert word not in names
 
 

@@ -407,15 +407,23 @@ def _parse_docs(c: _Collector, path: str, text: str) -> None:
     """Markdown / reStructuredText: a variable named in a heading, a table cell, inline code,
     a `NAME=value` line (often in a code block) or an RST `.. envvar::` directive."""
     lines = text.splitlines()
+    fence = ""  # the fence of the code block we are in: its `#` lines are comments, not headings
     for number, line in enumerate(lines, 1):
-        if not line.strip():
+        stripped = line.strip()
+        if not stripped:
             continue
-        for name, col in _doc_names(line, lines[number] if number < len(lines) else ""):
+        if stripped.startswith(("```", "~~~")):
+            marker = stripped[:3]
+            fence = "" if fence == marker else (fence or marker)
+            continue
+        following = lines[number] if number < len(lines) and not fence else ""
+        for name, col in _doc_names(line, following, in_code=bool(fence)):
             c.document(name, path, number, col, "documentation")
 
 
-def _doc_names(line: str, following: str) -> Iterator[tuple[str, int]]:
-    """(name, 1-based column) of every variable `line` documents."""
+def _doc_names(line: str, following: str, in_code: bool = False) -> Iterator[tuple[str, int]]:
+    """(name, 1-based column) of every variable `line` documents (`in_code`: a line of a
+    fenced code block, where headings and tables do not exist)."""
     if "`" in line:
         for m in _INLINE_CODE.finditer(line):
             body = _DOC_CODE_BODY.match(m.group("body"))
@@ -428,6 +436,8 @@ def _doc_names(line: str, following: str) -> Iterator[tuple[str, int]]:
     if "-e" in line:
         for m in _DOC_DOCKER_ENV.finditer(line):
             yield m.group("name"), m.start("name") + 1
+    if in_code:
+        return
     heading = _MD_HEADING.match(line)
     if heading:
         yield from _heading_names(heading.group("text"), heading.start("text"))
