@@ -4,6 +4,8 @@ deployed (DG4xx).
 Reads come from the files passed (Python and the JS/TS family); declarations come from the
 whole repository, read once per process (see declarations.py), so pre-commit's splitting of
 the file list across parallel processes changes nothing: each process reads them itself.
+Findings are grouped per variable within one process (one finding per variable per run).
+Test code and minified/vendored files are skipped unless `check-tests` / `check-vendored`.
 """
 from __future__ import annotations
 

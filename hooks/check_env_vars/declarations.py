@@ -11,10 +11,11 @@ and node_modules are never read), whatever subset of code files pre-commit passe
   `envFrom` of a ConfigMap/Secret defined in the repo (or a kustomize generator), with prefix
 - Helm charts: `values*.yaml` env-like keys, and `env:` lists in `templates/`
 - GitHub Actions workflows and `action.yml`: `env:`; GitLab CI: `variables:`
-- more env files: `.env.<x>` (`.env.production`, ...), `<x>.env`, `template.env` (a tracked
-  `.env` only as an `env_file:` target); `export NAME` lines of shell scripts; pytest-env's
-  `[tool.pytest_env]`, `[tool.pytest.ini_options] env` and the `env` of pytest.ini/tox.ini/
-  setup.cfg
+- more env files: `.env.<x>` (`.env.production`, ...), `template.env` (a tracked `.env` or
+  `<x>.env` only as an `env_file:` target); `export NAME` and `docker run -e NAME` lines of
+  shell scripts; pytest-env's `[tool.pytest_env]`, `[tool.pytest.ini_options] env` and the
+  `env` of pytest.ini/tox.ini/setup.cfg; turbo.json's env lists; the project's own code
+  setting a variable (`os.environ["X"] = ...`, one `git grep`)
 - the user's `declaration-files` globs (format from the name: YAML, JSON, Dockerfile, or
   dotenv lines)
 
