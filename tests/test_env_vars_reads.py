@@ -455,3 +455,10 @@ def test_js_reader_is_linear_on_many_slashes():
     seconds, names = proc.stdout.split(" ", 1)
     assert names.strip() == "['AFTER_SLASHES']"
     assert float(seconds) < 2.0
+
+
+def test_js_look_back_treats_an_unterminated_string_as_a_string():
+    # the string ends at the newline; the `/` after it (past comments) follows a string, so it
+    # is a division, not a regex that would hide the read after it
+    text = "x = 'open[\n/* a *//* b *//(1) + process.env.AFTER_DIVISION / 2;\n"
+    assert js(text) == [("AFTER_DIVISION", "none")]

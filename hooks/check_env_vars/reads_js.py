@@ -70,6 +70,9 @@ def non_code_spans(text: str) -> list[tuple[int, int]]:
     looks back (over blanks, comments and one word) to tell a regex from a division."""
     spans: list[tuple[int, int]] = []
     comments: dict[int, int] = {}  # end -> start of each comment, to look back past them
+    # end of each string / template text / regex -> the character a look-back sees there
+    # (its quote, "`" or "/"), whatever the span holds (an unterminated string ends at a newline)
+    closers: dict[int, str] = {}
     i, n = 0, len(text)
     brace_stack: list[int] = []  # per open `${`: the brace depth inside it
     find = _SPECIAL.search
@@ -94,6 +97,7 @@ def non_code_spans(text: str) -> list[tuple[int, int]]:
         elif c in "'\"":
             end = _string_end(text, i, c)
             spans.append((i, end))
+            closers[end] = c
             i = end
         elif c == "`" or (c == "}" and brace_stack and brace_stack[-1] == 0):
             if c == "}":
@@ -101,12 +105,14 @@ def non_code_spans(text: str) -> list[tuple[int, int]]:
             start = i
             i, opened = _template_text_end(text, i + 1)
             spans.append((start, i))
+            closers[i] = "`"
             if opened:
                 brace_stack.append(0)
         elif c == "/":
-            end = _regex_end(text, i) if _starts_regex(*_before(text, i, comments)) else i + 1
+            end = _regex_end(text, i) if _starts_regex(*_before(text, i, comments, closers)) else i + 1
             if end > i + 1:
                 spans.append((i, end))
+                closers[end] = "/"
             i = end
         else:
             if c == "{" and brace_stack:
@@ -116,18 +122,21 @@ def non_code_spans(text: str) -> list[tuple[int, int]]:
             i += 1
 
 
-def _before(text: str, i: int, comments: dict[int, int]) -> tuple[str, str]:
-    """The last significant character before `i` (blanks and comments skipped) and, when it
-    ends a word, that word."""
+def _before(text: str, i: int, comments: dict[int, int], closers: dict[int, str]) -> tuple[str, str]:
+    """The last significant character before `i` (blanks and comments skipped; a string,
+    template text or regex counts as its closing character) and, when it ends a word, that
+    word."""
     p = i - 1
     while p >= 0:
-        if text[p].isspace():
-            p -= 1
-            continue
+        if p + 1 in closers:
+            return closers[p + 1], ""
         comment = comments.get(p + 1)
-        if comment is None:
+        if comment is not None:
+            p = comment - 1
+        elif text[p].isspace():
+            p -= 1
+        else:
             break
-        p = comment - 1
     if p < 0:
         return "", ""
     last = text[p]
