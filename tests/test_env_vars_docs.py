@@ -124,9 +124,13 @@ def test_commented_examples_in_env_templates_and_compose_files(tmp_path):
         "docker-compose.yml": (
             "services:\n  app:\n    build: .\n    environment:\n      - LIVE_VAR=1\n"
             "      # - COMMENTED_LIST=1\n      # COMMENTED_MAP: x\n# the Lower: comment\n"
+            "      # - BARE_ITEM\n      # TODO: a note, not a variable\n      # NOTE: neither\n"
+            "      # SINGLE=1\n"
         ),
     }
-    assert documented(tmp_path, files) == ["COMMENTED_LIST", "COMMENTED_MAP", "OPTIONAL_EXPORT", "OPTIONAL_VAR"]
+    assert documented(tmp_path, files) == [
+        "BARE_ITEM", "COMMENTED_LIST", "COMMENTED_MAP", "OPTIONAL_EXPORT", "OPTIONAL_VAR", "SINGLE",
+    ]
     assert deployed(tmp_path, files) == ["LIVE_VAR", "SET_VAR"]
 
 

@@ -62,7 +62,12 @@ _DOTENV_LINE = re.compile(r"\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*
 _DOC_NAME = r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_?"
 _UPPER = re.compile(rf"{_DOC_NAME}\Z")
 _COMMENTED_DOTENV = re.compile(rf"\s*#+\s*(?:export\s+)?(?P<name>{_DOC_NAME})\s*=")
-_COMMENTED_COMPOSE = re.compile(rf"\s*#+\s*(?:-\s*)?['\"]?(?P<name>{_DOC_NAME})\s*[=:]")
+# `# - NAME=value`, `# NAME=value`, `# NAME: value` (map form: only names with an underscore,
+# so that `# TODO: ...` and `# NOTE: ...` comments are not variables)
+_COMMENTED_COMPOSE = re.compile(
+    rf"\s*#+\s*(?:-\s*['\"]?(?P<item>{_DOC_NAME})\s*(?:=|['\"]?\s*\Z)"
+    rf"|['\"]?(?P<name>{_DOC_NAME})\s*=|(?P<key>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\s*:)"
+)
 _SHELL_EXPORT = re.compile(r"\s*(?:export|declare\s+-x)\s+(?P<rest>[A-Za-z_].*)")
 _SHELL_WORD = re.compile(
     r"\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<value>=(?:\"[^\"]*\"|'[^']*'|[^\s;]*))?(?=\s|;|\Z)"
@@ -665,8 +670,8 @@ def _parse_compose(c: _Collector, path: str, text: str) -> None:
         for number, line in enumerate(text.splitlines(), 1):
             m = _COMMENTED_COMPOSE.match(line)
             if m:
-                c.document(m.group("name"), path, number, m.start("name") + 1,
-                           "commented example")
+                group = next(g for g in ("item", "name", "key") if m.group(g))
+                c.document(m.group(group), path, number, m.start(group) + 1, "commented example")
     for doc in _compose_nodes(text):
         services = _get(doc, "services")
         if services is None:
