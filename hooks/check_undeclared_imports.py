@@ -1,7 +1,7 @@
 """check-undeclared-imports: imports that no declared dependency provides (DG2xx).
 
-An import resolves when it is stdlib, first-party (the repository's own top-level modules
-and packages, src layout included; relative imports always), or provided by a declared
+An import resolves when it is stdlib, first-party (a module or package in one of the
+project's source roots, see hooks/_deps/roots.py; relative imports always), or provided by a declared
 dependency: exactly, from the installed metadata of the running environment when it has
 the distribution, else from a bundled map of import names that differ from their
 distribution, else by normalized name. What is left is an undeclared dependency (DG201)
@@ -145,30 +145,6 @@ def stdlib_names() -> frozenset[str]:
     return frozenset(listed | set(sys.builtin_module_names) | {"__future__"})
 
 
-def first_party(root: str = ".") -> set[str]:
-    """Top-level modules and packages of the repository (flat and src layout)."""
-    names: set[str] = set()
-    for base in (root, os.path.join(root, "src")):
-        try:
-            entries = os.listdir(base)
-        except OSError:
-            continue
-        for entry in entries:
-            full = os.path.join(base, entry)
-            if entry.endswith((".py", ".pyi")) and os.path.isfile(full):
-                names.add(entry.rsplit(".", 1)[0])
-            elif os.path.isdir(full) and entry.isidentifier() and _has_python(full):
-                names.add(entry)
-    return names
-
-
-def _has_python(directory: str) -> bool:
-    try:
-        return any(name.endswith(".py") for name in os.listdir(directory))
-    except OSError:
-        return False
-
-
 def root_manifests(root: str = ".") -> list[str]:
     from hooks._deps.manifests import is_requirements_file
 
@@ -292,13 +268,15 @@ def _module_paths(dist: Any) -> set[str]:
 
 def check(run: CheckRun) -> Iterator[Finding]:
     from hooks._deps.manifests import read_all, read_inline_script
+    from hooks._deps.roots import SourceRoots
 
     manifests = root_manifests(run.root)
     declared = read_all(manifests)
     for problem in declared.problems:  # check-hallucinated-deps reports these as DG100
         print(f"{HOOK_ID}: warning: {problem.path}:{problem.line}: {problem.message}; "
               "what it declares is not counted", file=sys.stderr)
-    local = first_party(run.root) | set(run.settings["known_first_party"])
+    roots = SourceRoots(run.root)
+    local = roots.names | set(run.settings["known_first_party"])
     resolver = Resolver([d.name for d in declared.declared], local, bool(manifests))
     unresolved: list[tuple[SourceFile, Imported, str | None]] = []
     for source in run.sources_iter():
@@ -306,9 +284,8 @@ def check(run: CheckRun) -> Iterator[Finding]:
         if tree is None:
             continue
         script = {d.key for d in read_inline_script(source).declared}
-        siblings = _siblings(source.path)
         for imported in collect_imports(tree, source):
-            if resolver.is_local(imported) or imported.top in siblings:
+            if resolver.is_local(imported) or roots.is_first_party(imported.top, source.path):
                 continue
             if (script and _script_provides(imported, script)) or resolver.declared_provides(imported):
                 continue
@@ -319,19 +296,6 @@ def check(run: CheckRun) -> Iterator[Finding]:
     if not unresolved:
         return
     yield from judge(run.settings, resolver, declared, unresolved)
-
-
-def _siblings(path: str) -> set[str]:
-    """Modules next to a script are importable from it (its directory is sys.path[0])."""
-    directory = os.path.dirname(path) or "."
-    if os.path.normpath(directory) == ".":
-        return set()
-    try:
-        return {n.rsplit(".", 1)[0] for n in os.listdir(directory) if n.endswith(".py")} | {
-            n for n in os.listdir(directory) if os.path.isdir(os.path.join(directory, n))
-        }
-    except OSError:
-        return set()
 
 
 def _script_provides(imported: Imported, script: set[str]) -> bool:
