@@ -1,20 +1,23 @@
 """check-undeclared-imports: imports that no declared dependency provides (DG2xx).
 
 An import resolves when it is stdlib, first-party (a module or package in one of the
-project's source roots, see hooks/_deps/roots.py; relative imports always), or provided by a declared
-dependency: exactly, from the installed metadata of the running environment when it has
-the distribution, else from a bundled map of import names that differ from their
-distribution, else by normalized name. What is left is an undeclared dependency (DG201)
-or, when no distribution provides it anywhere (not installed, not on the index), a likely
-hallucination (DG202). A network hook for that last question only.
+project's source roots, see hooks/_deps/roots.py; relative imports always), or provided by
+a distribution declared in the file's nearest manifest. Which names a declared
+distribution provides: by name first (normalized name, bundled map, the user's
+`import-names`, installed metadata), else exactly from its wheel's file list on the index
+(hooks/_deps/wheels.py), else, for sdist-only projects, name heuristics. What is left is
+an undeclared dependency (DG201; DG204 when a declared distribution requires it) or, when
+no distribution provides it anywhere and nothing declared could, a likely hallucination
+(DG202). A network hook for those last questions only.
 """
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import sys
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Sequence, Tuple
 
 from hooks._core.config import Option
 from hooks._core.files import SourceFile, parse_python
@@ -27,6 +30,7 @@ RULES = (
     Rule("DG201", "import provided by a distribution that is not declared"),
     Rule("DG202", "import that no distribution provides: likely hallucinated"),
     Rule("DG203", "undeclared import under TYPE_CHECKING or in an ImportError fallback", enabled_by_default=False),
+    Rule("DG204", "import provided only by a transitive dependency of a declared distribution"),
 )
 
 OPTIONS = (
@@ -36,10 +40,8 @@ OPTIONS = (
     Option("on-network-error", str, "error", "what an unreachable index does", ("error", "warn")),
     Option("timeout", float, 10.0, "seconds to wait for an index answer"),
     Option("known-first-party", list, [], "top-level import names that belong to this repository"),
+    Option("import-names", dict, {}, "import name -> the distribution that provides it (guardian=django-guardian)"),
 )
-
-_ROOT_MANIFESTS = ("pyproject.toml", "setup.cfg")
-
 
 @dataclass(frozen=True)
 class Imported:
@@ -145,79 +147,135 @@ def stdlib_names() -> frozenset[str]:
     return frozenset(listed | set(sys.builtin_module_names) | {"__future__"})
 
 
-def root_manifests(root: str = ".") -> list[str]:
+# --- which manifest covers a file ---------------------------------------------------
+
+
+_ROOT_MANIFESTS = ("pyproject.toml", "setup.cfg")
+
+
+def dir_manifests(directory: str) -> list[str]:
+    """The manifests in one directory: pyproject.toml, setup.cfg, requirements files (and
+    those in its `requirements/` folder)."""
     from hooks._deps.manifests import is_requirements_file
 
-    paths = [os.path.join(root, name) for name in _ROOT_MANIFESTS]
-    for folder in (root, os.path.join(root, "requirements")):
+    paths = [os.path.join(directory, name) for name in _ROOT_MANIFESTS]
+    for folder in (directory, os.path.join(directory, "requirements")):
         try:
             paths += [os.path.join(folder, n) for n in sorted(os.listdir(folder))]
         except OSError:
             continue
-    seen, out = set(), []
-    for path in paths:
-        rel = os.path.normpath(path)
-        if rel not in seen and os.path.isfile(rel) and (
-            os.path.basename(rel) in _ROOT_MANIFESTS or is_requirements_file(rel)
-        ):
-            seen.add(rel)
-            out.append(rel)
+    out = []
+    for path in dict.fromkeys(os.path.normpath(p) for p in paths):
+        if os.path.isfile(path) and (os.path.basename(path) in _ROOT_MANIFESTS or is_requirements_file(path)):
+            out.append(path)
     return out
 
 
-class Resolver:
-    """Answers "does this import resolve?" for one process (everything computed once)."""
+def root_manifests(root: str = ".") -> list[str]:
+    return dir_manifests(root)
 
-    def __init__(self, declared: Sequence[str], local: set[str], has_manifest: bool) -> None:
-        from hooks._deps.pkgindex import normalize
 
-        self.declared = {normalize(n) for n in declared}
-        self.local = local
-        self.has_manifest = has_manifest
-        self.stdlib = stdlib_names()
-        self._installed_tops: dict[str, set[str]] | None = None
+@dataclass
+class Scope:
+    """The declarations one file is judged against: its nearest manifest directory's."""
+
+    base: str
+    manifests: list[str]
+    declared: Any  # hooks._deps.manifests.Manifest
+
+    @functools.cached_property
+    def specs(self) -> dict[str, str]:
+        """Declared normalized name -> its version specifier ('' when several or none)."""
+        specs: dict[str, str] = {}
+        for item in self.declared.declared:
+            specs[item.key] = item.spec if item.key not in specs else ""
+        return specs
+
+
+class Scopes:
+    """Each file's nearest manifest (a requirements file, or a pyproject.toml/setup.cfg that
+    declares dependencies, in its directory or above, up to the repository root); files
+    with none are judged against the root's manifests (possibly none at all)."""
+
+    def __init__(self, root: str) -> None:
+        from hooks._deps.roots import ancestors
+
+        self.root = os.path.normpath(root)
+        self._ancestors = ancestors
+        self._by_dir: dict[str, Scope | None] = {}
+        self._read: dict[str, Scope] = {}
+        self._scope(self.root)  # the root's manifest problems are reported first
+
+    def for_file(self, path: str) -> Scope:
+        for directory in self._ancestors(path, self.root):
+            scope = self._scope(directory)
+            if scope is not None:
+                return scope
+        return self._scope(self.root, force=True) or Scope(self.root, [], _empty_manifest())
+
+    def _scope(self, directory: str, force: bool = False) -> Scope | None:
+        key = os.path.normpath(directory)
+        if key not in self._read:
+            from hooks._deps.manifests import is_requirements_file, read_all
+
+            paths = dir_manifests(key)
+            manifest = read_all(paths)
+            for problem in manifest.problems:  # check-hallucinated-deps reports these as DG100
+                print(f"{HOOK_ID}: warning: {problem.path}:{problem.line}: {problem.message}; "
+                      "what it declares is not counted", file=sys.stderr)
+            self._read[key] = Scope(key, paths, manifest)
+            counts = any(is_requirements_file(p) for p in paths) or bool(manifest.declared)
+            self._by_dir[key] = self._read[key] if counts else None
+        return self._read[key] if force else self._by_dir[key]
+
+    def used(self) -> list[Scope]:
+        return list(self._read.values())
+
+
+def _empty_manifest() -> Any:
+    from hooks._deps.manifests import Manifest
+
+    return Manifest()
+
+
+# --- what a declared distribution provides ------------------------------------------
+
+
+class Installed:
+    """Exact names of distributions installed where the hook runs (its own environment):
+    what they provide and require, and which distribution provides a top-level name."""
+
+    def __init__(self) -> None:
+        self._dists: dict[str, Any] = {}
         self._env_map: dict[str, list[str]] | None = None
-        self._installed_modules: dict[str, set[str]] | None = None
 
-    def declared_provides(self, imported: Imported) -> bool:
-        from hooks._deps.names import NAMESPACES, index_candidates, providers_for_import
-        from hooks._deps.pkgindex import normalize
-
-        names = [*providers_for_import(imported.path), *index_candidates(imported.path)]
-        if any(normalize(name) in self.declared for name in names):
-            return True
-        if imported.top in NAMESPACES:  # google.*, azure.*: the exact package decides
-            parts = imported.path.split(".")
-            prefixes = {".".join(parts[:end]) for end in range(2, len(parts) + 1)}
-            return any(prefixes & paths for paths in self.installed_modules().values())
-        return any(imported.top in tops for tops in self.installed_tops().values())
-
-    def installed_tops(self) -> dict[str, set[str]]:
-        """Declared distribution -> its top-level import names, from installed metadata."""
-        if self._installed_tops is None:
+    def dist(self, name: str) -> Any:
+        if name not in self._dists:
             import importlib.metadata as metadata
 
-            tops: dict[str, set[str]] = {}
-            for name in self.declared:
-                try:
-                    dist = metadata.distribution(name)
-                except metadata.PackageNotFoundError:
-                    continue
-                tops[name] = _top_levels(dist)
-            self._installed_tops = tops
-        return self._installed_tops
+            try:
+                self._dists[name] = metadata.distribution(name)
+            except metadata.PackageNotFoundError:
+                self._dists[name] = None
+        return self._dists[name]
 
-    def installed_modules(self) -> dict[str, set[str]]:
-        """Declared distribution -> the dotted packages and modules it installs (depth 3)."""
-        if self._installed_modules is None:
-            import importlib.metadata as metadata
+    def provides(self, name: str) -> frozenset[str] | None:
+        from hooks._deps.wheels import provided_names
 
-            self._installed_modules = {}
-            for name in self.installed_tops():
-                self._installed_modules[name] = _module_paths(metadata.distribution(name))
-        return self._installed_modules
+        dist = self.dist(name)
+        if dist is None:
+            return None
+        return provided_names(str(f) for f in dist.files or ()) | frozenset(_top_levels(dist))
 
-    def installed_provider(self, top: str) -> str | None:
+    def requires(self, name: str) -> tuple[str, ...] | None:
+        from hooks._deps.wheels import requirements
+
+        dist = self.dist(name)
+        if dist is None:
+            return None
+        return requirements("".join(f"Requires-Dist: {r}\n" for r in dist.requires or ()))
+
+    def provider(self, top: str) -> str | None:
         if self._env_map is None:
             import importlib.metadata as metadata
 
@@ -231,71 +289,131 @@ class Resolver:
         dists = self._env_map.get(top)
         return dists[0] if dists else None
 
-    def is_local(self, imported: Imported) -> bool:
-        return imported.top in self.stdlib or imported.top in self.local
-
 
 def _top_levels(dist: Any) -> set[str]:
     text = dist.read_text("top_level.txt")
     if text:
-        return {line.strip() for line in text.splitlines() if line.strip()}
-    tops = set()
-    for path in dist.files or ():
-        first = str(path).split("/", 1)[0]
-        if first.endswith((".dist-info", ".egg-info", ".pth", ".data")) or first in ("..", "__pycache__"):
-            continue
-        tops.add(first[:-3] if first.endswith(".py") else first)
-    return tops
+        return {line.strip() for line in text.splitlines() if line.strip().isidentifier()}
+    return set()
 
 
-def _module_paths(dist: Any) -> set[str]:
-    """`google/cloud/storage/__init__.py` -> google.cloud.storage: real packages and modules
-    only, so a namespace level such as google.cloud never counts as provided."""
-    paths = set()
-    for file in dist.files or ():
-        parts = str(file).split("/")
-        if not parts[-1].endswith(".py") or len(parts) > 4:
-            continue
-        if parts[-1] == "__init__.py":
-            paths.add(".".join(parts[:-1]))
-        else:
-            paths.add(".".join([*parts[:-1], parts[-1][:-3]]))
-    return paths
+def user_provider(import_names: dict[str, str], path: str) -> str | None:
+    """The distribution `import-names` maps the longest prefix of `path` to."""
+    parts = path.split(".")
+    for end in range(len(parts), 0, -1):
+        found = import_names.get(".".join(parts[:end]))
+        if found:
+            return found
+    return None
+
+
+def named_like(dist: str, imported: Imported) -> bool:
+    """Name heuristics, for a declared distribution whose exact names are unknown (no
+    wheel: sdist-only, or unreadable): the import is the distribution's name without a
+    `python-`/`py`/`django-`/... decoration, or one of its dash-separated words."""
+    from hooks._deps.names import index_candidates, providers_for_import
+    from hooks._deps.pkgindex import normalize
+
+    if dist in {normalize(n) for n in (*providers_for_import(imported.path), *index_candidates(imported.path))}:
+        return True
+    top = normalize(imported.top)
+    forms = {dist, *dist.split("-")}
+    for prefix in ("python-", "py-", "py", "django-", "flask-"):
+        if dist.startswith(prefix):
+            forms.add(dist[len(prefix):])
+    for suffix in ("-python", "-py", "-client", "-sdk"):
+        if dist.endswith(suffix):
+            forms.add(dist[: -len(suffix)])
+    return top in forms or top.replace("-", "") in {f.replace("-", "") for f in forms}
+
+
+class Resolver:
+    """Answers "does this import resolve?" for one process (everything computed once)."""
+
+    def __init__(self, local: set[str], import_names: dict[str, str]) -> None:
+        self.local = local
+        self.import_names = import_names
+        self.stdlib = stdlib_names()
+        self.installed = Installed()
+
+    def is_local(self, imported: Imported) -> bool:
+        return imported.top in self.stdlib or imported.top in self.local
+
+    def cheaply_provided(self, imported: Imported, scope: Scope) -> bool:
+        """Provided by a declared distribution without asking the index: by name (the
+        bundled map, the user's `import-names`, the normalized import name) or by the
+        installed metadata of a declared distribution."""
+        from hooks._deps.names import index_candidates, providers_for_import
+        from hooks._deps.pkgindex import normalize
+        from hooks._deps.wheels import covers
+
+        declared = scope.specs
+        mapped = user_provider(self.import_names, imported.path)
+        if mapped and normalize(mapped) in declared:
+            return True
+        names = [*providers_for_import(imported.path), *index_candidates(imported.path)]
+        if any(normalize(name) in declared for name in names):
+            return True
+        for name in declared:
+            provided = self.installed.provides(name)
+            if provided and covers(provided, imported.path):
+                return True
+        return False
+
+    def exact_provider(self, imported: Imported) -> str | None:
+        """The distribution an exact mapping says provides the import: the user's
+        `import-names`, the running environment's metadata, the bundled map."""
+        from hooks._deps.names import NAMESPACES, providers_for_import
+
+        mapped = user_provider(self.import_names, imported.path)
+        if mapped:
+            return mapped
+        if imported.top not in NAMESPACES:
+            installed = self.installed.provider(imported.top)
+            if installed:
+                return installed
+        bundled = providers_for_import(imported.path)
+        return bundled[0] if bundled else None
 
 
 # --- the check ----------------------------------------------------------------------
 
+Pending = Tuple[SourceFile, Imported, Scope]
+
 
 def check(run: CheckRun) -> Iterator[Finding]:
-    from hooks._deps.manifests import read_all, read_inline_script
+    from hooks._deps.manifests import read_inline_script
     from hooks._deps.roots import SourceRoots
 
-    manifests = root_manifests(run.root)
-    declared = read_all(manifests)
-    for problem in declared.problems:  # check-hallucinated-deps reports these as DG100
-        print(f"{HOOK_ID}: warning: {problem.path}:{problem.line}: {problem.message}; "
-              "what it declares is not counted", file=sys.stderr)
+    import_names = _import_names(run.settings["import_names"])
+    scopes = Scopes(run.root)
     roots = SourceRoots(run.root)
-    local = roots.names | set(run.settings["known_first_party"])
-    resolver = Resolver([d.name for d in declared.declared], local, bool(manifests))
-    unresolved: list[tuple[SourceFile, Imported, str | None]] = []
+    resolver = Resolver(roots.names | set(run.settings["known_first_party"]), import_names)
+    pending: list[Pending] = []
     for source in run.sources_iter():
         tree = parse(source)
         if tree is None:
             continue
         script = {d.key for d in read_inline_script(source).declared}
+        scope = scopes.for_file(source.path)
         for imported in collect_imports(tree, source):
             if resolver.is_local(imported) or roots.is_first_party(imported.top, source.path):
                 continue
-            if (script and _script_provides(imported, script)) or resolver.declared_provides(imported):
+            if (script and _script_provides(imported, script)) or resolver.cheaply_provided(imported, scope):
                 continue
-            unresolved.append((source, imported, None))
+            pending.append((source, imported, scope))
     if "DG203" not in enabled_codes(RULES, run.settings):
         # guarded imports are only ever DG203: no index question for a finding nobody sees
-        unresolved = [item for item in unresolved if not item[1].guarded]
-    if not unresolved:
-        return
-    yield from judge(run.settings, resolver, declared, unresolved)
+        pending = [item for item in pending if not item[1].guarded]
+    if pending:
+        yield from Judge(run.settings, resolver, scopes).findings(pending)
+
+
+def _import_names(table: dict[str, str]) -> dict[str, str]:
+    for key in table:
+        if not all(part.isidentifier() for part in key.split(".")):
+            raise HookError(f"import-names: `{key}` is not an import name (a dotted Python name)")
+    return dict(table)
 
 
 def _script_provides(imported: Imported, script: set[str]) -> bool:
@@ -306,93 +424,183 @@ def _script_provides(imported: Imported, script: set[str]) -> bool:
     return any(normalize(name) in script for name in names)
 
 
-def judge(
-    settings: dict[str, Any], resolver: Resolver, declared: Any,
-    unresolved: list[tuple[SourceFile, Imported, str | None]],
-) -> Iterator[Finding]:
-    from hooks._deps.names import NAMESPACES, index_candidates, providers_for_import
-    from hooks._deps.pkgindex import normalize
+class Judge:
+    """The index-backed half of the check: exact names of every declared distribution from
+    its wheel, then a verdict for each import nothing declared provides."""
 
-    providers: dict[str, str | None] = {}
-    ask_index: list[str] = []
-    for _, imported, _ in unresolved:
-        if imported.path in providers:
-            continue
-        installed = None if imported.top in NAMESPACES else resolver.installed_provider(imported.top)
-        bundled = providers_for_import(imported.path)
-        providers[imported.path] = installed or (bundled[0] if bundled else None)
-        if providers[imported.path] is None:
-            ask_index += index_candidates(imported.path)
-    on_index = lookup(settings, declared, list(dict.fromkeys(ask_index))) if ask_index else {}
-    seen: set[tuple[str, int, int, str, str]] = set()
-    for source, imported, _ in unresolved:
+    def __init__(self, settings: dict[str, Any], resolver: Resolver, scopes: Scopes) -> None:
+        self.settings = settings
+        self.resolver = resolver
+        self.scopes = scopes
+        self.reader = self._reader()
+        self._closures: dict[str, dict[str, str]] = {}
+
+    def _reader(self) -> Any:
+        from hooks._deps.pkgindex import Client, IndexUnavailable, choose_indexes
+        from hooks._deps.wheels import WheelReader
+
+        settings = self.settings
+        if settings["timeout"] <= 0:
+            raise HookError(f"timeout must be positive, got {settings['timeout']}")
+        sources = [(settings["index_url"] or None, settings["extra_index_url"])]
+        sources += [(s.declared.index_url, s.declared.extra_index_urls) for s in self.scopes.used()]
+        try:
+            choice = choose_indexes(sources)
+        except IndexUnavailable as exc:
+            raise HookError(str(exc)) from None
+        client = Client(timeout=settings["timeout"], offline=settings["offline"], cert=choice.cert)
+        return WheelReader(client, choice.indexes)
+
+    def names(self, specs: dict[str, str]) -> dict[str, Any]:
+        """Exact names of each distribution (installed metadata first, else its wheel)."""
+        from hooks._deps.wheels import WheelNames
+
+        out: dict[str, Any] = {}
+        ask = {}
+        for name, spec in specs.items():
+            provided = self.resolver.installed.provides(name)
+            if provided is not None:
+                out[name] = WheelNames(name, "", provided, self.resolver.installed.requires(name) or ())
+            else:
+                ask[name] = spec
+        if ask:
+            out.update(self.reader.names(ask))
+            self._network_errors(ask)
+        return out
+
+    def _network_errors(self, names: Any) -> None:
+        from hooks._deps.pkgindex import lookup_names
+
+        lookups = lookup_names(self.reader.client, self.reader.indexes, names)
+        errors = [e for lk in lookups.values() for e in lk.errors]
+        if errors and self.settings["on_network_error"] == "error":
+            raise HookError(
+                f"{errors[0]}; fix the index URL or network, or pass --offline (cache only) "
+                "or --on-network-error=warn"
+            )
+        if errors:
+            print(f"{HOOK_ID}: warning: {errors[0]}; some imports not checked", file=sys.stderr)
+        unchecked = sum(1 for lk in lookups.values() if lk.unchecked and not lk.answers)
+        if unchecked and self.settings["offline"]:
+            print(f"{HOOK_ID}: warning: --offline: {unchecked} name(s) not in the cache were not checked",
+                  file=sys.stderr)
+
+    def findings(self, pending: list[Pending]) -> Iterator[Finding]:
+        from hooks._deps.wheels import covers
+
+        specs = {name: spec for scope in {id(p[2]): p[2] for p in pending}.values()
+                 for name, spec in scope.specs.items()}
+        exact = self.names(specs) if specs else {}
+        left: list[tuple[SourceFile, Imported, Scope, bool]] = []
+        for source, imported, scope in pending:
+            known = [exact.get(name) for name in scope.specs]
+            if any(n is not None and covers(n.provides, imported.path) for n in known):
+                continue
+            unknown = [name for name in scope.specs if exact.get(name) is None or not exact[name].known]
+            if any(named_like(name, imported) for name in unknown):
+                continue
+            left.append((source, imported, scope, bool(unknown)))
+        if not left:
+            return
+        providers, exists = self.providers({item[1].path: item[1] for item in left})
+        seen: set[tuple[str, int, int, str]] = set()
+        for source, imported, scope, could_provide in left:
+            verdict = self.verdict(imported, scope, could_provide, providers, exists)
+            if verdict is None:
+                continue
+            code, message = verdict
+            key = (source.path, imported.line, imported.col, code)
+            if key not in seen:
+                seen.add(key)
+                yield Finding(source.path, imported.line, imported.col, code, message, HOOK_ID)
+
+    def providers(self, imports: dict[str, Imported]) -> tuple[dict[str, str | None], dict[str, bool | None]]:
+        """For each dotted import path: the distribution that exactly provides it (or None),
+        and whether a project named after the import is on an index (None: unknown)."""
+        from hooks._deps.names import index_candidates
+        from hooks._deps.pkgindex import normalize
+        from hooks._deps.wheels import covers
+
+        providers = {path: self.resolver.exact_provider(imp) for path, imp in imports.items()}
+        candidates = {path: [normalize(c) for c in index_candidates(path)] for path in imports}
+        wanted = {c: "" for path, names in candidates.items() for c in names}
+        answers = self.names(wanted) if wanted else {}
+        exists: dict[str, bool | None] = {}
+        for path, names in candidates.items():
+            found = [answers.get(c) for c in names]
+            if providers[path] is None:
+                # a project named after the import counts only when its wheel provides it
+                providers[path] = next((n.dist for n in found if n is not None and covers(n.provides, path)), None)
+            if any(n is not None and n.on_index for n in found):
+                exists[path] = True
+            elif all(n is not None for n in found):
+                exists[path] = False
+            else:
+                exists[path] = None
+        return providers, exists
+
+    def verdict(
+        self, imported: Imported, scope: Scope, could_provide: bool,
+        providers: dict[str, str | None], exists: dict[str, bool | None],
+    ) -> tuple[str, str] | None:
         provider = providers[imported.path]
-        answers = [(name, on_index.get(name)) for name in index_candidates(imported.path)]
+        has_manifest = bool(scope.manifests)
+        if provider is None and exists[imported.path] is False:
+            if could_provide:
+                return None  # a declared distribution whose names are unknown may provide it
+            code = "DG203" if imported.guarded else "DG202"
+            return code, (
+                f"`{imported.module}` is imported but no distribution provides it (not installed, "
+                "not on the index): likely hallucinated"
+            )
+        if not has_manifest or (provider is None and (could_provide or not exists[imported.path])):
+            return None  # nowhere to declare it, or not certain
+        if imported.guarded:
+            what = f"`{provider}` is not declared" if provider else "no declared dependency provides it"
+            return "DG203", (
+                f"`{imported.module}` is imported only under TYPE_CHECKING or as an ImportError "
+                f"fallback; {what}"
+            )
         if provider is None:
-            provider = next((normalize(name) for name, found in answers if found), None)
-        if provider is None and any(found is None for _, found in answers):
-            continue  # not checked (offline / index error in warn mode)
-        code, message = _verdict(imported, provider, resolver.has_manifest)
-        key = (source.path, imported.line, imported.col, code, message)
-        if code and key not in seen:
-            seen.add(key)
-            yield Finding(source.path, imported.line, imported.col, code, message, HOOK_ID)
+            return "DG201", (
+                f"`{imported.module}` is imported but no declared dependency provides it: declare "
+                "the distribution that does (or map it with `import-names`)"
+            )
+        via = self.brought_in_by(scope).get(_normalize(provider))
+        if via:
+            return "DG204", (
+                f"`{imported.module}` comes from `{provider}`, installed only as a dependency of "
+                f"the declared `{via}`: add `{provider}` to the project's dependencies"
+            )
+        return "DG201", f"`{imported.module}` is imported but not declared: add `{provider}` to the project's dependencies"
+
+    def brought_in_by(self, scope: Scope) -> dict[str, str]:
+        """Every distribution the scope's declared ones require (three levels deep, from
+        their wheels' metadata) -> the declared distribution that brings it in."""
+        if scope.base in self._closures:
+            return self._closures[scope.base]
+        via: dict[str, str] = {}
+        level = {name: name for name in scope.specs}
+        for _depth in range(3):
+            answers = self.names({name: "" for name in level})
+            following: dict[str, str] = {}
+            for name, root in level.items():
+                answer = answers.get(name)
+                for required in answer.requires if answer is not None else ():
+                    if required not in scope.specs and required not in via:
+                        via[required] = root
+                        following[required] = root
+            level = following
+            if not level:
+                break
+        self._closures[scope.base] = via
+        return via
 
 
-def _verdict(imported: Imported, provider: str | None, has_manifest: bool) -> tuple[str, str]:
-    if provider is None:
-        code = "DG203" if imported.guarded else "DG202"
-        return code, (
-            f"`{imported.module}` is imported but no distribution provides it (not installed, "
-            "not on the index): likely hallucinated"
-        )
-    dist = provider
-    if not has_manifest:
-        return "", ""  # nowhere to declare it: only hallucinations are reported
-    if imported.guarded:
-        return "DG203", (
-            f"`{imported.module}` is imported only under TYPE_CHECKING or as an ImportError "
-            f"fallback; `{dist}` is not declared"
-        )
-    return "DG201", f"`{imported.module}` is imported but not declared: add `{dist}` to the project's dependencies"
-
-
-def lookup(settings: dict[str, Any], declared: Any, names: list[str]) -> dict[str, bool]:
-    """import name -> whether a distribution of that name is on an index (absent: unknown)."""
-    from hooks._deps.pkgindex import Client, IndexUnavailable, choose_indexes, lookup_names
-
-    if settings["timeout"] <= 0:
-        raise HookError(f"timeout must be positive, got {settings['timeout']}")
-    try:
-        choice = choose_indexes(
-            [(settings["index_url"] or None, settings["extra_index_url"]),
-             (declared.index_url, declared.extra_index_urls)],
-        )
-    except IndexUnavailable as exc:
-        raise HookError(str(exc)) from None
-    client = Client(timeout=settings["timeout"], offline=settings["offline"], cert=choice.cert)
-    lookups = lookup_names(client, choice.indexes, names)
-    errors = [e for lk in lookups.values() for e in lk.errors]
-    if errors and settings["on_network_error"] == "error":
-        raise HookError(
-            f"{errors[0]}; fix the index URL or network, or pass --offline (cache only) "
-            "or --on-network-error=warn"
-        )
-    if errors:
-        print(f"{HOOK_ID}: warning: {errors[0]}; some imports not checked", file=sys.stderr)
+def _normalize(name: str) -> str:
     from hooks._deps.pkgindex import normalize
 
-    out: dict[str, bool] = {}
-    for name in names:
-        found = lookups[normalize(name)]
-        if found.found_on:
-            out[name] = True
-        elif found.answers and not found.errors:
-            out[name] = False
-    unchecked = sum(1 for lk in lookups.values() if lk.unchecked and not lk.answers)
-    if unchecked:
-        print(f"{HOOK_ID}: warning: --offline: {unchecked} name(s) not in the cache were not checked", file=sys.stderr)
-    return out
+    return normalize(name)
 
 
 HOOK = FileHook(
