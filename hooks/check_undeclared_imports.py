@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import functools
 import os
+import re
 import sys
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence, Tuple
@@ -29,7 +30,8 @@ HOOK_ID = "check-undeclared-imports"
 RULES = (
     Rule("DG201", "import provided by a distribution that is not declared"),
     Rule("DG202", "import that no distribution provides: likely hallucinated"),
-    Rule("DG203", "undeclared import under TYPE_CHECKING or in an ImportError fallback", enabled_by_default=False),
+    Rule("DG203", "undeclared import under TYPE_CHECKING, in an ImportError fallback or inside a function",
+         enabled_by_default=False),
     Rule("DG204", "import provided only by a transitive dependency of a declared distribution"),
 )
 
@@ -50,6 +52,7 @@ class Imported:
     col: int
     guarded: bool  # under TYPE_CHECKING or inside a try/except ImportError
     full: str = ""  # with the imported name (a.b.c): `from google.cloud import storage`
+    lazy: bool = False  # inside a function: runs only when called (optional integrations)
 
     @property
     def top(self) -> str:
@@ -81,30 +84,32 @@ def _is_type_checking(test: ast.expr) -> bool:
 def collect_imports(tree: ast.AST, source: SourceFile) -> list[Imported]:
     found: list[Imported] = []
 
-    def add(node: ast.stmt, module: str, guarded: bool, full: str = "") -> None:
+    def add(node: ast.stmt, module: str, guarded: bool, lazy: bool, full: str = "") -> None:
         col = char_col(source.line(node.lineno), node.col_offset)
-        found.append(Imported(module, node.lineno, col, guarded, full))
+        found.append(Imported(module, node.lineno, col, guarded, full, lazy))
 
-    def visit(nodes: Sequence[ast.AST], guarded: bool) -> None:
+    def visit(nodes: Sequence[ast.AST], guarded: bool, lazy: bool = False) -> None:
         for node in nodes:
             if isinstance(node, ast.Import):
                 for alias in node.names:
-                    add(node, alias.name, guarded)
+                    add(node, alias.name, guarded, lazy)
             elif isinstance(node, ast.ImportFrom):
                 if node.level == 0 and node.module:
                     for alias in node.names:
-                        add(node, node.module, guarded, f"{node.module}.{alias.name}")
+                        add(node, node.module, guarded, lazy, f"{node.module}.{alias.name}")
             elif isinstance(node, ast.If) and _is_type_checking(node.test):
-                visit(node.body, True)
-                visit(node.orelse, guarded)
+                visit(node.body, True, lazy)
+                visit(node.orelse, guarded, lazy)
             elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
                 fallback = any(_catches_import_error(h) for h in node.handlers)  # type: ignore[attr-defined]
-                visit(node.body, guarded or fallback)  # type: ignore[attr-defined]
+                visit(node.body, guarded or fallback, lazy)  # type: ignore[attr-defined]
                 for handler in node.handlers:  # type: ignore[attr-defined]
-                    visit(handler.body, guarded or fallback)
-                visit(node.orelse + node.finalbody, guarded)  # type: ignore[attr-defined]
+                    visit(handler.body, guarded or fallback, lazy)
+                visit(node.orelse + node.finalbody, guarded, lazy)  # type: ignore[attr-defined]
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                visit(node.body, guarded, True)
             else:
-                visit(_statement_blocks(node), guarded)
+                visit(_statement_blocks(node), guarded, lazy)
 
     visit(getattr(tree, "body", []), False)
     return found
@@ -182,6 +187,7 @@ class Scope:
     base: str
     manifests: list[str]
     declared: Any  # hooks._deps.manifests.Manifest
+    unknown: bool = False  # dynamic dependencies this hook cannot read: judge nothing
 
     @functools.cached_property
     def specs(self) -> dict[str, str]:
@@ -204,6 +210,8 @@ class Scopes:
         self._ancestors = ancestors
         self._by_dir: dict[str, Scope | None] = {}
         self._read: dict[str, Scope] = {}
+        self._merging: set[str] = set()
+        self._local_projects = local_projects(self.root)
         self._scope(self.root)  # the root's manifest problems are reported first
 
     def for_file(self, path: str) -> Scope:
@@ -220,16 +228,185 @@ class Scopes:
 
             paths = dir_manifests(key)
             manifest = read_all(paths)
+            unknown = _dynamic_dependencies(os.path.join(key, "pyproject.toml"), manifest)
+            for path in paths:
+                if is_requirements_file(path):
+                    _url_requirements(path, manifest)
+            if _setup_py_declarations(os.path.join(key, "setup.py"), manifest):
+                paths.append(os.path.join(key, "setup.py"))
+                unknown = False
+            # dynamic dependencies next to requirements files come from them (netbox, plane)
+            unknown = unknown and not any(is_requirements_file(p) for p in paths)
             for problem in manifest.problems:  # check-hallucinated-deps reports these as DG100
                 print(f"{HOOK_ID}: warning: {problem.path}:{problem.line}: {problem.message}; "
                       "what it declares is not counted", file=sys.stderr)
-            self._read[key] = Scope(key, paths, manifest)
-            counts = any(is_requirements_file(p) for p in paths) or bool(manifest.declared)
+            self._read[key] = Scope(key, paths, manifest, unknown)
+            self._add_local_projects(key, manifest)
+            counts = any(is_requirements_file(p) for p in paths) or bool(manifest.declared) or unknown
             self._by_dir[key] = self._read[key] if counts else None
         return self._read[key] if force else self._by_dir[key]
 
+    def _add_local_projects(self, key: str, manifest: Any) -> None:
+        """A declared distribution that is a project of this repository (a workspace member,
+        a package of a monorepo) brings its own declarations, extras included: what it
+        declares is installed with it, by the project's own choice."""
+        for name in [d.key for d in manifest.declared]:
+            directory = self._local_projects.get(name)
+            if directory is None or directory == key or directory in self._merging:
+                continue
+            self._merging.add(directory)
+            try:
+                member = self._scope(directory, force=True)
+            finally:
+                self._merging.discard(directory)
+            if member is not None:
+                manifest.declared += [d for d in member.declared.declared if d.key != name]
+
     def used(self) -> list[Scope]:
         return list(self._read.values())
+
+
+def local_projects(root: str) -> dict[str, str]:
+    """Normalized project name -> directory, for every project of the repository (its root,
+    workspace members, packages of a monorepo up to two levels down)."""
+    from hooks._core.config import load_toml
+    from hooks._core.findings import HookError
+    from hooks._deps.pkgindex import normalize
+    from hooks._deps.roots import project_dirs, workspace_members
+
+    out: dict[str, str] = {}
+    for directory in dict.fromkeys([root, *project_dirs(root), *workspace_members(root)]):
+        path = os.path.join(directory, "pyproject.toml")
+        if not os.path.isfile(path):
+            continue
+        try:
+            data = load_toml(path)
+        except HookError:
+            continue
+        project = data.get("project") if isinstance(data.get("project"), dict) else {}
+        poetry = (data.get("tool") or {}).get("poetry") or {}
+        name = project.get("name") or (poetry.get("name") if isinstance(poetry, dict) else None)
+        if isinstance(name, str):
+            out.setdefault(normalize(name), os.path.normpath(directory))
+    return out
+
+
+def _dynamic_dependencies(path: str, manifest: Any) -> bool:
+    """Add the dependencies a pyproject.toml declares as `dynamic` to `manifest`, from where
+    build backends read them: `[tool.setuptools.dynamic]` requirement files, or the
+    `dependencies`/`optional-dependencies` of a hatch metadata hook (uv-dynamic-versioning
+    and friends). True when they are dynamic and could not be read: then nothing in that
+    manifest's scope can be judged."""
+    import re
+
+    from hooks._core.findings import HookError
+    from hooks._deps.manifests import Declared, read_requirements
+
+    if not os.path.isfile(path):
+        return False
+    try:
+        from hooks._core.config import load_toml
+
+        data = load_toml(path)
+    except HookError:
+        return False  # reported as a manifest problem already
+    project = data.get("project") if isinstance(data.get("project"), dict) else {}
+    dynamic = project.get("dynamic") if isinstance(project.get("dynamic"), list) else []
+    if "dependencies" not in dynamic:
+        return False
+    found = False
+    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    setuptools_dynamic = (tool.get("setuptools") or {}).get("dynamic") or {}
+    tables = [setuptools_dynamic.get("dependencies")]
+    tables += list((setuptools_dynamic.get("optional-dependencies") or {}).values())
+    for table in tables:
+        files = table.get("file") if isinstance(table, dict) else None
+        for name in [files] if isinstance(files, str) else files or []:
+            target = os.path.join(os.path.dirname(path), str(name))
+            if os.path.isfile(target):
+                manifest.declared += read_requirements(target).declared
+                found = True
+    hooks = ((tool.get("hatch") or {}).get("metadata") or {}).get("hooks") or {}
+    for hook in hooks.values() if isinstance(hooks, dict) else ():
+        if not isinstance(hook, dict):
+            continue
+        lists = [hook.get("dependencies")] + list((hook.get("optional-dependencies") or {}).values())
+        for items in lists:
+            for text in items if isinstance(items, list) else ():
+                match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", str(text))
+                if match:  # the specifier may be a template ({{ version }}): the name is enough
+                    manifest.declared.append(Declared(match.group(1), "", path, 1, 1, "dynamic"))
+                    found = True
+    return not found
+
+
+# setup() keywords whose string lists are not requirements
+_SETUP_NOT_REQUIREMENTS = frozenset({
+    "classifiers", "keywords", "packages", "package_data", "data_files", "entry_points", "py_modules",
+    "scripts", "platforms", "package_dir", "exclude_package_data", "namespace_packages", "include",
+    "exclude", "license_files",
+})
+_REQUIREMENT_TEXT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([<>=!~;].*)?$")
+
+
+_NAMED_URL = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*@\s*\S")
+_VCS_URL = re.compile(r"^\s*(?:-e\s+)?(?:git|hg|svn|bzr)\+\S+|^\s*https?://\S+", re.I)
+
+
+def _url_requirements(path: str, manifest: Any) -> None:
+    """URL and VCS requirements install a distribution too, though the index never sees
+    them (so the manifest readers leave them out): `name @ url` names it; a bare VCS URL is
+    named by its `#egg=` fragment, else by its repository (`.../huggingface/transformers`)."""
+    from hooks._deps.manifests import Declared
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return
+    for number, text in enumerate(lines, 1):
+        text = text.split(" #", 1)[0].strip()
+        named = _NAMED_URL.match(text)
+        if named:
+            manifest.declared.append(Declared(named.group(1), "", path, number, 1, "url requirement"))
+            continue
+        if not _VCS_URL.match(text):
+            continue
+        egg = re.search(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)", text)
+        url = text.split()[-1].split("#", 1)[0].split("@", 1)[0] if "://" in text else text
+        tail = url.rstrip("/").rsplit("/", 1)[-1]
+        name = egg.group(1) if egg else re.sub(r"\.git$", "", tail)
+        if re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", name) and not name.endswith((".whl", ".zip", ".gz")):
+            manifest.declared.append(Declared(name, "", path, number, 1, "url requirement"))
+
+
+def _setup_py_declarations(path: str, manifest: Any) -> bool:
+    """Requirement strings in a setup.py (install_requires, extras_require, ...): every
+    list of strings that reads as requirements, wherever it is built (`extras["test"] =
+    [...]`), outside the setup() keywords that hold other lists. Read statically, never run."""
+    from hooks._deps.manifests import Declared
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            tree = ast.parse(handle.read())
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return False
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg in _SETUP_NOT_REQUIREMENTS:
+            skipped.update(id(inner) for inner in ast.walk(node.value))
+    found = False
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.List) or id(node) in skipped or not node.elts:
+            continue
+        texts = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        matches = [_REQUIREMENT_TEXT.match(t) for t in texts]
+        if len(texts) != len(node.elts) or not all(matches):
+            continue
+        for match, element in zip(matches, node.elts):
+            manifest.declared.append(Declared(match.group(1), "", path, element.lineno, element.col_offset + 2, "setup.py"))
+            found = True
+    return found
 
 
 def _empty_manifest() -> Any:
@@ -247,6 +424,7 @@ class Installed:
 
     def __init__(self) -> None:
         self._dists: dict[str, Any] = {}
+        self._provides: dict[str, frozenset[str] | None] = {}
         self._env_map: dict[str, list[str]] | None = None
 
     def dist(self, name: str) -> Any:
@@ -260,12 +438,14 @@ class Installed:
         return self._dists[name]
 
     def provides(self, name: str) -> frozenset[str] | None:
-        from hooks._deps.wheels import provided_names
+        if name not in self._provides:
+            from hooks._deps.wheels import provided_names
 
-        dist = self.dist(name)
-        if dist is None:
-            return None
-        return provided_names(str(f) for f in dist.files or ()) | frozenset(_top_levels(dist))
+            dist = self.dist(name)
+            self._provides[name] = None if dist is None else (
+                provided_names(str(f) for f in dist.files or ()) | frozenset(_top_levels(dist))
+            )
+        return self._provides[name]
 
     def requires(self, name: str) -> tuple[str, ...] | None:
         from hooks._deps.wheels import requirements
@@ -396,6 +576,8 @@ def check(run: CheckRun) -> Iterator[Finding]:
             continue
         script = {d.key for d in read_inline_script(source).declared}
         scope = scopes.for_file(source.path)
+        if scope.unknown:
+            continue  # its dependencies are computed at build time: nothing to judge against
         for imported in collect_imports(tree, source):
             if resolver.is_local(imported) or roots.is_first_party(imported.top, source.path):
                 continue
@@ -434,6 +616,7 @@ class Judge:
         self.scopes = scopes
         self.reader = self._reader()
         self._closures: dict[str, dict[str, str]] = {}
+        self._closure_provides: dict[str, dict[str, frozenset[str]]] = {}
 
     def _reader(self) -> Any:
         from hooks._deps.pkgindex import Client, IndexUnavailable, choose_indexes
@@ -545,6 +728,8 @@ class Judge:
     ) -> tuple[str, str] | None:
         provider = providers[imported.path]
         has_manifest = bool(scope.manifests)
+        if provider is None and scope.specs:
+            provider = self.transitive_provider(scope, imported)
         if provider is None and exists[imported.path] is False:
             if could_provide:
                 return None  # a declared distribution whose names are unknown may provide it
@@ -555,12 +740,13 @@ class Judge:
             )
         if not has_manifest or (provider is None and (could_provide or not exists[imported.path])):
             return None  # nowhere to declare it, or not certain
-        if imported.guarded:
+        if imported.guarded or imported.lazy:
             what = f"`{provider}` is not declared" if provider else "no declared dependency provides it"
-            return "DG203", (
-                f"`{imported.module}` is imported only under TYPE_CHECKING or as an ImportError "
-                f"fallback; {what}"
+            where = (
+                "only under TYPE_CHECKING or as an ImportError fallback" if imported.guarded
+                else "only inside a function (an optional integration, loaded when used)"
             )
+            return "DG203", f"`{imported.module}` is imported {where}; {what}"
         if provider is None:
             return "DG201", (
                 f"`{imported.module}` is imported but no declared dependency provides it: declare "
@@ -580,12 +766,15 @@ class Judge:
         if scope.base in self._closures:
             return self._closures[scope.base]
         via: dict[str, str] = {}
+        provides: dict[str, frozenset[str]] = {}
         level = {name: name for name in scope.specs}
         for _depth in range(3):
             answers = self.names({name: "" for name in level})
             following: dict[str, str] = {}
             for name, root in level.items():
                 answer = answers.get(name)
+                if answer is not None and name not in scope.specs:
+                    provides[name] = answer.provides
                 for required in answer.requires if answer is not None else ():
                     if required not in scope.specs and required not in via:
                         via[required] = root
@@ -594,7 +783,20 @@ class Judge:
             if not level:
                 break
         self._closures[scope.base] = via
+        self._closure_provides[scope.base] = provides
         return via
+
+    def transitive_provider(self, scope: Scope, imported: Imported) -> str | None:
+        """A distribution the declared ones require whose wheel provides the import: the
+        exact provider when the import's own name leads nowhere (`graphql` from
+        graphql-core, brought in by strawberry-graphql)."""
+        from hooks._deps.wheels import covers
+
+        self.brought_in_by(scope)
+        for name, provided in self._closure_provides[scope.base].items():
+            if covers(provided, imported.path):
+                return name
+        return None
 
 
 def _normalize(name: str) -> str:

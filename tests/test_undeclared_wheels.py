@@ -37,9 +37,12 @@ WHEELS: dict[str, tuple[str, list[str]]] = {
     "django": ("5.1.0", ["django/__init__.py", "django/db/__init__.py"]),
     "humps": ("0.2.2", ["camel_humps/__init__.py"]),  # a project named after the import: not it
     "plain-lib": ("1.0.0", ["plain_lib/__init__.py"]),
+    "strawberry-graphql": ("0.240.0", ["strawberry/__init__.py"]),
+    "graphql-core": ("3.2.4", ["graphql/__init__.py"]),
+    "graphql": ("0.1.0", ["graphql_tools/__init__.py"]),  # named after the import, provides other
 }
 REQUIRES = {"djangorestframework": ["django>=4.2"], "django-filter": ["Django>=4.2"],
-            "arize-phoenix": ["pyhumps; extra == 'dev'"]}
+            "arize-phoenix": ["pyhumps; extra == 'dev'"], "strawberry-graphql": ["graphql-core<3.4,>=3.2"]}
 
 
 def make_sdist(directory: str, name: str, version: str) -> None:
@@ -305,3 +308,79 @@ def test_answers_are_cached_per_distribution_and_version(index: str, packages: s
     for path in (tmp_path / "cache").rglob("factory-boy-*.json"):
         path.write_text('{"answer": {"dist": 1}}')
     assert WheelReader(Client(offline=True), [Index(index)]).names({"factory-boy": ""})["factory-boy"] is None
+
+
+def test_transitive_provider_found_through_the_declared_distributions_wheels(index: str, capsys: Any) -> None:
+    """`graphql` names a project that does not provide it; graphql-core, which the declared
+    strawberry-graphql requires, does: that is the distribution to name."""
+    project("strawberry-graphql")
+    write("app.py", "import strawberry\nfrom graphql import GraphQLError\n")
+    code, out, _ = run(capsys, "--index-url", index, "app.py")
+    assert out == [
+        "app.py:2:1: DG204 `graphql` comes from `graphql-core`, installed only as a dependency of the "
+        "declared `strawberry-graphql`: add `graphql-core` to the project's dependencies",
+    ]
+
+
+def test_imports_inside_functions_are_optional_integrations(index: str, capsys: Any) -> None:
+    """An undeclared import inside a function runs only when the feature is used (peft's
+    deepspeed, torchao): DG203, off by default. A hallucinated one is still DG202."""
+    project("plain-lib")
+    write("app.py", "def use_django():\n    import django\n    import ghost_xyz\n")
+    code, out, _ = run(capsys, "--index-url", index, "app.py")
+    assert [line.split(" ")[1:3] for line in out] == [["DG202", "`ghost_xyz`"]]
+    code, out, _ = run(capsys, "--index-url", index, "--extend-select", "DG203", "app.py")
+    assert out[0] == (
+        "app.py:2:5: DG203 `django` is imported only inside a function (an optional integration, "
+        "loaded when used); `django` is not declared"
+    )
+
+
+DYNAMIC = {
+    "hatch metadata hook (uv-dynamic-versioning)": {
+        "pyproject.toml": '[project]\nname = "demo"\ndynamic = ["dependencies"]\n'
+                          '[tool.hatch.metadata.hooks.uv-dynamic-versioning]\n'
+                          'dependencies = ["django-filter=={{ version }}", "plain-lib"]\n'},
+    "setuptools dynamic file": {
+        "pyproject.toml": '[project]\nname = "demo"\ndynamic = ["dependencies"]\n'
+                          '[tool.setuptools.dynamic]\ndependencies = {file = ["deps.in"]}\n',
+        "deps.in": "django-filter\nplain-lib\n"},
+    "setup.py lists, wherever they are built": {
+        "setup.py": 'from setuptools import setup\nextras = {}\nextras["test"] = ["plain-lib>=1"]\n'
+                    'setup(name="demo", install_requires=["django-filter"], extras_require=extras,\n'
+                    '      classifiers=["Framework :: Django"], packages=["app"])\n'},
+    "URL and VCS requirements": {
+        "requirements.txt": "git+https://github.com/example/django-filter.git@main\n"
+                            "plain-lib @ https://example.invalid/plain_lib-1.0.0-py3-none-any.whl\n"},
+}
+
+
+@pytest.mark.parametrize("layout", list(DYNAMIC))
+def test_dependencies_declared_where_build_backends_read_them(index: str, capsys: Any, layout: str) -> None:
+    for path, text in DYNAMIC[layout].items():
+        write(path, text)
+    write("app.py", "import django_filters\nimport plain_lib\nimport humps\n")
+    code, out, _ = run(capsys, "--index-url", index, "app.py")
+    # only the undeclared one: the declared ones were read
+    assert [line.split(" ")[1:3] for line in out] == [["DG201", "`humps`"]]
+
+
+def test_unreadable_dynamic_dependencies_judge_nothing(index: str, capsys: Any) -> None:
+    write("pyproject.toml", '[project]\nname = "demo"\ndynamic = ["dependencies"]\n'
+                            '[build-system]\nrequires = ["some-backend"]\n')
+    write("app.py", "import humps\nimport ghost_xyz\n")
+    assert run(capsys, "--index-url", index, "app.py") == (0, [], [])
+
+
+def test_workspace_members_are_first_party_and_bring_their_declarations(index: str, capsys: Any) -> None:
+    """A uv workspace: the root declares its member `demo-core` (with an extra); tests at
+    the root import the member's package and what the member declares."""
+    write("pyproject.toml", '[project]\nname = "demo"\ndependencies = ["demo-core[web]"]\n'
+                            '[tool.uv.workspace]\nmembers = ["libs/*"]\n')
+    write("libs/core/pyproject.toml", '[project]\nname = "demo-core"\ndependencies = ["plain-lib"]\n'
+                                      '[project.optional-dependencies]\nweb = ["django-filter"]\n')
+    write("libs/core/src/demo_core/__init__.py", "")
+    write("packages/extra/setup.py", 'from setuptools import setup\nsetup(name="demo-extra")\n')
+    write("packages/extra/demo_extra/__init__.py", "")
+    write("tests/test_core.py", "import demo_core\nimport demo_extra\nimport plain_lib\nimport django_filters\n")
+    assert run(capsys, "--index-url", index, "tests/test_core.py") == (0, [], [])

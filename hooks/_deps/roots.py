@@ -199,6 +199,40 @@ def manage_py_dirs(root: str, depth: int = _MANAGE_DEPTH) -> Iterator[str]:
                 yield from manage_py_dirs(os.path.join(root, name), depth - 1)
 
 
+def project_dirs(root: str, depth: int = _MANAGE_DEPTH) -> Iterator[str]:
+    """Directories below `root` holding a project of their own (a setup.py, or a
+    pyproject.toml with a `[project]` or `[tool.poetry]` table): the packages of a monorepo,
+    installed into its environment (uv/poetry workspaces, editable installs)."""
+    if depth <= 0:
+        return
+    for name in sorted(_listing(root)[1]):
+        if name in _SKIP or name.startswith("."):
+            continue
+        directory = os.path.join(root, name)
+        files = _listing(directory)[0]
+        if "setup.py" in files or ("pyproject.toml" in files and _declares_project(directory)):
+            yield directory
+            yield os.path.join(directory, "src")
+        yield from project_dirs(directory, depth - 1)
+
+
+def _declares_project(directory: str) -> bool:
+    data = _read_toml(os.path.join(directory, "pyproject.toml"))
+    return "project" in data or "poetry" in (data.get("tool") or {})
+
+
+def workspace_members(base: str) -> Iterator[str]:
+    """`[tool.uv.workspace] members` globs, and their src/ folders."""
+    import glob
+
+    members = _get(_read_toml(os.path.join(base, "pyproject.toml")), "tool", "uv", "workspace", "members")
+    for pattern in _as_list(members):
+        for directory in sorted(glob.glob(os.path.join(base, pattern))):
+            if os.path.isdir(directory):
+                yield directory
+                yield os.path.join(directory, "src")
+
+
 class SourceRoots:
     """The project's source roots and the first-party names in them (computed once)."""
 
@@ -206,9 +240,11 @@ class SourceRoots:
         _listing.cache_clear()  # listings are remembered for one run, not across runs
         self.root = os.path.normpath(root)
         roots = [self.root, os.path.join(self.root, "src"), *manage_py_dirs(self.root)]
+        roots += [*project_dirs(self.root), *workspace_members(self.root)]
         for base in dict.fromkeys([self.root, *extra_bases]):
             roots += configured_roots(base)
         self.roots = [r for r in dict.fromkeys(os.path.normpath(r) for r in roots) if os.path.isdir(r)]
+        self._memo: dict[tuple[str, str], bool] = {}
         self.names: set[str] = set()
         for directory in self.roots:
             self.names |= top_level_names(directory)
@@ -218,7 +254,11 @@ class SourceRoots:
         importing file or one of its ancestors up to the repository root."""
         if top in self.names:
             return True
-        return any(provides(d, top) for d in ancestors(importer, self.root))
+        directory = os.path.dirname(importer)
+        key = (directory, top)
+        if key not in self._memo:
+            self._memo[key] = any(provides(d, top) for d in ancestors(importer, self.root))
+        return self._memo[key]
 
 
 def ancestors(path: str, root: str) -> Iterator[str]:
