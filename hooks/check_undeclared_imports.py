@@ -81,6 +81,36 @@ def _is_type_checking(test: ast.expr) -> bool:
     )
 
 
+_AVAILABILITY = re.compile(r"^(is_\w+_available|\w+_available|has_\w+|find_spec|module_available)$")
+
+
+def _called_name(node: ast.expr) -> str:
+    if isinstance(node, ast.UnaryOp):
+        node = node.operand
+    if isinstance(node, ast.Compare):
+        node = node.left
+    if isinstance(node, ast.BoolOp):
+        return next((n for n in map(_called_name, node.values) if n), "")
+    if not isinstance(node, ast.Call):
+        return ""
+    func = node.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _checks_availability(test: ast.expr) -> bool:
+    """`if is_torch_available():`, `if importlib.util.find_spec("x") is not None:`: the
+    optional-dependency idiom, the body runs only when the package is installed."""
+    return bool(_AVAILABILITY.match(_called_name(test)))
+
+
+def _swallows_import_error(expr: ast.expr) -> bool:
+    """`with try_import():`, `with contextlib.suppress(ImportError):`."""
+    name = _called_name(expr)
+    if name == "suppress" and isinstance(expr, ast.Call):
+        return any(isinstance(a, ast.Name) and a.id in ("ImportError", "ModuleNotFoundError") for a in expr.args)
+    return "import" in name.lower()
+
+
 def collect_imports(tree: ast.AST, source: SourceFile) -> list[Imported]:
     found: list[Imported] = []
 
@@ -97,9 +127,13 @@ def collect_imports(tree: ast.AST, source: SourceFile) -> list[Imported]:
                 if node.level == 0 and node.module:
                     for alias in node.names:
                         add(node, node.module, guarded, lazy, f"{node.module}.{alias.name}")
-            elif isinstance(node, ast.If) and _is_type_checking(node.test):
+            elif isinstance(node, ast.If) and (_is_type_checking(node.test) or _checks_availability(node.test)):
                 visit(node.body, True, lazy)
                 visit(node.orelse, guarded, lazy)
+            elif isinstance(node, (ast.With, ast.AsyncWith)) and any(
+                _swallows_import_error(item.context_expr) for item in node.items
+            ):
+                visit(node.body, True, lazy)
             elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
                 fallback = any(_catches_import_error(h) for h in node.handlers)  # type: ignore[attr-defined]
                 visit(node.body, guarded or fallback, lazy)  # type: ignore[attr-defined]
@@ -211,15 +245,37 @@ class Scopes:
         self._by_dir: dict[str, Scope | None] = {}
         self._read: dict[str, Scope] = {}
         self._merging: set[str] = set()
+        self._combos: dict[str, Scope] = {}
         self._local_projects = local_projects(self.root)
         self._scope(self.root)  # the root's manifest problems are reported first
 
     def for_file(self, path: str) -> Scope:
+        """The nearest scope. A directory with requirements files only (`examples/x/
+        requirements.txt`, `requirements-app.txt`) adds to the scope above it: it lists what
+        that part needs on top of the project's own dependencies. A pyproject.toml, setup.cfg
+        or setup.py that declares dependencies is a project of its own: the scope stops there."""
+        partial: list[Scope] = []
         for directory in self._ancestors(path, self.root):
             scope = self._scope(directory)
-            if scope is not None:
-                return scope
-        return self._scope(self.root, force=True) or Scope(self.root, [], _empty_manifest())
+            if scope is None:
+                continue
+            if not _requirements_only(scope) or os.path.normpath(directory) == self.root:
+                return self._combined([*partial, scope])
+            partial.append(scope)
+        root = self._scope(self.root, force=True) or Scope(self.root, [], _empty_manifest())
+        return self._combined([*partial, root])
+
+    def _combined(self, scopes: list[Scope]) -> Scope:
+        if len(scopes) == 1:
+            return scopes[0]
+        key = "|".join(s.base for s in scopes)
+        if key not in self._combos:
+            manifest = _empty_manifest()
+            for scope in scopes:
+                manifest.declared += scope.declared.declared
+            paths = [p for scope in scopes for p in scope.manifests]
+            self._combos[key] = Scope(scopes[0].base, paths, manifest, any(s.unknown for s in scopes))
+        return self._combos[key]
 
     def _scope(self, directory: str, force: bool = False) -> Scope | None:
         key = os.path.normpath(directory)
@@ -264,6 +320,14 @@ class Scopes:
 
     def used(self) -> list[Scope]:
         return list(self._read.values())
+
+
+def _requirements_only(scope: Scope) -> bool:
+    """Only requirements files: what one part of the repository needs on top of the
+    project's own dependencies ("apart from the normal dependencies, install these")."""
+    from hooks._deps.manifests import is_requirements_file
+
+    return bool(scope.manifests) and all(is_requirements_file(p) for p in scope.manifests)
 
 
 def local_projects(root: str) -> dict[str, str]:
@@ -515,6 +579,7 @@ class Resolver:
         self.import_names = import_names
         self.stdlib = stdlib_names()
         self.installed = Installed()
+        self.dynamic_paths: set[str] = set()  # files that put computed directories on sys.path
 
     def is_local(self, imported: Imported) -> bool:
         return imported.top in self.stdlib or imported.top in self.local
@@ -563,7 +628,7 @@ Pending = Tuple[SourceFile, Imported, Scope]
 
 def check(run: CheckRun) -> Iterator[Finding]:
     from hooks._deps.manifests import read_inline_script
-    from hooks._deps.roots import SourceRoots
+    from hooks._deps.roots import SourceRoots, provides
 
     import_names = _import_names(run.settings["import_names"])
     scopes = Scopes(run.root)
@@ -578,9 +643,14 @@ def check(run: CheckRun) -> Iterator[Finding]:
         scope = scopes.for_file(source.path)
         if scope.unknown:
             continue  # its dependencies are computed at build time: nothing to judge against
+        path_dirs = sys_path_dirs(tree, source.path, run.root) if "path." in source.text else []
+        if path_dirs is None:
+            resolver.dynamic_paths.add(source.path)
         for imported in collect_imports(tree, source):
             if resolver.is_local(imported) or roots.is_first_party(imported.top, source.path):
                 continue
+            if path_dirs and any(provides(d, imported.top) for d in path_dirs):
+                continue  # the script puts that directory on sys.path itself
             if (script and _script_provides(imported, script)) or resolver.cheaply_provided(imported, scope):
                 continue
             pending.append((source, imported, scope))
@@ -589,6 +659,24 @@ def check(run: CheckRun) -> Iterator[Finding]:
         pending = [item for item in pending if not item[1].guarded]
     if pending:
         yield from Judge(run.settings, resolver, scopes).findings(pending)
+
+
+def sys_path_dirs(tree: ast.AST, path: str, root: str) -> list[str] | None:
+    """Directories a file adds to sys.path with literal strings (`sys.path.insert(0,
+    "tests")`), relative to the repository root or to the file; None when it adds one it
+    computes (then whether an import is local cannot be known)."""
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("insert", "append") and isinstance(node.func.value, ast.Attribute)
+                and node.func.value.attr == "path" and node.args):
+            continue
+        target = node.args[-1]
+        if not (isinstance(target, ast.Constant) and isinstance(target.value, str)):
+            return None
+        for base in (root, os.path.dirname(path) or "."):
+            found.append(os.path.normpath(os.path.join(base, target.value)))
+    return found
 
 
 def _import_names(table: dict[str, str]) -> dict[str, str]:
@@ -688,7 +776,7 @@ class Judge:
         providers, exists = self.providers({item[1].path: item[1] for item in left})
         seen: set[tuple[str, int, int, str]] = set()
         for source, imported, scope, could_provide in left:
-            verdict = self.verdict(imported, scope, could_provide, providers, exists)
+            verdict = self.verdict(source.path, imported, scope, could_provide, providers, exists)
             if verdict is None:
                 continue
             code, message = verdict
@@ -723,7 +811,7 @@ class Judge:
         return providers, exists
 
     def verdict(
-        self, imported: Imported, scope: Scope, could_provide: bool,
+        self, source_path: str, imported: Imported, scope: Scope, could_provide: bool,
         providers: dict[str, str | None], exists: dict[str, bool | None],
     ) -> tuple[str, str] | None:
         provider = providers[imported.path]
@@ -731,7 +819,7 @@ class Judge:
         if provider is None and scope.specs:
             provider = self.transitive_provider(scope, imported)
         if provider is None and exists[imported.path] is False:
-            if could_provide:
+            if could_provide or source_path in self.resolver.dynamic_paths:
                 return None  # a declared distribution whose names are unknown may provide it
             code = "DG203" if imported.guarded else "DG202"
             return code, (
@@ -743,7 +831,7 @@ class Judge:
         if imported.guarded or imported.lazy:
             what = f"`{provider}` is not declared" if provider else "no declared dependency provides it"
             where = (
-                "only under TYPE_CHECKING or as an ImportError fallback" if imported.guarded
+                "only under TYPE_CHECKING, an availability check or an ImportError fallback" if imported.guarded
                 else "only inside a function (an optional integration, loaded when used)"
             )
             return "DG203", f"`{imported.module}` is imported {where}; {what}"

@@ -213,16 +213,23 @@ def test_bad_import_names_tables_exit_2(index: str, capsys: Any, table: str, mes
 
 
 def test_each_file_is_judged_against_its_nearest_manifest(index: str, capsys: Any) -> None:
+    """Nested requirements files add to the project's declarations (peft's benchmarks:
+    "apart from the normal dependencies, install these"); a nested project with its own
+    pyproject.toml dependencies stands alone; a tool-only pyproject.toml is passed over."""
     project("django")
     write("examples/x/requirements.txt", "plain-lib\n")
     write("examples/x/main.py", "import plain_lib\nimport django\n")
+    write("services/api/pyproject.toml", '[project]\nname = "api"\ndependencies = ["plain-lib"]\n')
+    write("services/api/main.py", "import plain_lib\nimport django\n")
     write("tools/pyproject.toml", "[tool.ruff]\nline-length = 100\n")  # declares nothing: not a manifest
     write("tools/run.py", "import django\n")
     write("app.py", "import django\nimport plain_lib\n")
-    code, out, _ = run(capsys, "--index-url", index, "examples/x/main.py", "tools/run.py", "app.py")
+    paths = ["examples/x/main.py", "services/api/main.py", "tools/run.py", "app.py"]
+    code, out, _ = run(capsys, "--index-url", index, *paths)
     assert out == [
         "app.py:2:1: DG201 `plain_lib` is imported but not declared: add `plain-lib` to the project's dependencies",
-        "examples/x/main.py:2:1: DG201 `django` is imported but not declared: add `django` to the project's dependencies",
+        "services/api/main.py:2:1: DG201 `django` is imported but not declared: add `django` to the project's "
+        "dependencies",
     ]
 
 
@@ -384,3 +391,39 @@ def test_workspace_members_are_first_party_and_bring_their_declarations(index: s
     write("packages/extra/demo_extra/__init__.py", "")
     write("tests/test_core.py", "import demo_core\nimport demo_extra\nimport plain_lib\nimport django_filters\n")
     assert run(capsys, "--index-url", index, "tests/test_core.py") == (0, [], [])
+
+
+def test_availability_checks_and_import_swallowing_contexts_guard_imports(index: str, capsys: Any) -> None:
+    """peft's `if is_te_available():`, `find_spec(...) is not None`, pydantic-ai's `with
+    try_import():` and `contextlib.suppress(ImportError)`: optional dependencies (DG203)."""
+    project("plain-lib")
+    write("app.py", """
+        import contextlib
+        import importlib.util
+        from .utils import is_te_available, try_import
+        if is_te_available():
+            import django
+        if importlib.util.find_spec("humps") is not None:
+            import humps
+        with try_import() as ok:
+            import django_filters
+        with contextlib.suppress(ImportError):
+            import rest_framework
+        """)
+    assert run(capsys, "--index-url", index, "app.py") == (0, [], [])
+    code, out, _ = run(capsys, "--index-url", index, "--extend-select", "DG203", "app.py")
+    assert [line.split(" ")[1:3] for line in out] == [
+        ["DG203", "`django`"], ["DG203", "`humps`"], ["DG203", "`django_filters`"], ["DG203", "`rest_framework`"],
+    ]
+    assert "only under TYPE_CHECKING, an availability check or an ImportError fallback" in out[0]
+
+
+def test_directories_a_script_puts_on_sys_path(index: str, capsys: Any) -> None:
+    project("plain-lib")
+    write("tests/json_body_serializer.py", "")
+    write("scripts/scrub.py", "import sys\nsys.path.insert(0, 'tests')\nimport json_body_serializer\n")
+    write("scripts/dynamic.py", "import os, sys\nsys.path.append(os.environ['X'])\nimport ghost_xyz\n")
+    write("scripts/plain.py", "import ghost_xyz\n")
+    code, out, _ = run(capsys, "--index-url", index, "scripts/scrub.py", "scripts/dynamic.py", "scripts/plain.py")
+    # a computed sys.path entry may hold anything: no DG202 there; elsewhere the same import is one
+    assert [line.split(" ")[0:2] for line in out] == [["scripts/plain.py:1:1:", "DG202"]]
