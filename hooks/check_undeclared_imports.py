@@ -855,7 +855,8 @@ class Judge:
             return self._closures[scope.base]
         via: dict[str, str] = {}
         provides: dict[str, frozenset[str]] = {}
-        level = {name: name for name in scope.specs}
+        # build requirements (hatchling, setuptools) are not installed with the project
+        level = {d.key: d.key for d in scope.declared.declared if d.source != "build-system.requires"}
         for _depth in range(3):
             answers = self.names({name: "" for name in level})
             following: dict[str, str] = {}

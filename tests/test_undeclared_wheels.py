@@ -327,6 +327,12 @@ def test_transitive_provider_found_through_the_declared_distributions_wheels(ind
         "app.py:2:1: DG204 `graphql` comes from `graphql-core`, installed only as a dependency of the "
         "declared `strawberry-graphql`: add `graphql-core` to the project's dependencies",
     ]
+    # a build requirement is not installed with the project: it brings nothing in
+    write("pyproject.toml", '[build-system]\nrequires = ["strawberry-graphql"]\n'
+                            '[project]\nname = "demo"\ndependencies = ["plain-lib"]\n')
+    write("app.py", "from graphql import GraphQLError\n")
+    code, out, _ = run(capsys, "--index-url", index, "app.py")
+    assert [line.split(" ")[1] for line in out] == ["DG201"]
 
 
 def test_imports_inside_functions_are_optional_integrations(index: str, capsys: Any) -> None:
