@@ -1,7 +1,7 @@
 """The exact import names a distribution installs, read from its wheel without installing it
 and without downloading it: a wheel is a zip whose central directory (the file list, at
-the end of the file) is a few KB, so it is fetched with HTTP range requests, as pip's
-"lazy wheel" does, and `*.dist-info/METADATA` (one more small range) gives its
+the end of the file) is usually a few KB, so it is fetched with HTTP range requests (the
+last TAIL_BYTES first, more only for a larger directory), as pip's "lazy wheel" does, and `*.dist-info/METADATA` (one more small range) gives its
 requirements. A server that ignores `Range` sends the whole wheel: it is read whole when it
 is small enough (`MAX_WHOLE_BYTES`), else the names stay unknown.
 
