@@ -433,3 +433,20 @@ def test_directories_a_script_puts_on_sys_path(index: str, capsys: Any) -> None:
     code, out, _ = run(capsys, "--index-url", index, "scripts/scrub.py", "scripts/dynamic.py", "scripts/plain.py")
     # a computed sys.path entry may hold anything: no DG202 there; elsewhere the same import is one
     assert [line.split(" ")[0:2] for line in out] == [["scripts/plain.py:1:1:", "DG202"]]
+
+
+def test_a_wheel_that_is_not_a_zip_leaves_its_names_unknown(tmp_path: Path) -> None:
+    """A truncated or corrupt wheel on the index: no crash, the names are unknown (so the
+    distribution could provide anything: no DG202 rests on it)."""
+    from hooks._deps.pkgindex import Client, Index
+    from hooks._deps.wheels import WheelReader
+
+    broken_dir = tmp_path / "broken"
+    broken_dir.mkdir()
+    (broken_dir / "broken_wheel-1.0.0-py3-none-any.whl").write_bytes(b"PK\x03\x04 not really a zip" * 10)
+    plain = NoRangeServer(str(broken_dir))
+    try:
+        reader = WheelReader(Client(), [Index(plain.url)])
+        assert reader.names({"broken-wheel": ""}) == {"broken-wheel": None}
+    finally:
+        plain.stop()
