@@ -705,6 +705,7 @@ class Judge:
         self.reader = self._reader()
         self._closures: dict[str, dict[str, str]] = {}
         self._closure_provides: dict[str, dict[str, frozenset[str]]] = {}
+        self._warned = False
 
     def _reader(self) -> Any:
         from hooks._deps.pkgindex import Client, IndexUnavailable, choose_indexes
@@ -749,10 +750,12 @@ class Judge:
                 f"{errors[0]}; fix the index URL or network, or pass --offline (cache only) "
                 "or --on-network-error=warn"
             )
-        if errors:
+        if errors and not self._warned:
+            self._warned = True  # one line per run, however many questions failed
             print(f"{HOOK_ID}: warning: {errors[0]}; some imports not checked", file=sys.stderr)
         unchecked = sum(1 for lk in lookups.values() if lk.unchecked and not lk.answers)
-        if unchecked and self.settings["offline"]:
+        if unchecked and self.settings["offline"] and not self._warned:
+            self._warned = True
             print(f"{HOOK_ID}: warning: --offline: {unchecked} name(s) not in the cache were not checked",
                   file=sys.stderr)
 

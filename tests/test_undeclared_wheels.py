@@ -450,3 +450,17 @@ def test_a_wheel_that_is_not_a_zip_leaves_its_names_unknown(tmp_path: Path) -> N
         assert reader.names({"broken-wheel": ""}) == {"broken-wheel": None}
     finally:
         plain.stop()
+
+
+def test_index_down_in_warn_mode_warns_once_and_judges_nothing_it_cannot(capsys: Any) -> None:
+    from _deps_support import BrokenIndex
+
+    broken = BrokenIndex()
+    try:
+        project("plain-lib", "django")
+        write("app.py", "import humps\nimport ghost_xyz\nfrom graphql import x\n")
+        code, out, err = run(capsys, "--index-url", broken.url("500"), "--on-network-error", "warn", "app.py")
+        assert (code, out) == (0, [])
+        assert len(err) == 1 and err[0].startswith("check-undeclared-imports: warning: index ")
+    finally:
+        broken.stop()
