@@ -386,6 +386,7 @@ class WheelReader:
         self.ranged = 0  # wheels read by range requests in this process
         self.whole = 0  # wheels read whole (server ignored Range)
         self._lock = threading.Lock()
+        self._http: dict[Index, _Http] = {}
 
     def names(self, wanted: dict[str, str]) -> dict[str, WheelNames | None]:
         """{name: version spec} -> what each installs (None: unknown: offline, not on the
@@ -438,7 +439,8 @@ class WheelReader:
         page_url = urljoin(index.base, name + "/")
         if page_url.startswith("file:"):
             return self._from_tree(page_url, name, version)
-        http = _Http(self.client.timeout, self.client.cert, index)
+        with self._lock:  # one per index: its connections are kept alive per thread
+            http = self._http.setdefault(index, _Http(self.client.timeout, self.client.cert, index))
         accept = f"{JSON_ACCEPT}, text/html;q=0.1"
         status, headers, body = http.get(page_url, {"Accept": accept}, MAX_PAGE_BYTES)
         if status != 200:
