@@ -210,10 +210,6 @@ def dir_manifests(directory: str) -> list[str]:
     return out
 
 
-def root_manifests(root: str = ".") -> list[str]:
-    return dir_manifests(root)
-
-
 @dataclass
 class Scope:
     """The declarations one file is judged against: its nearest manifest directory's."""

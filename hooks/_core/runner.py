@@ -255,7 +255,7 @@ def merge_cli(settings: dict[str, Any], args: argparse.Namespace, options: Seque
 
 def _pairs(name: str, values: Sequence[str]) -> dict[str, str]:
     """`--name key=value` flags (each may hold several, comma-separated) as a table."""
-    table = {}
+    table: dict[str, str] = {}
     for item in (part.strip() for value in values for part in value.split(",") if part.strip()):
         key, sep, value = item.partition("=")
         if not sep or not key.strip() or not value.strip():
