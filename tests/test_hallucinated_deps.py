@@ -593,11 +593,29 @@ def test_pip_configuration_answer_is_cached_until_a_file_changes(
     write("requirements.txt", "internal-only\n")
     args = ("--public-index-url", servers["public"], "requirements.txt")
     assert run(capsys, *args) == (0, [], [])
-    assert (tmp_path / "cache" / "pip-config.json").is_file()
+    assert len(list((tmp_path / "cache").glob("pip-config-*.json"))) == 1
     # same file, new content (and size): pip is asked again, so the public index is used now
     conf.write_text(f"# moved\n[global]\nindex-url = {servers['public']}\n")
     code, out, _ = run(capsys, *args)
     assert code == 1 and "DG101 `internal-only`" in out[0]
+
+
+def test_interpreters_sharing_one_cache_keep_their_own_pip_answer(tmp_path: Path) -> None:
+    """pre-commit's hook venv and another Python (each with its own pip) alternate on one
+    cache directory: after each has run once, neither imports pip's configuration again."""
+    other = tmp_path / "other-python"
+    other.symlink_to(os.path.realpath(sys.executable))  # another sys.executable, with pip
+    code = (
+        "import sys; from hooks._deps.pkgindex import pip_settings_cached; "
+        f"pip_settings_cached({str(tmp_path / 'cache')!r}); "
+        "print('pip._internal.configuration' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    answers = [
+        subprocess.run([python, "-c", code], capture_output=True, text=True, check=True, env=env).stdout.strip()
+        for python in (sys.executable, str(other), sys.executable, str(other))
+    ]
+    assert answers == ["True", "True", "False", "False"]
 
 
 def test_importing_the_dependency_hooks_stays_cheap() -> None:
@@ -689,3 +707,49 @@ def test_index_url_that_is_not_an_index(capsys: Any, tmp_path: Path) -> None:
     code, out, err = run(capsys, "--index-url", "not-a-url", "--public-index-url", "not-a-url", "requirements.txt")
     assert (code, out) == (2, [])
     assert err[0].startswith("check-hallucinated-deps: error: index not-a-url: unsupported URL scheme ''")
+
+
+# --- DG104 and established projects (issue 9, issue 16) ----------------------------
+
+# Real look-alike pairs: every name here is a project of its own with years of releases.
+ESTABLISHED_PAIRS = ["ijson", "ujson", "PyPDF2", "pypdf", "tablib", "tblib", "mkdocstrings", "mkdocstrings-python"]
+
+
+@pytest.fixture(scope="module")
+def history_index(tmp_path_factory: Any) -> Iterator[str]:
+    """pypiserver (HTML, no upload times) with six releases of each established name and
+    one release of a fresh look-alike."""
+    packages = tmp_path_factory.mktemp("history")
+    for name in ESTABLISHED_PAIRS:
+        for minor in range(6):
+            make_wheel(str(packages), name, f"1.{minor}.0")
+    make_wheel(str(packages), "ijsonn", "1.0.0")
+    make_wheel(str(packages), "ijsonn", "1.1.0")
+    with pypiserver(str(packages)) as server:
+        yield server.url
+
+
+def test_no_near_miss_between_established_projects(history_index: str, capsys: Any) -> None:
+    write("requirements.txt", "\n".join(ESTABLISHED_PAIRS) + "\nijsonn\n")
+    code, out, _ = run(capsys, "--index-url", history_index, "--public-index-url", history_index, "requirements.txt")
+    # only the thin newcomer is a look-alike (of ijson, also declared)
+    assert out == [
+        "requirements.txt:9:1: DG104 `ijsonn` is a near-miss of `ijson`, also declared: check the spelling",
+    ]
+
+
+def test_age_from_the_index_decides_when_it_tells_upload_times(servers: dict[str, Any], capsys: Any) -> None:
+    """PEP 700 upload times: many releases in a few weeks is not a history."""
+    import datetime
+
+    broken = servers["broken"]
+    now = datetime.datetime.now(datetime.timezone.utc)
+    stamp = lambda days: (now - datetime.timedelta(days=days)).isoformat()  # noqa: E731
+    broken.projects["ujsno"] = json_project("ujsno", {f"1.{i}": stamp(30 - i) for i in range(8)})
+    broken.projects["ijson"] = json_project("ijson", {f"3.{i}": stamp(4000 - 300 * i) for i in range(8)})
+    url = broken.url("json")
+    write("requirements.txt", "ujsno\nijson\n")
+    code, out, _ = run(capsys, "--index-url", url, "--public-index-url", url, "requirements.txt")
+    assert out == [
+        "requirements.txt:1:1: DG104 `ujsno` is a near-miss of the widely used `ujson`: check the spelling",
+    ]
