@@ -91,8 +91,36 @@ def test_staged_scope_reports_only_what_the_commit_adds(repo: Path, capsys: pyte
     assert code == 1
     assert [line.split(" ")[0] + " " + line.split(" ")[1] for line in out] == ["app.py:13:5: DG854", "app.py:16:13: DG855"]
     # the whole file in a scan, or when run by hand (scope auto outside pre-commit)
-    code, out, _ = run(capsys, "app.py")
+    code, out, _ = run(capsys, "--scope", "all", "app.py")
     assert [line.split(" ")[1] for line in out] == ["DG854", "DG855", "DG854", "DG855"]
+
+
+def test_staged_scope_reports_an_old_handler_around_changed_code(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`except Exception: pass` around the changed code: the commit edits the `try` body."""
+    write_files(repo, {"app.py": "def load():\n    try:\n        read()\n    except Exception:\n        pass\n\n\nx = 1\n"})
+    commit_all(repo)
+    write_files(repo, {"app.py": "def load():\n    try:\n        read(strict=True)\n    except Exception:\n        pass\n\n\nx = 2\n"})
+    git(repo, "add", "app.py")
+    code, out, _ = run(capsys, "--scope", "staged", "app.py")
+    assert code == 1 and [line.split(" ")[0] for line in out] == ["app.py:4:5:"]
+    # a change elsewhere in the file leaves the old handler alone
+    write_files(repo, {"app.py": "def load():\n    try:\n        read()\n    except Exception:\n        pass\n\n\nx = 3\n"})
+    git(repo, "add", "app.py")
+    assert run(capsys, "--scope", "staged", "app.py") == (0, [], "")
+
+
+def test_driftgate_scan_reports_every_silenced_failure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hooks import cli
+
+    monkeypatch.delenv("PRE_COMMIT", raising=False)  # scope auto: everything outside pre-commit
+    repo = init_repo(tmp_path / "r")
+    write_files(repo, {"a.py": "try:\n    f()\nexcept Exception:\n    pass\n", "tests/test_a.py": "def helper():\n    pass\n"})
+    commit_all(repo)
+    code = cli.main(["scan", str(repo), "--hook", "check-agent-leftovers"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1 and [" ".join(line.split(" ")[:2]) for line in out] == ["a.py:3:1: DG854"]
 
 
 def test_staged_scope_new_untracked_path_and_rename(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
