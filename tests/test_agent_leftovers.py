@@ -90,7 +90,7 @@ def test_staged_scope_reports_only_what_the_commit_adds(repo: Path, capsys: pyte
     code, out, _ = run(capsys, "--scope", "staged", "app.py")
     assert code == 1
     assert [line.split(" ")[0] + " " + line.split(" ")[1] for line in out] == ["app.py:13:5: DG854", "app.py:16:13: DG855"]
-    # the whole file in a scan, or when run by hand (scope auto outside pre-commit)
+    # scope all (what auto means outside pre-commit): every silenced failure of the file
     code, out, _ = run(capsys, "--scope", "all", "app.py")
     assert [line.split(" ")[1] for line in out] == ["DG854", "DG855", "DG854", "DG855"]
 
