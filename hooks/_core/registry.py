@@ -13,6 +13,7 @@ HOOK_MODULES: dict[str, str] = {
     "check-secrets": "hooks.check_secrets",
     "check-hallucinated-deps": "hooks.check_hallucinated_deps",
     "check-undeclared-imports": "hooks.check_undeclared_imports",
+    "check-test-integrity": "hooks.check_test_integrity",
 }
 
 # Hooks that `driftgate scan` runs over a tree (each module exposes `HOOK`, a FileHook).
