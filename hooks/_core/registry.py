@@ -14,6 +14,7 @@ HOOK_MODULES: dict[str, str] = {
     "check-hallucinated-deps": "hooks.check_hallucinated_deps",
     "check-undeclared-imports": "hooks.check_undeclared_imports",
     "check-test-integrity": "hooks.check_test_integrity",
+    "verify-tests": "hooks.verify_tests",
 }
 
 # Hooks that `driftgate scan` runs over a tree (each module exposes `HOOK`, a FileHook).
