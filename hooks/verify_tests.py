@@ -129,7 +129,7 @@ def plan_commits(revs: Sequence[str]) -> list[Plan]:
                 before = old.tests.get(qual) if old else None
                 if not test.collected or test.marks or test.skip_calls:
                     continue
-                if before is not None and before.body == test.body and before.params == test.params:
+                if before is not None and before.full == test.full:
                     continue
                 plan.tests.append(Selected(change.new_path, qual, test.line))
         if plan.tests:

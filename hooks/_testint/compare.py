@@ -293,7 +293,7 @@ def compare(old: Optional[TestFile], new: TestFile, weakening: bool, elsewhere: 
             if weakening:
                 found += mocked_unit(test) + _swallows(None, test)
             continue
-        if before.body == test.body and before.marks == test.marks and before.collected == test.collected and before.params == test.params:
+        if before.full == test.full and before.marks == test.marks and before.collected == test.collected:
             continue
         found += tautologies(test, before)
         if not weakening:
@@ -346,17 +346,16 @@ def _deleted(old: TestFile, new: TestFile, elsewhere: Elsewhere) -> list[Raw]:
 
 
 def _uncollected_rename(test: Test, new: TestFile) -> Optional[Raw]:
-    """The same body under a name the runner does not collect (`_test_x`, `xtest_x`)."""
-    import ast
-    import re
+    """The same body under a name the runner does not collect (`_test_x`, `xtest_x`), or in
+    a class that is no longer a test class."""
+    from hooks._testint.model import body_text
 
-    try:
-        tree = ast.parse("\n".join(new.text_lines))
-    except (SyntaxError, ValueError, RecursionError):
-        return None
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("test") and re.search(r"test", node.name, re.I):
-            body = ast.dump(ast.Module(body=node.body, type_ignores=[]), annotate_fields=False) + ast.dump(node.args, annotate_fields=False)
-            if body == test.body:
-                return Raw(node.lineno, node.col_offset + 1, "DG904", f"`{test.qualname}` renamed to `{node.name}`, which the runner does not collect: the test no longer runs")
+    collected = {id(t.node) for t in new.tests.values() if t.collected}
+    for node in new.functions():
+        name = node.name  # type: ignore[attr-defined]
+        if id(node) in collected or "test" not in name.lower():
+            continue
+        if body_text(new.text_lines, node) == test.body:
+            where = f"renamed to `{name}`, which" if name != test.name else f"moved to a class (line {node.lineno}) that"  # type: ignore[attr-defined]
+            return Raw(node.lineno, node.col_offset + 1, "DG904", f"`{test.qualname}` {where} the runner does not collect: the test no longer runs")  # type: ignore[attr-defined]
     return None

@@ -11,7 +11,7 @@ import posixpath
 import re
 import warnings
 from dataclasses import dataclass, field
-from typing import Iterator, Optional
+from typing import Any, Iterator, Optional
 
 # --- which files are what ---------------------------------------------------------
 
@@ -94,23 +94,33 @@ class Check:
         return f"{self.kind}|{self.subject}|{self.expected}|{sorted(self.extra.items())}"
 
 
+_DETAILS = ("checks", "skip_calls", "params", "patches", "swallows", "may_assert", "calls")
+
+
 @dataclass
 class Test:
+    """One test. Its name, place, marks and text keys are read for every test of a file; the
+    details (checks, parametrize cases, patches, ...) only when a comparison asks for them:
+    most tests of a large file are unchanged and never need them."""
+
     qualname: str  # Class.method or function
     name: str
     line: int
     col: int
-    body: str  # the function's dump without its name: equal for a renamed, unchanged test
+    body: str  # the body's text: equal for a renamed or moved, unchanged test
+    full: str  # decorators, signature (without the name) and body: equal for an unchanged test
     collected: bool
-    checks: list[Check] = field(default_factory=list)
     marks: set = field(default_factory=set)  # skip marks on it, its classes, its module
-    skip_calls: int = 0
-    params: list = field(default_factory=list)  # [(argnames, [(case_dump, case_source, line)])]
-    patches: list = field(default_factory=list)  # [(target, line, col)]
-    swallows: list = field(default_factory=list)  # [(line, col, what)]
-    may_assert: bool = False  # calls something that may assert (helper, unknown import)
-    calls: set = field(default_factory=set)  # names it calls (bare and attribute names)
     class_name: str = ""
+    node: Any = field(default=None, repr=False, compare=False)
+    reader: Any = field(default=None, repr=False, compare=False)
+    class_decorators: list = field(default_factory=list, repr=False, compare=False)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _DETAILS and self.__dict__.get("reader") is not None:
+            self.reader.load_details(self)
+            return self.__dict__[name]
+        raise AttributeError(name)
 
 
 @dataclass
@@ -118,8 +128,42 @@ class TestFile:
     path: str
     tests: dict  # qualname -> Test
     class_lines: dict  # class qualname -> line
-    check_keys: set  # every check key anywhere in the file (helpers included)
     text_lines: list
+    tree: Any = field(default=None, repr=False)
+    reader: Any = field(default=None, repr=False)
+    _check_keys: Optional[set] = field(default=None, repr=False)
+
+    @property
+    def check_keys(self) -> set:
+        """Every assert's key anywhere in the file (helpers included), computed once."""
+        if self._check_keys is None:
+            self._check_keys = {
+                self.reader.checks.from_assert(node).key for node in ast.walk(self.tree) if isinstance(node, ast.Assert)
+            }
+        return self._check_keys
+
+    def functions(self) -> Iterator[ast.AST]:
+        """Module-level functions and methods of module-level (and nested) classes."""
+        stack = list(self.tree.body)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                yield node
+            elif isinstance(node, ast.ClassDef):
+                stack.extend(node.body)
+
+
+def body_text(lines: list, node: Any) -> str:
+    """The stripped source lines of a function's body: a cheap key, equal when unchanged."""
+    start = node.body[0].lineno if node.body else node.lineno
+    return "\n".join(line.strip() for line in lines[start - 1 : node.end_lineno])
+
+
+def full_text(lines: list, node: Any) -> str:
+    first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+    head = "\n".join(line.strip() for line in lines[first - 1 : node.lineno - 1])
+    signature = ast.dump(node.args) if len(node.args.args) + len(node.args.kwonlyargs) > 0 else ""
+    return f"{head}\n{signature}\n{body_text(lines, node)}"
 
 
 def _dump(node: Optional[ast.AST]) -> str:
@@ -378,20 +422,29 @@ class _TestReader:
         self.source = _Source(text)
         self.checks = _CheckReader(self.source)
         self.tree = tree
-        self.asserting_helpers = self._asserting_helpers()
+        self._helpers: dict = {}
+        self._defs: Optional[dict] = None
         self.imported = self._imported_names()
         self.module_marks = self._module_marks()
 
     # -- module facts -----------------------------------------------------------------
 
-    def _asserting_helpers(self) -> set:
-        """Names of functions and methods in this file that assert (one call deep)."""
-        found = set()
-        for node in ast.walk(self.tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                if any(self._is_check_node(inner) for inner in _walk_no_defs(node.body)):
-                    found.add(node.name)
-        return found
+    def helper_asserts(self, name: str) -> bool:
+        """A function or method of this file called `name` asserts (one call deep)."""
+        if name not in self._helpers:
+            if self._defs is None:
+                self._defs = {}
+                stack = list(self.tree.body)
+                while stack:
+                    node = stack.pop()
+                    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        self._defs.setdefault(node.name, []).append(node)
+                    elif isinstance(node, ast.ClassDef):
+                        stack.extend(node.body)
+            self._helpers[name] = any(
+                self._is_check_node(inner) for node in self._defs.get(name, ()) for inner in _walk_no_defs(node.body)
+            )
+        return self._helpers[name]
 
     def _imported_names(self) -> set:
         """Names imported from test-support modules (relative, or a module path naming tests):
@@ -470,16 +523,24 @@ class _TestReader:
     def _add(self, tests: dict, node: ast.AST, class_qual: str, class_decorators: list, collected: bool) -> None:
         assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         qual = f"{class_qual}.{node.name}" if class_qual else node.name
+        lines = self.source.lines
         test = Test(
             qualname=qual, name=node.name, line=node.lineno, col=node.col_offset + 1,
-            body=_dump(ast.Module(body=node.body, type_ignores=[])) + _dump(node.args),
-            collected=collected, class_name=class_qual,
+            body=body_text(lines, node), full=full_text(lines, node), collected=collected,
+            class_name=class_qual, node=node, reader=self, class_decorators=class_decorators,
         )
         test.marks = set(self.module_marks)
         for decorator in [*class_decorators, *node.decorator_list]:
             mark = _mark_of(decorator)
             if mark:
                 test.marks.add(mark)
+        tests[qual] = test
+
+    def load_details(self, test: Test) -> None:
+        details = test.__dict__
+        details.update(checks=[], skip_calls=0, params=[], patches=[], swallows=[], may_assert=False, calls=set())
+        node = test.node
+        for decorator in [*test.class_decorators, *node.decorator_list]:
             params = _parametrize(decorator, self.source)
             if params is not None:
                 test.params.append(params)
@@ -487,7 +548,6 @@ class _TestReader:
             if patch:
                 test.patches.append((patch, decorator.lineno, decorator.col_offset + 1))
         self._body(test, node)
-        tests[qual] = test
 
     def _body(self, test: Test, func: ast.AST) -> None:
         body = func.body  # type: ignore[attr-defined]
@@ -525,7 +585,7 @@ class _TestReader:
         patch = _patch_target(node)
         if patch:
             test.patches.append((patch, node.lineno, node.col_offset + 1))
-        if last in self.asserting_helpers or last in self.imported or _ASSERTING_CALL.search(last):
+        if last in self.imported or _ASSERTING_CALL.search(last) or self.helper_asserts(last):
             test.may_assert = True
         if self._is_check_node(node):
             test.may_assert = True
@@ -598,7 +658,6 @@ def parse_tests(path: str, text: str) -> Optional[TestFile]:
     reader = _TestReader(text, tree)
     try:
         tests, class_lines = reader.tests()
-        keys = {reader.checks.from_assert(node).key for node in ast.walk(tree) if isinstance(node, ast.Assert)}
     except RecursionError:
         return None
-    return TestFile(path, tests, class_lines, keys, reader.source.lines)
+    return TestFile(path, tests, class_lines, reader.source.lines, tree, reader)
