@@ -125,6 +125,8 @@ def check_changeset(changeset: Any, blobs: dict, parsed: _Parsed, strict: bool) 
             if old is None or qual not in old.tests:
                 elsewhere.names.update((qual, test.name))
                 elsewhere.bodies.add(test.body)
+                if weakening:
+                    elsewhere.keys.update(check.key for check in test.checks)
     findings: list[Finding] = []
     prefix = f"{changeset.label}:" if changeset.label else ""
     for change, old, new in versions:

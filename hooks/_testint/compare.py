@@ -42,6 +42,7 @@ class Elsewhere:
 
     names: set = field(default_factory=set)
     bodies: set = field(default_factory=set)
+    keys: set = field(default_factory=set)  # check keys of the tests added anywhere in the commit
 
 
 def _short(text: str) -> str:
@@ -104,7 +105,13 @@ def _rewritten(old: Check, new: Check) -> bool:
 # --- one test -------------------------------------------------------------------------
 
 
-def _pair_checks(old: Test, new: Test, new_file: TestFile, weakening: bool) -> list[Raw]:
+_INVERSE = frozenset({
+    ("falsy", "truthy"), ("truthy", "falsy"), ("none", "notnone"), ("notnone", "none"),
+    ("eq", "ne"), ("ne", "eq"), ("in", "notin"), ("notin", "in"), ("is", "isnot"), ("isnot", "is"),
+})
+
+
+def _pair_checks(old: Test, new: Test, new_file: TestFile, weakening: bool, elsewhere: Elsewhere) -> list[Raw]:
     found: list[Raw] = []
     remaining_new = list(new.checks)
     unmatched_old: list[Check] = []
@@ -124,6 +131,14 @@ def _pair_checks(old: Test, new: Test, new_file: TestFile, weakening: bool) -> l
             still_old.append(check)
             continue
         remaining_new.remove(partner)
+        if (check.kind, partner.kind) in _INVERSE and check.expected == partner.expected:
+            if weakening:
+                found.append(Raw(
+                    partner.line, partner.col, "DG903",
+                    f"expectation of `{new.qualname}` inverted with the code it checks: `{check.source}` -> "
+                    f"`{partner.source}`; if the behaviour change is intended, say why in a Test-Change-Reason trailer",
+                ))
+            continue
         how = loosening(check, partner)
         if how and weakening:
             found.append(Raw(partner.line, partner.col, "DG902", f"assertion loosened in `{new.qualname}`: {how} (was line {check.line})"))
@@ -135,7 +150,7 @@ def _pair_checks(old: Test, new: Test, new_file: TestFile, weakening: bool) -> l
                 "is intended, say why in a Test-Change-Reason trailer",
             ))
     # an assertion whose subject changed (a renamed variable) is rewritten, not removed
-    lost = [c for c in still_old if c.key not in new_file.check_keys]
+    lost = [c for c in still_old if c.key not in new_file.check_keys and c.key not in elsewhere.keys]
     excess = len(lost) - len(remaining_new)
     helper_added = new.may_assert and not old.may_assert  # the assertions may have moved into it
     if excess > 0 and weakening and not helper_added:
@@ -283,10 +298,9 @@ def compare(old: Optional[TestFile], new: TestFile, weakening: bool, elsewhere: 
     """Findings for `new` against its parent version `old` (None: the file is new)."""
     found: list[Raw] = []
     old_tests = old.tests if old else {}
+    renames = _renames(old_tests, new.tests)
     for qual, test in new.tests.items():
-        before = old_tests.get(qual)
-        if before is None:
-            before = _renamed_from(test, old_tests, new.tests)
+        before = old_tests.get(qual) or renames.get(qual)
         if before is None:
             found += no_assertion(test) if test.collected else []
             found += tautologies(test, None)
@@ -298,7 +312,7 @@ def compare(old: Optional[TestFile], new: TestFile, weakening: bool, elsewhere: 
         found += tautologies(test, before)
         if not weakening:
             continue
-        found += _pair_checks(before, test, new, weakening)
+        found += _pair_checks(before, test, new, weakening, elsewhere)
         found += _params(before, test, weakening)
         found += _skips(before, test)
         if not before.patches or set(p[0] for p in test.patches) - set(p[0] for p in before.patches):
@@ -306,24 +320,50 @@ def compare(old: Optional[TestFile], new: TestFile, weakening: bool, elsewhere: 
             found += [raw for raw in mocked_unit(test) if not any(t in raw.message for t in old_targets)]
         found += _swallows(before, test)
     if old is not None and weakening:
-        found += _deleted(old, new, elsewhere)
+        found += _deleted(old, new, elsewhere, {t.qualname for t in renames.values()})
     return found
 
 
-def _renamed_from(test: Test, old_tests: dict, new_tests: dict) -> Optional[Test]:
-    """The old test this one is a rename of: same body, old name gone."""
-    for qual, candidate in old_tests.items():
-        if qual not in new_tests and candidate.body == test.body:
-            return candidate
-    return None
+def _renames(old_tests: dict, new_tests: dict) -> dict:
+    """new qualname -> the old test it renames: the same body, or (in the same class) a body
+    that is mostly the same lines."""
+    import difflib
+
+    gone = [t for q, t in old_tests.items() if q not in new_tests]
+    added = [t for q, t in new_tests.items() if q not in old_tests]
+    if not gone or not added:
+        return {}
+    pairs: dict = {}
+    by_body = {t.body: t for t in gone}
+    for test in added:
+        match = by_body.get(test.body)
+        if match is not None and match.qualname not in {p.qualname for p in pairs.values()}:
+            pairs[test.qualname] = match
+    if len(gone) * len(added) > 400:
+        return pairs  # a mass rewrite: only exact renames
+    taken = {p.qualname for p in pairs.values()}
+    for test in added:
+        if test.qualname in pairs:
+            continue
+        best, best_ratio = None, 0.6
+        for candidate in gone:
+            if candidate.qualname in taken or candidate.class_name != test.class_name:
+                continue
+            ratio = difflib.SequenceMatcher(None, candidate.body.splitlines(), test.body.splitlines()).ratio()
+            if ratio > best_ratio:
+                best, best_ratio = candidate, ratio
+        if best is not None:
+            pairs[test.qualname] = best
+            taken.add(best.qualname)
+    return pairs
 
 
-def _deleted(old: TestFile, new: TestFile, elsewhere: Elsewhere) -> list[Raw]:
+def _deleted(old: TestFile, new: TestFile, elsewhere: Elsewhere, renamed: set) -> list[Raw]:
     found: list[Raw] = []
     new_bodies = {test.body: test for test in new.tests.values()}
     gone_by_class: dict = {}
     for qual, test in old.tests.items():
-        if qual in new.tests or not test.collected:
+        if qual in new.tests or not test.collected or qual in renamed:
             continue
         if test.body in new_bodies:
             continue  # renamed, still collected: a refactor
@@ -333,6 +373,8 @@ def _deleted(old: TestFile, new: TestFile, elsewhere: Elsewhere) -> list[Raw]:
         if uncollected:
             found.append(uncollected)
             continue
+        if test.checks and all(c.key in new.check_keys or c.key in elsewhere.keys for c in test.checks):
+            continue  # its assertions live on in another test: merged or moved
         gone_by_class.setdefault(test.class_name, []).append(test)
     for class_name, tests in sorted(gone_by_class.items()):
         if class_name and class_name not in new.class_lines:

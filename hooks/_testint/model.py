@@ -137,9 +137,16 @@ class TestFile:
     def check_keys(self) -> set:
         """Every assert's key anywhere in the file (helpers included), computed once."""
         if self._check_keys is None:
-            self._check_keys = {
-                self.reader.checks.from_assert(node).key for node in ast.walk(self.tree) if isinstance(node, ast.Assert)
-            }
+            keys = set()
+            checks = self.reader.checks
+            for node in ast.walk(self.tree):
+                if isinstance(node, ast.Assert):
+                    keys.add(checks.from_assert(node).key)
+                elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+                    check = checks.from_call(node.value, node)
+                    if check is not None:
+                        keys.add(check.key)
+            self._check_keys = keys
         return self._check_keys
 
     def functions(self) -> Iterator[ast.AST]:
@@ -291,6 +298,9 @@ class _CheckReader:
     def from_call(self, call: ast.Call, node: ast.AST) -> Optional[Check]:
         """A check from a call statement: self.assertX(...), mock.assert_*(...), pytest.raises."""
         func = call.func
+        if isinstance(func, ast.Name) and func.id.startswith("assert"):
+            # assert_frame_equal(a, b), assert_that(x): a library's assertion
+            return self.make("other", node, call.args[0] if call.args else None, None, {"method": func.id, "args": _dump(ast.Tuple(elts=list(call.args[1:]), ctx=ast.Load()))})
         if not isinstance(func, ast.Attribute):
             return None
         method = func.attr
@@ -329,6 +339,9 @@ class _CheckReader:
             return self.make("mock", node, func.value, None, {"method": method, "args": _dump(ast.Tuple(elts=list(call.args), ctx=ast.Load())) + _dump_keywords(call)})
         if _last(_call_name(call)) in ("raises", "warns", "deprecated_call") and _call_name(call).startswith("pytest"):
             return self.raises_check(call, node, None)
+        if method.startswith("assert"):
+            # self.assertContains(...), np.testing.assert_allclose(...), torch.testing.assert_close(...)
+            return self.make("other", node, call.args[0] if call.args else None, None, {"method": method, "args": _dump(ast.Tuple(elts=list(call.args[1:]), ctx=ast.Load()))})
         return None
 
     def raises_check(self, call: ast.Call, node: ast.AST, subject: Optional[ast.AST]) -> Check:
@@ -551,6 +564,15 @@ class _TestReader:
 
     def _body(self, test: Test, func: ast.AST) -> None:
         body = func.body  # type: ignore[attr-defined]
+        # an unconditional skip only: a skip under an `if` usually leaves out a parameter
+        # combination that does not apply
+        for stmt in body:
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                name = _call_name(stmt.value)
+                if name in ("pytest.skip", "self.skipTest", "skip") or _last(name) == "skipTest":
+                    test.skip_calls += 1
+            elif isinstance(stmt, ast.Raise) and stmt.exc is not None and _last(_call_name(stmt.exc) or _attr_name(stmt.exc)) == "SkipTest":
+                test.skip_calls += 1
         for node in _walk_no_defs(body):
             if isinstance(node, ast.Assert):
                 test.checks.append(self.checks.from_assert(node))
@@ -580,8 +602,6 @@ class _TestReader:
         if not last:
             return
         test.calls.add(last)
-        if name in ("pytest.skip", "self.skipTest", "unittest.skip", "skip") or last == "skipTest":
-            test.skip_calls += 1
         patch = _patch_target(node)
         if patch:
             test.patches.append((patch, node.lineno, node.col_offset + 1))
