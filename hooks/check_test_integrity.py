@@ -118,10 +118,16 @@ def check_changeset(changeset: Any, blobs: dict, parsed: _Parsed, strict: bool) 
         new = parsed.get(change.new_path, blobs.get(changeset.new_spec(change.new_path))) if change.new_path else None
         versions.append((change, old, new))
     elsewhere = cmp.Elsewhere()
-    for _, old, new in versions:
+    for change, old, new in versions:
+        if old is not None:
+            kept = new.tests if new is not None else {}
+            elsewhere.gone.update(t.name for q, t in old.tests.items() if q not in kept)
         if new is None:
             continue
+        elsewhere.texts.append((change.new_path, "\n".join(new.text_lines)))
         for qual, test in new.tests.items():
+            if old is not None and qual in old.tests and old.tests[qual].full != test.full:
+                elsewhere.names.update((qual, test.name))  # changed: may have absorbed a moved test
             if old is None or qual not in old.tests:
                 elsewhere.names.update((qual, test.name))
                 elsewhere.bodies.add(test.body)

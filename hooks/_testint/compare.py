@@ -43,6 +43,8 @@ class Elsewhere:
     names: set = field(default_factory=set)
     bodies: set = field(default_factory=set)
     keys: set = field(default_factory=set)  # check keys of the tests added anywhere in the commit
+    gone: set = field(default_factory=set)  # names of tests that left some file of the commit
+    texts: list = field(default_factory=list)  # (path, new text) of the commit's test files
 
 
 def _short(text: str) -> str:
@@ -105,6 +107,32 @@ def _rewritten(old: Check, new: Check) -> bool:
 # --- one test -------------------------------------------------------------------------
 
 
+_QUOTED = __import__("re").compile(r"""("[^"\\]{4,}"|'[^'\\]{4,}')""")
+
+
+def _literal_elsewhere(check: Check, path: str, elsewhere: Elsewhere) -> bool:
+    """A string the assertion checks for appears in another test file of the commit: the
+    assertion moved there, perhaps rewritten."""
+    literals = [m[1:-1] for m in _QUOTED.findall(check.source) if not m.endswith("...")]
+    return bool(literals) and any(
+        other != path and all(lit in text for lit in literals) for other, text in elsewhere.texts
+    )
+
+
+def _closest(candidates: list, check: Check) -> Optional[Check]:
+    """The candidate whose expected value reads most like `check`'s (several assertions on
+    one value are paired by content, not by order)."""
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    import difflib
+
+    def score(candidate: Check) -> float:
+        kind_bonus = 0.5 if candidate.kind == check.kind else 0.0
+        return kind_bonus + difflib.SequenceMatcher(None, check.expected_source, candidate.expected_source).ratio()
+
+    return max(candidates, key=score)
+
+
 _INVERSE = frozenset({
     ("falsy", "truthy"), ("truthy", "falsy"), ("none", "notnone"), ("notnone", "none"),
     ("eq", "ne"), ("ne", "eq"), ("in", "notin"), ("notin", "in"), ("is", "isnot"), ("isnot", "is"),
@@ -124,7 +152,7 @@ def _pair_checks(old: Test, new: Test, new_file: TestFile, weakening: bool, else
             unmatched_old.append(check)
     still_old: list[Check] = []
     for check in unmatched_old:
-        partner = next((c for c in remaining_new if c.subject == check.subject and check.subject), None)
+        partner = _closest([c for c in remaining_new if c.subject == check.subject and check.subject], check)
         if partner is None and check.kind in ("raises", "warns", "mock"):
             partner = next((c for c in remaining_new if c.kind == check.kind), None)
         if partner is None:
@@ -150,7 +178,8 @@ def _pair_checks(old: Test, new: Test, new_file: TestFile, weakening: bool, else
                 "is intended, say why in a Test-Change-Reason trailer",
             ))
     # an assertion whose subject changed (a renamed variable) is rewritten, not removed
-    lost = [c for c in still_old if c.key not in new_file.check_keys and c.key not in elsewhere.keys]
+    lost = [c for c in still_old if c.key not in new_file.check_keys and c.key not in elsewhere.keys
+            and not _literal_elsewhere(c, new_file.path, elsewhere)]
     excess = len(lost) - len(remaining_new)
     helper_added = new.may_assert and not old.may_assert  # the assertions may have moved into it
     if excess > 0 and weakening and not helper_added:
@@ -171,12 +200,12 @@ def _params(old: Test, new: Test, weakening: bool) -> list[Raw]:
         if new_cases is None:
             continue
         new_dumps = [dump for dump, *_ in new_cases]
-        if len(new_cases) < len(old_cases):
-            missing = [case for case in old_cases if case[0] not in new_dumps]
+        missing = [case for case in old_cases if case[0] not in new_dumps]
+        if len(new_cases) < len(old_cases) and missing:  # a duplicate case removed is no loss
             shown = ", ".join(_short(source) for _, source, _, _ in missing[:3])
             found.append(Raw(
                 new.line, new.col, "DG901",
-                f"{len(old_cases) - len(new_cases)} parametrize case(s) of `{new.qualname}` deleted: {shown}",
+                f"{len(missing)} parametrize case(s) of `{new.qualname}` deleted: {shown}",
             ))
         elif len(new_cases) == len(old_cases):
             found += _rewritten_cases(names, old_cases, new_cases, new)
@@ -283,7 +312,7 @@ def tautologies(test: Test, old: Optional[Test]) -> list[Raw]:
 def no_assertion(test: Test) -> list[Raw]:
     if test.checks or test.may_assert or test.marks or test.skip_calls:
         return []
-    return [Raw(test.line, test.col, "DG910", f"added test `{test.qualname}` asserts nothing: it passes whatever the code does; assert on the result")]
+    return [Raw(test.line, test.col, "DG910", f"added test `{test.qualname}` asserts nothing: it fails only if the code raises; assert on what it returns or does")]
 
 
 def _swallows(old: Optional[Test], new: Test) -> list[Raw]:
@@ -302,6 +331,8 @@ def compare(old: Optional[TestFile], new: TestFile, weakening: bool, elsewhere: 
     for qual, test in new.tests.items():
         before = old_tests.get(qual) or renames.get(qual)
         if before is None:
+            if test.name in elsewhere.gone and not (old and test.name in {t.name for t in old.tests.values()}):
+                continue  # moved here from another test file of the commit: not a new test
             found += no_assertion(test) if test.collected else []
             found += tautologies(test, None)
             if weakening:
@@ -350,6 +381,8 @@ def _renames(old_tests: dict, new_tests: dict) -> dict:
             if candidate.qualname in taken or candidate.class_name != test.class_name:
                 continue
             ratio = difflib.SequenceMatcher(None, candidate.body.splitlines(), test.body.splitlines()).ratio()
+            if difflib.SequenceMatcher(None, candidate.name, test.name).ratio() >= 0.75:
+                ratio += 0.3  # test_it_does_x -> test_it_does_not_x: the same test, edited
             if ratio > best_ratio:
                 best, best_ratio = candidate, ratio
         if best is not None:

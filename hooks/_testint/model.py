@@ -442,6 +442,10 @@ class _TestReader:
 
     # -- module facts -----------------------------------------------------------------
 
+    def defines(self, name: str) -> bool:
+        self.helper_asserts(name)
+        return name in (self._defs or {})
+
     def helper_asserts(self, name: str) -> bool:
         """A function or method of this file called `name` asserts (one call deep)."""
         if name not in self._helpers:
@@ -607,6 +611,8 @@ class _TestReader:
             test.patches.append((patch, node.lineno, node.col_offset + 1))
         if last in self.imported or _ASSERTING_CALL.search(last) or self.helper_asserts(last):
             test.may_assert = True
+        elif isinstance(node.func, ast.Attribute) and _attr_name(node.func.value) in ("self", "cls") and not self.defines(last):
+            test.may_assert = True  # a method inherited from a base class elsewhere: it may assert
         if self._is_check_node(node):
             test.may_assert = True
 
