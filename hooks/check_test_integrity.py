@@ -77,15 +77,37 @@ class _Parsed:
         self._cache: dict = {}
 
     def get(self, path: str, data: Optional[bytes]) -> Any:
-        from hooks._testint.model import parse_tests
-
         if data is None:
             return None
-        key = (path, hash(data), len(data))
+        text = _decode(data)
+        return None if text is None else self.text(path, text)
+
+    def text(self, path: str, text: str, real: Optional[str] = None) -> Any:
+        from hooks._testint.model import parse_tests
+
+        key = (path, hash(text), len(text))
         if key not in self._cache:
-            text = _decode(data)
-            self._cache[key] = None if text is None else parse_tests(path, text)
+            parsed = parse_tests(path, text)
+            if parsed is not None:
+                parsed.real_text = real if real is not None else text
+            self._cache[key] = parsed
         return self._cache[key]
+
+    def pair(self, old_path: str, old_data: Optional[bytes], new_path: str, new_data: Optional[bytes]) -> tuple:
+        """Both versions of a modified test file; a large one is parsed as skeletons (the
+        bodies of unchanged tests left out), a skeleton that does not parse as a whole."""
+        from hooks._testint.model import skeletons
+
+        old_text, new_text = _decode(old_data), _decode(new_data)
+        if old_text is None or new_text is None:
+            return (self.text(old_path, old_text) if old_text is not None else None,
+                    self.text(new_path, new_text) if new_text is not None else None)
+        old_skeleton, new_skeleton = skeletons(old_text, new_text)
+        old = self.text(old_path, old_skeleton, old_text)
+        new = self.text(new_path, new_skeleton, new_text)
+        if (old is None or new is None) and (old_skeleton is not old_text):
+            old, new = self.text(old_path, old_text), self.text(new_path, new_text)
+        return old, new
 
 
 def _is_strict(changeset: Any, strict: str, policy: Any, run_active: bool) -> bool:
@@ -114,8 +136,12 @@ def check_changeset(changeset: Any, blobs: dict, parsed: _Parsed, strict: bool) 
     weakening = (code_changed or strict) and not changeset.reason()
     versions = []
     for change in tests:
-        old = parsed.get(change.old_path, blobs.get(changeset.old_spec(change.old_path))) if change.old_path else None
-        new = parsed.get(change.new_path, blobs.get(changeset.new_spec(change.new_path))) if change.new_path else None
+        old_data = blobs.get(changeset.old_spec(change.old_path)) if change.old_path else None
+        new_data = blobs.get(changeset.new_spec(change.new_path)) if change.new_path else None
+        if old_data is not None and new_data is not None:
+            old, new = parsed.pair(change.old_path, old_data, change.new_path, new_data)
+        else:
+            old, new = parsed.get(change.old_path, old_data), parsed.get(change.new_path, new_data)
         versions.append((change, old, new))
     elsewhere = cmp.Elsewhere()
     for change, old, new in versions:
@@ -124,7 +150,7 @@ def check_changeset(changeset: Any, blobs: dict, parsed: _Parsed, strict: bool) 
             elsewhere.gone.update(t.name for q, t in old.tests.items() if q not in kept)
         if new is None:
             continue
-        elsewhere.texts.append((change.new_path, "\n".join(new.text_lines)))
+        elsewhere.texts.append((change.new_path, new.real_text))
         for qual, test in new.tests.items():
             if old is not None and qual in old.tests and old.tests[qual].full != test.full:
                 elsewhere.names.update((qual, test.name))  # changed: may have absorbed a moved test

@@ -132,6 +132,7 @@ class TestFile:
     tree: Any = field(default=None, repr=False)
     reader: Any = field(default=None, repr=False)
     _check_keys: Optional[set] = field(default=None, repr=False)
+    real_text: str = field(default="", repr=False)  # the whole text when the tree is a skeleton
 
     @property
     def check_keys(self) -> set:
@@ -687,3 +688,127 @@ def parse_tests(path: str, text: str) -> Optional[TestFile]:
     except RecursionError:
         return None
     return TestFile(path, tests, class_lines, reader.source.lines, tree, reader)
+
+
+# --- large files: parse only what differs ---------------------------------------------
+
+# Below this many lines a file is parsed whole: parsing is cheap and exact.
+SKELETON_MIN_LINES = 600
+_DEF_TEST = re.compile(r"^(\s*)(?:async\s+)?def\s+(test\w*)\s*\(")
+
+
+def _test_spans(lines: list) -> dict:
+    """(name, indent, occurrence) -> (first body line, end) of each `def test*`, found by
+    indentation alone (a cheap scan, checked afterwards by parsing)."""
+    spans: dict = {}
+    seen: dict = {}
+    count = len(lines)
+    index = 0
+    while index < count:
+        match = _DEF_TEST.match(lines[index])
+        if not match:
+            index += 1
+            continue
+        indent = len(match.group(1))
+        depth, head = 0, index
+        while head < count:
+            text = lines[head].split("#", 1)[0].rstrip()
+            depth += text.count("(") + text.count("[") - text.count(")") - text.count("]")
+            if depth <= 0 and text.endswith(":"):
+                break
+            head += 1
+        end = head + 1
+        while end < count:
+            stripped = lines[end].strip()
+            if stripped and not stripped.startswith("#") and len(lines[end]) - len(lines[end].lstrip()) <= indent:
+                break
+            end += 1
+        key = (match.group(2), indent)
+        occurrence = seen.get(key, 0)
+        seen[key] = occurrence + 1
+        spans[(*key, occurrence)] = (head + 1, end, _decorators_start(lines, index, indent))
+        index = end
+    return spans
+
+
+def _decorators_start(lines: list, def_line: int, indent: int) -> int:
+    """The first line of the decorators right above a def (the def line when it has none)."""
+    top = def_line
+    cursor = def_line - 1
+    while cursor >= 0 and lines[cursor].strip():
+        text = lines[cursor]
+        own = len(text) - len(text.lstrip())
+        if own < indent:
+            break
+        if own == indent and text.lstrip().startswith("@"):
+            top = cursor
+        elif own == indent and not text.lstrip().startswith((")", "]", "}")):
+            break
+        cursor -= 1
+    return top
+
+
+_MODULE_ASSIGN = re.compile(r"^([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*[\[\(\{]")
+
+
+def _assign_spans(lines: list) -> dict:
+    """name -> (start, end) of module-level `NAME = [...]` literals spanning several lines."""
+    spans: dict = {}
+    index, count = 0, len(lines)
+    while index < count:
+        match = _MODULE_ASSIGN.match(lines[index])
+        if not match or match.group(1) == "pytestmark":
+            index += 1
+            continue
+        depth, end = 0, index
+        while end < count:
+            text = lines[end].split("#", 1)[0]
+            depth += text.count("(") + text.count("[") + text.count("{") - text.count(")") - text.count("]") - text.count("}")
+            end += 1
+            if depth <= 0:
+                break
+        if end - index > 3:
+            spans.setdefault(match.group(1), (index, end))
+        index = end
+    return spans
+
+
+def skeletons(old_text: str, new_text: str) -> tuple[str, str]:
+    """Both versions with the body of every test that is identical in both replaced by
+    `pass` and blank lines (line numbers kept): unchanged tests need no checks read, and
+    a 6,000-line test file then parses in a fraction of the time. Helpers keep their bodies
+    (a test's assertion may live in one). Falls back to the texts as given."""
+    old_lines, new_lines = old_text.split("\n"), new_text.split("\n")
+    if max(len(old_lines), len(new_lines)) < SKELETON_MIN_LINES:
+        return old_text, new_text
+    old_spans, new_spans = _test_spans(old_lines), _test_spans(new_lines)
+    for key, (old_start, old_end, old_top) in old_spans.items():
+        span = new_spans.get(key)
+        if span is None or old_end - old_start < 3:
+            continue
+        new_start, new_end, new_top = span
+        if old_lines[old_start:old_end] != new_lines[new_start:new_end]:
+            continue
+        filler = " " * (key[1] + 4) + "pass"
+        same_decorators = old_lines[old_top : old_start - 1] == new_lines[new_top : new_start - 1]
+        for lines, start, end, top in ((old_lines, old_start, old_end, old_top), (new_lines, new_start, new_end, new_top)):
+            lines[start:end] = [filler] + [""] * (end - start - 1)
+            if same_decorators and top < start - 1 and all(lines[i].strip() for i in range(top, _def_line(lines, top))):
+                # identical decorators (parametrize tables): the same in both, so left out
+                def_at = _def_line(lines, top)
+                lines[top:def_at] = [""] * (def_at - top)
+    old_assigns, new_assigns = _assign_spans(old_lines), _assign_spans(new_lines)
+    for name, (old_start, old_end) in old_assigns.items():
+        span = new_assigns.get(name)
+        if span is None or old_lines[old_start:old_end] != new_lines[span[0] : span[1]]:
+            continue
+        for lines, start, end in ((old_lines, old_start, old_end), (new_lines, span[0], span[1])):
+            lines[start:end] = [f"{name} = None"] + [""] * (end - start - 1)
+    return "\n".join(old_lines), "\n".join(new_lines)
+
+
+def _def_line(lines: list, top: int) -> int:
+    index = top
+    while index < len(lines) and not _DEF_TEST.match(lines[index]):
+        index += 1
+    return index
