@@ -294,6 +294,9 @@ def main(where: Path) -> int:
         import argparse
 
         hits, quiet = 0, 0
+        import time
+
+        started = time.perf_counter()
         for sha, name in part2.items():
             args = argparse.Namespace(range=sha, python=sys.executable)
             found = verify.find(args, verify_settings)
@@ -307,8 +310,10 @@ def main(where: Path) -> int:
             quiet += not found
             if found:
                 print(f"  part 2 control not quiet: {name}: {[f.message for f in found]}")
+        per_commit = (time.perf_counter() - started) / (len(part2) + len(controls))
         print(f"part 2: {hits}/{len(part2)} planted 'passes without the change' commits caught "
-              f"({100 * hits / len(part2):.0f}%); controls quiet: {quiet}/{len(controls)}")
+              f"({100 * hits / len(part2):.0f}%); controls quiet: {quiet}/{len(controls)}; "
+              f"{per_commit:.2f} s per verified commit (worktree + pytest run)")
     finally:
         os.chdir(old)
     return 0
