@@ -88,6 +88,7 @@ MUST_FLAG = [
     ("expected-rewritten", replace("assert total([1, 2]) == 3", "assert total([1, 2]) == 4"), "DG903"),
     ("expected-string-rewritten", replace('assert label(3) == "n=3"', 'assert label(3) == "n = 3"'), "DG903"),
     ("case-expected-rewritten", replace("([1, 1], 2)", "([1, 1], 3)"), "DG903"),
+    ("expectation-inverted", replace("    assert total([]) == 0\n", "    assert total([]) != 0\n"), "DG903"),
     # DG904: skipped, uncollected
     ("skip-mark", replace("def test_label():", "@pytest.mark.skip(reason='later')\ndef test_label():"), "DG904"),
     ("xfail-mark", replace("def test_label():", "@pytest.mark.xfail\ndef test_label():"), "DG904"),
@@ -151,6 +152,12 @@ MUST_NOT_FLAG = [
     ("comment-and-docstring", replace("def test_total():\n", 'def test_total():\n    """Totals add up."""\n    # the empty case too\n')),
     ("stricter-raises", replace('pytest.raises(TypeError, match="unsupported")', 'pytest.raises(TypeError, match="unsupported operand")')),
     ("skip-removed", BASE),  # the base is the "after" of a skip removal: checked below
+    ("merged-into-loop", replace("class TestCalc:\n    def test_one(self):\n        assert total([1]) == 1\n\n    def test_two(self):\n        assert total([2]) == 2\n",
+                                 "class TestCalc:\n    def test_one_and_two(self):\n        for n in (1, 2):\n            assert total([n]) == n\n        assert total([1]) == 1\n        assert total([2]) == 2\n")),
+    ("renamed-with-edited-body", replace('def test_label():\n    assert label(3) == "n=3"\n', 'def test_label_of_three():\n    value = 3\n    assert label(3) == "n=3"\n')),
+    ("duplicate-case-removed", replace("([1], 1), ([1, 1], 2), ([], 0)", "([1], 1), ([1, 1], 2), ([], 0), ([], 0)")),
+    ("inherited-helper", BASE + "\nclass TestInherited(Base):\n    def test_x(self):\n        self.check_response(total([1]))\n"),
+    ("conditional-skip", replace("def test_total():\n", "def test_total():\n    if total is None:\n        pytest.skip('not built')\n")),
 ]
 
 
@@ -159,6 +166,8 @@ def test_must_not_flag(repo: Path, capsys: pytest.CaptureFixture[str], name: str
     before = BASE
     if name == "skip-removed":
         before = replace("def test_label():", "@pytest.mark.skip\ndef test_label():")
+    if name == "duplicate-case-removed":
+        before, after = after, BASE
     base_repo(repo, before)
     stage(repo, after)
     status, lines = run(capsys)
@@ -343,3 +352,23 @@ def test_import_is_cheap() -> None:
     ).stdout
     assert "hooks._testint" not in out
 
+
+
+LARGE_FILLER = "".join(f"\n@pytest.mark.parametrize('n', [{i}, {i + 1}])\ndef test_filler_{i}(n):\n    x = n\n    y = x + 1\n    assert total([x, 1]) == y\n" for i in range(150))
+
+
+@pytest.mark.parametrize("after,expected", [
+    (replace("assert total([1, 2]) == 3", "assert total([1, 2]) >= 3") + LARGE_FILLER, ["DG902"]),
+    (replace("    assert total([]) == 0\n", "") + LARGE_FILLER, ["DG901"]),
+    (BASE + LARGE_FILLER.replace("def test_filler_7(n):", "@pytest.mark.skip\ndef test_filler_7(n):"), ["DG904"]),
+    (BASE + LARGE_FILLER.replace("assert total([x, 1]) == y\n\n@pytest.mark.parametrize('n', [9,", "assert total([x, 1]) >= y\n\n@pytest.mark.parametrize('n', [9,"), ["DG902"]),
+    (BASE + LARGE_FILLER + "\ndef test_new():\n    total([1])\n", ["DG910"]),
+    (BASE.replace("def test_label", "def test_label_renamed") + LARGE_FILLER, []),
+], ids=["loosened", "removed", "skip-in-table", "loosened-in-table", "added-empty", "renamed"])
+def test_large_files_are_judged_the_same(repo: Path, capsys: pytest.CaptureFixture[str], after: str, expected: list) -> None:
+    """A test file of 600+ lines is parsed as skeletons (unchanged tests left out): the same
+    findings as a small file."""
+    assert (BASE + LARGE_FILLER).count("\n") > 600
+    base_repo(repo, BASE + LARGE_FILLER)
+    stage(repo, after)
+    assert codes(run(capsys)[1]) == expected
