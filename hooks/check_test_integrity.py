@@ -38,9 +38,11 @@ RULES = (
 )
 
 OPTIONS: tuple[Option, ...] = (
-    *COMMON_OPTIONS,
+    # the common `strict` (Python files too new to parse) does not apply: no file is parsed
+    # by the running interpreter's grammar alone
+    *(option for option in COMMON_OPTIONS if option.name != "strict"),
     Option(
-        "strict", str, "agent",
+        "strict-commits", str, "agent",
         "commits whose tests are compared even when they change no non-test code: "
         "agent (agent-made commits), all, none",
         ("agent", "all", "none"),
@@ -254,7 +256,7 @@ def _check_all(changesets: list, parsed: _Parsed, settings: dict[str, Any], poli
     blobs = changes.fetch(requests)
     findings: list[Finding] = []
     for cs in changesets:
-        strict = _is_strict(cs, settings["strict"], policy, run_active)
+        strict = _is_strict(cs, settings["strict_commits"], policy, run_active)
         findings += sorted(check_changeset(cs, blobs, parsed, strict), key=Finding.sort_key)
     codes = enabled_codes(RULES, settings)
     from hooks._core.runner import is_excluded

@@ -35,7 +35,7 @@ RULES = (
 )
 
 OPTIONS: tuple[Option, ...] = (
-    *(option for option in COMMON_OPTIONS if option.name != "exclude"),
+    *(option for option in COMMON_OPTIONS if option.name not in ("exclude", "strict")),
     Option("python", str, "", "the project's interpreter or venv (default: VIRTUAL_ENV, .venv/venv, python3)"),
     Option("budget", int, DEFAULT_BUDGET_SECONDS, "seconds for every test run of the range together"),
 )

@@ -184,7 +184,7 @@ def test_weakening_in_a_test_only_commit_is_left_to_the_author(
     status, lines = run(capsys)
     assert lines == [] and status == 0, lines
     # ...unless every commit is held to the strict setting
-    status, lines = run(capsys, "--strict", "all")
+    status, lines = run(capsys, "--strict-commits", "all")
     assert code in codes(lines)
 
 
@@ -259,7 +259,7 @@ def test_commit_msg_stage_agent_trailer_makes_test_only_commit_strict(repo: Path
     message = repo / ".git" / "COMMIT_EDITMSG"
     message.write_text("Tidy tests\n\nCo-authored-by: Claude <noreply@example.invalid>\n")
     assert codes(run(capsys, str(message))[1]) == ["DG901"]
-    assert run(capsys, str(message), "--strict", "none") == (0, [])
+    assert run(capsys, str(message), "--strict-commits", "none") == (0, [])
     message.write_text("Tidy tests\n")
     assert run(capsys, str(message)) == (0, [])
 
@@ -291,7 +291,7 @@ def test_range_agent_commit_is_strict(repo: Path, capsys: pytest.CaptureFixture[
     git(repo, "commit", "-q", "-m", "tests only\n\nAssisted-by: Claude:claude-opus-4")
     status, lines = run(capsys, "--range", f"{start}..HEAD")
     assert status == 1 and codes(lines) == ["DG901"]
-    assert run(capsys, "--range", f"{start}..HEAD", "--strict", "none") == (0, [])
+    assert run(capsys, "--range", f"{start}..HEAD", "--strict-commits", "none") == (0, [])
 
 
 # --- bad input --------------------------------------------------------------------------
@@ -331,13 +331,13 @@ def test_unborn_branch_first_commit(repo: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_bad_config_value(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    base_repo(repo, BASE, {"pyproject.toml": '[tool.driftgate.check-test-integrity]\nstrict = "sometimes"\n'})
+    base_repo(repo, BASE, {"pyproject.toml": '[tool.driftgate.check-test-integrity]\nstrict-commits = "sometimes"\n'})
     assert hook.main([]) == 2
-    assert "`strict` must be one of agent, all, none" in capsys.readouterr().err
+    assert "`strict-commits` must be one of agent, all, none" in capsys.readouterr().err
 
 
 def test_config_strict_all(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    base_repo(repo, BASE, {"pyproject.toml": '[tool.driftgate.check-test-integrity]\nstrict = "all"\n'})
+    base_repo(repo, BASE, {"pyproject.toml": '[tool.driftgate.check-test-integrity]\nstrict-commits = "all"\n'})
     stage(repo, replace("    assert total([]) == 0\n", ""), code_change=False)
     assert codes(run(capsys)[1]) == ["DG901"]
 
