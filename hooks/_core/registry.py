@@ -15,6 +15,8 @@ HOOK_MODULES: dict[str, str] = {
     "check-undeclared-imports": "hooks.check_undeclared_imports",
     "check-hidden-instructions": "hooks.check_hidden_instructions",
     "check-agent-leftovers": "hooks.check_agent_leftovers",
+    "check-test-integrity": "hooks.check_test_integrity",
+    "verify-tests": "hooks.verify_tests",
 }
 
 # Hooks that `driftgate scan` runs over a tree (each module exposes `HOOK`, a FileHook).
