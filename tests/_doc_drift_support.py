@@ -1,0 +1,124 @@
+"""Real project layouts for check-doc-drift's tests: each is written into a git repository
+in a tmp dir and committed, as a user's project would be."""
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+from typing import Mapping
+
+from conftest import commit_all, init_repo, write_files
+
+# An argparse CLI in a src/ layout, with subcommands and a dry-run flag.
+ARGPARSE_SRC = {
+    "pyproject.toml": """\
+[project]
+name = "mytool"
+version = "1.0"
+
+[project.scripts]
+mytool = "mytool.cli:main"
+""",
+    "src/mytool/__init__.py": "",
+    "src/mytool/cli.py": """\
+import argparse
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="mytool")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--color", action=argparse.BooleanOptionalAction)
+    sub = parser.add_subparsers(dest="command")
+    sync = sub.add_parser("sync", aliases=["s"])
+    sync.add_argument("--dry-run", action="store_true")
+    sync.add_argument("target")
+    sub.add_parser("status")
+    return parser
+
+
+def main(argv=None):
+    return build_parser().parse_args(argv)
+""",
+}
+
+# A click CLI in a flat layout, declared in setup.cfg.
+CLICK_FLAT = {
+    "setup.cfg": """\
+[metadata]
+name = clicky
+
+[options.entry_points]
+console_scripts =
+    clicky = clicky.main:cli
+""",
+    "clicky/__init__.py": "",
+    "clicky/main.py": """\
+import click
+
+
+@click.group()
+@click.version_option()
+def cli():
+    pass
+
+
+@cli.command()
+@click.option("--force/--no-force", "-f", default=False)
+@click.argument("remote")
+def push(force, remote):
+    pass
+
+
+@cli.command("pull-all")
+@click.option("--depth", type=int)
+def pull(depth):
+    pass
+""",
+}
+
+# A typer app declared in poetry's scripts table.
+TYPER_POETRY = {
+    "pyproject.toml": """\
+[tool.poetry]
+name = "typed"
+version = "1.0"
+
+[tool.poetry.scripts]
+typed = "typed.app:app"
+""",
+    "typed/__init__.py": "",
+    "typed/app.py": """\
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def greet(name: str, loud: bool = False, times: int = typer.Option(1, "--times", "-n")):
+    pass
+
+
+@app.command()
+def version():
+    pass
+""",
+}
+
+
+def make_repo(root: Path, *layouts: Mapping[str, str], docs: Mapping[str, str] | None = None) -> Path:
+    init_repo(root)
+    for layout in layouts:
+        write_files(root, layout)
+    write_files(root, docs or {})
+    commit_all(root, "project")
+    return root
+
+
+def run_hook(*argv: str) -> tuple[int, list[str], str]:
+    """check-doc-drift's main in this process: (exit code, stdout lines, stderr)."""
+    from hooks import check_doc_drift
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = check_doc_drift.main(list(argv))
+    return code, out.getvalue().splitlines(), err.getvalue()
