@@ -122,3 +122,25 @@ def run_hook(*argv: str) -> tuple[int, list[str], str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = check_doc_drift.main(list(argv))
     return code, out.getvalue().splitlines(), err.getvalue()
+
+# A project that reads its own [tool.mytool] table (src/ layout).
+CONFIG_READER = {
+    "pyproject.toml": '[project]\nname = "mytool"\nversion = "1.0"\n',
+    "src/mytool/__init__.py": "",
+    "src/mytool/config.py": """\
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Settings:
+    line_length: int = 88
+    exclude: list = field(default_factory=list)
+
+
+def load(data):
+    table = data.get("tool", {}).get("mytool", {})
+    lint = table.get("lint", {})
+    aliases = dict(table.get("aliases", {}))  # the user's own names
+    return Settings(table.get("line-length", 88), table.get("exclude", [])), lint.get("select"), aliases
+""",
+}

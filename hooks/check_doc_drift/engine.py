@@ -48,6 +48,18 @@ def read_doc(path: str, text: str) -> Doc:
 
 def doc_problems(project: Project, doc: Doc) -> Iterator[Problem]:
     yield from cli_problems(project, doc)
+    yield from key_problems(project, doc)
+
+
+def key_problems(project: Project, doc: Doc) -> Iterator[Problem]:
+    from hooks.check_doc_drift.config_keys import toml_block_problems
+
+    for block in doc.blocks:
+        if block.lang != "toml" or "[tool." not in "".join(c.text for c in block.lines):
+            continue
+        lines = [(c.line, c.text) for c in block.lines]
+        for problem in toml_block_problems(project, lines, [c.indent for c in block.lines]):
+            yield Problem(doc.path, problem.line, problem.col, "DG952", problem.message, problem.key)
 
 
 def script_clis(project: Project) -> dict[str, clis.ScriptCli]:
