@@ -144,3 +144,144 @@ def load(data):
     return Settings(table.get("line-length", 88), table.get("exclude", [])), lint.get("select"), aliases
 """,
 }
+
+# A FastAPI app (flat layout): routers with prefixes, mounted under a settings constant.
+FASTAPI_APP = {
+    "pyproject.toml": '[project]\nname = "shop"\nversion = "1.0"\n',
+    "app/__init__.py": "",
+    "app/config.py": 'class Settings:\n    API_V1_STR: str = "/api/v1"\n\n\nsettings = Settings()\n',
+    "app/routes/__init__.py": "",
+    "app/routes/items.py": """\
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/items", tags=["items"])
+
+
+@router.get("/")
+def list_items():
+    return []
+
+
+@router.get("/{item_id}")
+def get_item(item_id: int):
+    return {}
+
+
+@router.put("/{item_id}")
+def put_item(item_id: int):
+    return {}
+""",
+    "app/routes/users.py": """\
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/users")
+
+
+@router.get("/me")
+def me():
+    return {}
+
+
+@router.api_route("/{user_id}/avatar", methods=["GET", "POST"])
+def avatar(user_id: int):
+    return {}
+""",
+    "app/api.py": """\
+from fastapi import APIRouter
+
+from app.routes import items, users
+
+api_router = APIRouter()
+api_router.include_router(items.router)
+api_router.include_router(users.router)
+""",
+    "app/main.py": """\
+from fastapi import FastAPI
+
+from app.api import api_router
+from app.config import settings
+
+app = FastAPI()
+app.include_router(api_router, prefix=settings.API_V1_STR)
+
+
+@app.get("/health")
+def health():
+    return "ok"
+""",
+}
+
+# A Flask app with a blueprint.
+FLASK_APP = {
+    "shop/__init__.py": """\
+from flask import Flask
+
+from shop.cart import bp
+
+app = Flask(__name__)
+app.register_blueprint(bp, url_prefix="/shop")
+
+
+@app.route("/status")
+def status():
+    return "ok"
+""",
+    "shop/cart.py": """\
+from flask import Blueprint
+
+bp = Blueprint("cart", __name__)
+
+
+@bp.route("/cart", methods=["GET"])
+def cart():
+    return "cart"
+
+
+@bp.post("/cart/<int:item>")
+def add(item):
+    return "ok"
+""",
+}
+
+# A Django project: an app's urls included, a REST framework router, an admin site.
+DJANGO_APP = {
+    "site_cfg/__init__.py": "",
+    "site_cfg/settings.py": 'ROOT_URLCONF = "site_cfg.urls"\n',
+    "site_cfg/urls.py": """\
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("api/dcim/", include("dcim.api_urls")),
+    path("api/status/", views.status),
+]
+""",
+    "accounts/__init__.py": "",
+    "accounts/views.py": "def status(request):\n    pass\n\n\ndef profile(request):\n    pass\n",
+    "accounts/urls.py": """\
+from django.urls import path, re_path
+
+from accounts import views
+
+urlpatterns = [
+    path("profile/", views.profile),
+    path("keys/<uuid:code>/", views.profile),
+    re_path(r"^legacy/(?P<pk>[0-9]+)/$", views.profile),
+]
+""",
+    "dcim/__init__.py": "",
+    "dcim/api_urls.py": """\
+from rest_framework.routers import DefaultRouter
+
+from accounts import views
+
+router = DefaultRouter()
+router.register("sites", views.profile)
+router.register("devices", views.profile)
+urlpatterns = router.urls
+""",
+}

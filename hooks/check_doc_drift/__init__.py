@@ -19,6 +19,7 @@ HOOK_ID = "check-doc-drift"
 RULES = (
     Rule("DG951", "a console-script invocation uses an option or subcommand its parser does not define"),
     Rule("DG952", "a `[tool.<project>]` key shown in a TOML block that no code reads"),
+    Rule("DG953", "an HTTP endpoint reference (`GET /path`) that no route of the app matches"),
 )
 
 

@@ -49,6 +49,14 @@ def read_doc(path: str, text: str) -> Doc:
 def doc_problems(project: Project, doc: Doc) -> Iterator[Problem]:
     yield from cli_problems(project, doc)
     yield from key_problems(project, doc)
+    yield from route_problems(project, doc)
+
+
+def route_problems(project: Project, doc: Doc) -> Iterator[Problem]:
+    from hooks.check_doc_drift.routes import check_lines
+
+    for problem in check_lines(project, doc.lines):
+        yield Problem(doc.path, problem.line, problem.col, "DG953", problem.message, problem.key)
 
 
 def key_problems(project: Project, doc: Doc) -> Iterator[Problem]:
