@@ -20,6 +20,7 @@ RULES = (
     Rule("DG951", "a console-script invocation uses an option or subcommand its parser does not define"),
     Rule("DG952", "a `[tool.<project>]` key shown in a TOML block that no code reads"),
     Rule("DG953", "an HTTP endpoint reference (`GET /path`) that no route of the app matches"),
+    Rule("DG954", "docs name a Python function or class that the change removed or renamed"),
 )
 
 

@@ -2,8 +2,9 @@
 project (read once per process)."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from hooks._core.files import SourceFile
 from hooks._core.findings import Finding
@@ -11,6 +12,9 @@ from hooks._core.runner import CheckRun
 from hooks.check_doc_drift import clis
 from hooks.check_doc_drift.docs import CodeBlock, InlineCode, code_blocks, inline_code
 from hooks.check_doc_drift.project import Project, worktree_project
+
+if TYPE_CHECKING:
+    from hooks.check_doc_drift.diff import Change
 
 HOOK_ID = "check-doc-drift"
 
@@ -46,10 +50,16 @@ def read_doc(path: str, text: str) -> Doc:
     return Doc(path, lines, blocks, list(inline_code(path, lines, inside)))
 
 
-def doc_problems(project: Project, doc: Doc) -> Iterator[Problem]:
-    yield from cli_problems(project, doc)
-    yield from key_problems(project, doc)
-    yield from route_problems(project, doc)
+KINDS = ("cli", "keys", "routes")
+
+
+def doc_problems(project: Project, doc: Doc, kinds: Sequence[str] = KINDS) -> Iterator[Problem]:
+    if "cli" in kinds:
+        yield from cli_problems(project, doc)
+    if "keys" in kinds:
+        yield from key_problems(project, doc)
+    if "routes" in kinds:
+        yield from route_problems(project, doc)
 
 
 def route_problems(project: Project, doc: Doc) -> Iterator[Problem]:
@@ -110,7 +120,110 @@ def cli_problems(project: Project, doc: Doc) -> Iterator[Problem]:
 
 def check_docs(run: CheckRun) -> Iterator[Finding]:
     project = worktree_project(run.root)
+    if not run.settings.get("all") and os.environ.get("PRE_COMMIT"):
+        from hooks.check_doc_drift.diff import staged_change
+
+        change = staged_change(run.root)
+        if change is not None:
+            yield from diff_findings(run, project, change)
+            return
     for source in run.sources_iter():
         doc = read_doc(source.path, source.text)
         for problem in doc_problems(project, doc):
             yield problem.finding()
+
+
+def _affected_kinds(before: Project, after: Project, paths: Sequence[str]) -> list[str]:
+    """The kinds of reference a change to `paths` can break (the others are not rechecked)."""
+    from hooks.check_doc_drift.routes import _WEB_HINTS
+
+    kinds: list[str] = []
+    metadata = set(after.metadata_files()) | set(before.metadata_files())
+    code = [p for p in paths if p.endswith(".py")]
+    if any(p in metadata for p in paths) or code:
+        kinds.append("cli")
+    if code:
+        kinds.append("keys")
+    if any(
+        _WEB_HINTS.search(project.text(p) or "") or p.endswith(("urls.py", "settings.py"))
+        for p in code for project in (before, after)
+    ):
+        kinds.append("routes")
+    return kinds
+
+
+def diff_findings(run: CheckRun, after: Project, change: Change) -> Iterator[Finding]:
+    from hooks._core.runner import is_excluded
+    from hooks.check_doc_drift import diff
+
+    docs = [d for d in after.docs if not is_excluded(d, run.settings.get("exclude", []))]
+    changed_docs = [d for d in docs if d in change.status]
+    diff.changed_doc_lines(change, changed_docs, run.root)
+    seen: set[tuple[str, int, int, str]] = set()
+
+    def emit(problem: Problem) -> Iterator[Finding]:
+        ident = (problem.path, problem.line, problem.col, problem.code)
+        if ident not in seen:
+            seen.add(ident)
+            yield problem.finding()
+
+    parsed: dict[str, Doc] = {}
+
+    def doc_of(path: str) -> Doc | None:
+        if path not in parsed:
+            text = after.text(path)
+            if text is None:
+                return None
+            parsed[path] = read_doc(path, text)
+        return parsed[path]
+
+    # 1. lines the change added or edited in a doc: checked as in --all
+    for path in changed_docs:
+        doc = doc_of(path)
+        lines = change.added_lines.get(path, set())
+        if doc is None or not lines:
+            continue
+        for problem in doc_problems(after, doc):
+            if problem.line in lines:
+                yield from emit(problem)
+    code_paths = [p for p in change.touched() if not p.endswith((".md", ".markdown", ".rst"))]
+    if not code_paths:
+        return
+    before = diff.base_project(after, change, run.root)
+    # 2. references that resolved before the change and do not after
+    kinds = _affected_kinds(before, after, code_paths)
+    if kinds:
+        for path in docs:
+            doc = doc_of(path)
+            if doc is None:
+                continue
+            now = list(doc_problems(after, doc, kinds))
+            if not now:
+                continue
+            then = {(p.key, p.line) for p in doc_problems(before, doc, kinds)}
+            for problem in now:
+                if (problem.key, problem.line) not in then:
+                    yield from emit(problem)
+    # 3. Python names the change removed that the docs still show
+    removed = diff.removed_names(before, after, change, run.root)
+    if not removed:
+        return
+    for path in docs:
+        doc = doc_of(path)
+        if doc is None:
+            continue
+        inline = [(i.line, i.col, i.text) for i in doc.inline]
+        python_lines = [
+            (c.line, c.indent, c.text) for b in doc.blocks if b.lang in PYTHON_LANGS for c in b.lines
+        ]
+        for line, col, gone in diff.stale_mentions(path, list(doc.lines), inline, python_lines, removed):
+            renamed = f" (renamed to `{gone.renamed_to}`?)" if gone.renamed_to else ""
+            yield from emit(Problem(
+                path, line, col, "DG954",
+                f"`{gone.name}` no longer exists: this change removed it from {gone.path}{renamed}; "
+                "update the doc",
+                ("removed", gone.name),
+            ))
+
+
+PYTHON_LANGS = frozenset({"python", "py", "python3", "pycon", "pytb", "ipython", "doctest"})
