@@ -124,7 +124,8 @@ def check_docs(run: CheckRun) -> Iterator[Finding]:
         from hooks.check_doc_drift.diff import staged_change
 
         change = staged_change(run.root)
-        if change is not None:
+        # nothing staged (`pre-commit run --all-files` in CI): the files passed, whole
+        if change is not None and change.status:
             yield from diff_findings(run, project, change)
             return
     for source in run.sources_iter():
