@@ -267,7 +267,12 @@ class ApiIndex:
         return target
 
     def _found(self, dotted: str, target: _Target) -> Resolution:
-        kind = target.kind if target.kind in ("module", "class", "function", "value") else ""
+        kind = target.kind
+        if kind == "union":
+            # one of several modules or classes (os.path: posixpath or ntpath)
+            kinds = {t.kind for t in target.data}
+            kind = kinds.pop() if len(kinds) == 1 else ""
+        kind = kind if kind in ("module", "class", "function", "value") else ""
         return Resolution(FOUND, target.path or dotted, kind, self.owner(target.module or dotted))
 
     def _missing(self, target: _Target, name: str, lookup: _Lookup) -> Resolution:
