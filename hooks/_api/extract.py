@@ -183,6 +183,8 @@ class _Extractor:
             self.bind_function(ns, node, in_class)
         elif isinstance(node, ast.ClassDef):
             ns.bind(node.name, ["c", self.class_info(node)])
+            if any((dotted(d) or "").endswith("global_enum") for d in node.decorator_list):
+                ns.dyn = True  # the enum's members become module globals (re.IGNORECASE)
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             self.bind_assign(ns, node, in_class)
         elif isinstance(node, (ast.If, ast.Try, ast.For, ast.AsyncFor, ast.While, ast.With,
@@ -211,6 +213,12 @@ class _Extractor:
             if isinstance(sub, ast.Call):
                 name = dotted(sub.func)
                 if name in ("exec", "lazy.attach", "lazy_loader.attach"):
+                    ns.dyn = True
+                elif (name or "").endswith(("._convert_", "._convert")) and any(
+                        isinstance(a, ast.Name) and a.id == "__name__"
+                        for a in [*sub.args, *(k.value for k in sub.keywords)]):
+                    # handed the module's own name: may add to it through sys.modules
+                    # (enum's _convert_ in ssl, signal, socket)
                     ns.dyn = True
                 elif name in ("sys.modules.update", "sys.modules.setdefault"):
                     self.registers_modules = True

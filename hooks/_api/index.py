@@ -528,7 +528,11 @@ class ApiIndex:
         if self.stdlib is None:
             return False
         root = os.path.realpath(location.root)
-        return root == self.stdlib or root.startswith(self.stdlib + os.sep)
+        if root == self.stdlib:
+            return True
+        # lib-dynload lives under the stdlib directory; site-packages may too
+        inside = root.startswith(self.stdlib + os.sep)
+        return inside and not any(part in root for part in ("site-packages", "dist-packages"))
 
     def _distribution(self, location: Location) -> Optional[tuple[str, str]]:
         root = location.root
