@@ -14,12 +14,13 @@ HOOK_MODULES: dict[str, str] = {
     "check-hallucinated-deps": "hooks.check_hallucinated_deps",
     "check-undeclared-imports": "hooks.check_undeclared_imports",
     "check-doc-drift": "hooks.check_doc_drift",
+    "check-hallucinated-apis": "hooks.check_hallucinated_apis",
 }
 
 # Hooks that `driftgate scan` runs over a tree (each module exposes `HOOK`, a FileHook).
 FILE_HOOKS: tuple[str, ...] = (
     "check-nesting", "check-env-vars", "check-secrets", "check-hallucinated-deps",
-    "check-undeclared-imports", "check-doc-drift",
+    "check-undeclared-imports", "check-hallucinated-apis", "check-doc-drift",
 )
 
 
