@@ -285,3 +285,23 @@ router.register("devices", views.profile)
 urlpatterns = router.urls
 """,
 }
+
+# A library in a src/ layout whose API the docs show.
+LIBRARY_SRC = {
+    "pyproject.toml": '[project]\nname = "mypkg"\nversion = "1.0"\n',
+    "src/mypkg/__init__.py": "from mypkg.client import Client, fetch\n\n__all__ = ['Client', 'fetch']\n",
+    "src/mypkg/client.py": """\
+class Client:
+    def __init__(self, base_url: str, *, timeout: float = 10.0) -> None:
+        self.base_url = base_url
+        self.timeout = timeout
+
+    def get(self, path: str, *, retries: int = 0) -> str:
+        return path
+
+
+def fetch(url: str, *, timeout: float = 10.0) -> str:
+    return url
+""",
+    "src/mypkg/dynamic.py": "def __getattr__(name):\n    return name\n",
+}

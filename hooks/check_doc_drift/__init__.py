@@ -21,6 +21,7 @@ RULES = (
     Rule("DG952", "a `[tool.<project>]` key shown in a TOML block that no code reads"),
     Rule("DG953", "an HTTP endpoint reference (`GET /path`) that no route of the app matches"),
     Rule("DG954", "docs name a Python function or class that the change removed or renamed"),
+    Rule("DG955", "a Python import, attribute or call keyword in the docs that the project's code does not have"),
 )
 
 

@@ -9,9 +9,11 @@ from typing import Iterator, Sequence
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 RST_SUFFIXES = (".rst",)
 
-# The past is allowed to name what no longer exists: change logs and release notes.
+# The past is allowed to name what no longer exists: change logs, release notes and
+# migration or upgrade guides (which name the old API on purpose).
 _HISTORY = re.compile(
-    r"(^|/)(change[-_]?log|changes|history|news|release[-_]?notes|releases|whatsnew)([-_.][^/]*)?(/|$)",
+    r"(^|/)(change[-_]?log|changes|history|news|release[-_]?notes|releases|whatsnew"
+    r"|migrations?|migrating|upgrad(e|es|ing))([-_.][^/]*)?(/|$)",
     re.I,
 )
 

@@ -50,7 +50,9 @@ def read_doc(path: str, text: str) -> Doc:
     return Doc(path, lines, blocks, list(inline_code(path, lines, inside)))
 
 
-KINDS = ("cli", "keys", "routes")
+# "api" is not rechecked against the state before a change: the API index reads the work
+# tree (DG954 covers the names a change removes)
+KINDS = ("cli", "keys", "routes", "api")
 
 
 def doc_problems(project: Project, doc: Doc, kinds: Sequence[str] = KINDS) -> Iterator[Problem]:
@@ -60,6 +62,17 @@ def doc_problems(project: Project, doc: Doc, kinds: Sequence[str] = KINDS) -> It
         yield from key_problems(project, doc)
     if "routes" in kinds:
         yield from route_problems(project, doc)
+    if "api" in kinds:
+        yield from api_problems(project, doc)
+
+
+def api_problems(project: Project, doc: Doc) -> Iterator[Problem]:
+    from hooks.check_doc_drift import api_refs
+
+    found = list(api_refs.block_problems(project, project.root, doc.blocks))
+    found += api_refs.inline_problems(project, project.root, [(i.line, i.col, i.text) for i in doc.inline])
+    for problem in found:
+        yield Problem(doc.path, problem.line, problem.col, "DG955", problem.message, problem.key)
 
 
 def route_problems(project: Project, doc: Doc) -> Iterator[Problem]:
@@ -227,4 +240,4 @@ def diff_findings(run: CheckRun, after: Project, change: Change) -> Iterator[Fin
             ))
 
 
-PYTHON_LANGS = frozenset({"python", "py", "python3", "pycon", "pytb", "ipython", "doctest"})
+from hooks.check_doc_drift.api_refs import PYTHON_LANGS  # noqa: E402

@@ -64,6 +64,7 @@ class Project:
 
     files: list[str]  # every file, relative posix paths
     read: Reader = read_worktree
+    root: str = "."  # where the files are on disk (the API index reads them there)
     _cache: dict[str, object] = field(default_factory=dict)
 
     def text(self, path: str) -> str | None:
@@ -266,7 +267,7 @@ def _literals(project: Project, files: Iterable[str]) -> frozenset[str]:
 
 def worktree_project(root: str = ".") -> Project:
     """The project as the work tree has it; one per run (a run reads each file once)."""
-    return Project(list_files(root), _rooted_reader(root))
+    return Project(list_files(root), _rooted_reader(root), root=root)
 
 
 def _rooted_reader(root: str) -> Reader:
