@@ -31,13 +31,16 @@ MUST_FLAG = [
      [("2:10: DG951", "clicky has no subcommand `pull`; did you mean `pull-all`?")]),
     ("typer-poetry", "```console\n$ typed greet Ann --shout\n```\n",
      [("2:19: DG951", "no option `--shout`")]),
+    # argparse would take an abbreviation, but a doc that shows one usually shows a flag
+    # that was renamed: `--session` once meant what is now `--session-name`
+    ("argparse-src", "```console\n$ mytool --verb status\n```\n",
+     [("2:10: DG951", "no option `--verb`; did you mean `--verbose`?")]),
     ("argparse-src", ".. code-block:: console\n\n   $ mytool --frob status\n",
      [("3:13: DG951", "no option `--frob`")]),
 ]
 
 MUST_NOT_FLAG = [
     ("argparse-src", "```console\n$ mytool --verbose sync --dry-run x\n$ mytool -v s x\n$ mytool --help\n```\n"),
-    ("argparse-src", "```console\n$ mytool --verb status\n```\n"),  # argparse abbreviation
     ("argparse-src", "```console\n$ mytool --no-color status\n```\n"),  # BooleanOptionalAction
     ("argparse-src", "```console\n$ pip install --upgrade mytool\n$ mytool status\n--bogus is output\n```\n"),
     ("argparse-src", "```console\n$ mytool status  # --nonexistent is a comment\n```\n"),

@@ -32,11 +32,13 @@ class CliModel:
     options: set[str] = field(default_factory=set)
     commands: set[str] = field(default_factory=set)
     open_options: bool = False
+    # option strings are built from bare names (`f"--{name}"`, `"--" + name`): an option is
+    # then also known when its bare name is a literal
+    bare_names: bool = False
     open_commands: bool = False
     definitions: list[str] = field(default_factory=list)  # files that define options
     subparser_files: set[str] = field(default_factory=set)  # files calling add_subparsers
     click_groups: set[str] = field(default_factory=set)  # names of click/typer group objects
-    argparse_options: set[str] = field(default_factory=set)  # these accept abbreviations
 
     @property
     def found(self) -> bool:
@@ -91,8 +93,6 @@ class _Collector:
                 part = part.strip()
                 if part.startswith("-"):
                     self.model.options.add(part)
-                    if argparse_style:
-                        self.model.argparse_options.add(part)
         self.defined = True
 
     def call(self, node: ast.Call) -> None:
@@ -211,6 +211,9 @@ def _parse(project: Project, path: str) -> ast.Module | None:
     return project.memo("ast:" + path, parse)  # type: ignore[return-value]
 
 
+_BUILDS_OPTIONS = re.compile(r"""f["']--?\{|["']--?["']\s*\+|["']--?%s["']|["']--?\{\}["']\.format""")
+
+
 def package_model(project: Project, package_files: Sequence[str]) -> CliModel:
     key = "cli:" + "\0".join(package_files)
 
@@ -227,6 +230,8 @@ def package_model(project: Project, package_files: Sequence[str]) -> CliModel:
                     collector.call(node)
                 elif uses_typer_or_click and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     collector.decorated(node)
+            if collector.model.open_options and _BUILDS_OPTIONS.search(project.text(path) or ""):
+                model.bare_names = True
             if "typer" in (project.text(path) or "") and collector.defined:
                 model.options.update(_TYPER_BUILTINS)
             if collector.defined:
@@ -492,9 +497,7 @@ def _known_option(cli: ScriptCli, project: Project, option: str) -> bool:
     literals = project.literals(cli.files)
     if option in literals:
         return True  # handled by hand somewhere (`if argv[0] == "--version"`)
-    if option.startswith("--") and any(o.startswith(option) for o in model.argparse_options if o.startswith("--")):
-        return True  # argparse accepts unambiguous abbreviations
-    if model.open_options:
+    if model.bare_names:
         bare = option.lstrip("-")
         return any(v in literals for v in (option, bare, bare.replace("-", "_"), "--" + bare))
     return False

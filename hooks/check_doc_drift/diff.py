@@ -178,12 +178,20 @@ def _rename_of(name: str, fresh: list[str]) -> str | None:
 
 
 def _defined_elsewhere(names: list[str], root: str) -> set[str]:
-    pattern = r"(def|class)[[:space:]]+(" + "|".join(re.escape(n) for n in names) + r")\b"
+    """The names some runtime code file (tests do not count) still defines."""
+    pattern = r"^[[:space:]]*(async[[:space:]]+)?(def|class)[[:space:]]+(" + "|".join(re.escape(n) for n in names) + r")\b"
     try:
-        out = run_git(["grep", "-h", "-o", "-E", pattern, "--", "*.py"], cwd=root, check=False)
+        out = run_git(["grep", "-I", "-E", pattern, "--", "*.py"], cwd=root, check=False)
     except HookError:
         return set()
-    return {line.split()[-1] for line in out.splitlines() if line.strip()}
+    found = set()
+    for line in out.splitlines():
+        path, _, text = line.partition(":")
+        if is_runtime_code(path):
+            match = re.search(r"(?:def|class)\s+(\w+)", text)
+            if match:
+                found.add(match.group(1))
+    return found
 
 
 def stale_mentions(doc_path: str, lines: list[str], inline: list[tuple[int, int, str]],

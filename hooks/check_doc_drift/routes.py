@@ -386,7 +386,21 @@ def _django_routes(project: Project, table: RouteTable) -> None:
             return
         walk_items(path, tree, patterns_of(path, tree, "urlpatterns"), prefix, depth)
 
+    def module_constants(tree: ast.Module) -> dict[str, str]:
+        """Module-level names first bound to a string literal (`prefix = ""`, later changed
+        under a setting): the value a default configuration serves."""
+        found = dict(constants)
+        seen: set[str] = set()
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                name = node.targets[0].id
+                if name not in seen and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                    found[name] = node.value.value
+                seen.add(name)
+        return found
+
     def walk_items(path: str, tree: ast.Module, items: list[ast.expr], prefix: tuple[str, ...], depth: int) -> None:
+        local = module_constants(tree)
         for item in items:
             if isinstance(item, ast.Starred):
                 item = item.value
@@ -401,7 +415,7 @@ def _django_routes(project: Project, table: RouteTable) -> None:
             if func not in ("path", "re_path", "url") or not item.args:
                 table.open_prefixes.append(prefix)
                 continue
-            raw = _path_literal(item.args[0], constants)
+            raw = _path_literal(item.args[0], local)
             if raw is None:
                 here: tuple[str, ...] = prefix + (_ANY,)
                 complete = True
