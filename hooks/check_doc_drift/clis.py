@@ -208,7 +208,7 @@ def _parse(project: Project, path: str) -> ast.Module | None:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
 
-    return project.memo("ast:" + path, parse)  # type: ignore[return-value]
+    return project.file_memo("cli-ast", path, parse)  # type: ignore[return-value]
 
 
 _BUILDS_OPTIONS = re.compile(r"""f["']--?\{|["']--?["']\s*\+|["']--?%s["']|["']--?\{\}["']\.format""")

@@ -99,14 +99,13 @@ def base_project(after: Project, change: Change, root: str = ".") -> Project:
     from_git = {p for p, s in change.status.items() if s in "MDT"} | set(change.old_path.values())
 
     def read(path: str) -> str | None:
-        if path in from_git:
-            try:
-                return run_git(["show", f"{change.base}:{path}"], cwd=root)
-            except HookError:
-                return None
-        return after.read(path)
+        try:
+            return run_git(["show", f"{change.base}:{path}"], cwd=root)
+        except HookError:
+            return None
 
-    return Project(sorted(set(files)), read)
+    changed = frozenset(from_git | added | renamed_new)
+    return Project(sorted(set(files)), read, root=root, same_as=after, changed=changed)
 
 
 # --- removed Python names -------------------------------------------------------------

@@ -3,6 +3,7 @@ project (read once per process)."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator, Sequence
 
@@ -197,17 +198,25 @@ def diff_findings(run: CheckRun, after: Project, change: Change) -> Iterator[Fin
         lines = change.added_lines.get(path, set())
         if doc is None or not lines:
             continue
-        for problem in doc_problems(after, doc):
+        for problem in doc_problems(after, _only_lines(doc, lines)):
             if problem.line in lines:
                 yield from emit(problem)
     code_paths = [p for p in change.touched() if not p.endswith((".md", ".markdown", ".rst"))]
     if not code_paths:
         return
     before = diff.base_project(after, change, run.root)
-    # 2. references that resolved before the change and do not after
+    # 2. references that resolved before the change and do not after: only a doc that
+    # mentions something the change took out of the code (a literal, a name) can be one
     kinds = _affected_kinds(before, after, code_paths)
-    if kinds:
+    removed = _removed_words(before, after, code_paths) if kinds else set()
+    if removed:
+        pattern = re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(removed, key=len, reverse=True)) + r")(?!\w)"
+        )
         for path in docs:
+            text = after.text(path)
+            if not text or not pattern.search(text):
+                continue
             doc = doc_of(path)
             if doc is None:
                 continue
@@ -238,6 +247,38 @@ def diff_findings(run: CheckRun, after: Project, change: Change) -> Iterator[Fin
                 "update the doc",
                 ("removed", gone.name),
             ))
+
+
+def _only_lines(doc: Doc, lines: set[int]) -> Doc:
+    """The doc reduced to what is on `lines` (blocks that touch them, their inline code)."""
+    blocks = [b for b in doc.blocks if any(c.line in lines for c in b.lines)]
+    inline = [i for i in doc.inline if i.line in lines]
+    text = [t if n in lines else "" for n, t in enumerate(doc.lines, 1)]
+    return Doc(doc.path, text, blocks, inline)
+
+
+_WORD = re.compile(r"[A-Za-z_][\w-]*[A-Za-z0-9_]")
+
+
+def _removed_words(before: Project, after: Project, paths: Sequence[str]) -> set[str]:
+    """Words (of identifiers and string literals) that the changed files had before and do
+    not have after: what a doc reference this change broke must contain."""
+    removed: set[str] = set()
+    for path in paths:
+        old, new = before.text(path) or "", after.text(path) or ""
+        if old != new:
+            # literals apart from code: `@router.get("/me")` -> "/self" removes the path
+            # segment "me" even if a function `me` remains
+            removed |= _literal_words(old) - _literal_words(new)
+            removed |= set(_WORD.findall(old)) - set(_WORD.findall(new))
+    return removed
+
+
+_STRING = re.compile(r"'([^'\\\n]*)'" + r'|"([^"\\\n]*)"')
+
+
+def _literal_words(text: str) -> set[str]:
+    return {w for m in _STRING.finditer(text) for w in _WORD.findall(m.group(1) or m.group(2) or "")}
 
 
 from hooks.check_doc_drift.api_refs import PYTHON_LANGS  # noqa: E402

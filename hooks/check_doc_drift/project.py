@@ -65,13 +65,23 @@ class Project:
     files: list[str]  # every file, relative posix paths
     read: Reader = read_worktree
     root: str = "."  # where the files are on disk (the API index reads them there)
+    # diff mode: the state before a change shares what it knows of every file the change
+    # did not touch with the state after (read and parsed once)
+    same_as: Project | None = None
+    changed: frozenset[str] = frozenset()
     _cache: dict[str, object] = field(default_factory=dict)
 
     def text(self, path: str) -> str | None:
-        key = "text:" + path
+        return self.file_memo("text", path, lambda: self.read(path))  # type: ignore[return-value]
+
+    def file_memo(self, kind: str, path: str, compute: Callable[[], object]) -> object:
+        """What `compute` derives from one file, shared with `same_as` for untouched files."""
+        if self.same_as is not None and path not in self.changed:
+            return self.same_as.file_memo(kind, path, compute)
+        key = f"{kind}:{path}"
         if key not in self._cache:
-            self._cache[key] = self.read(path)
-        return self._cache[key]  # type: ignore[return-value]
+            self._cache[key] = compute()
+        return self._cache[key]
 
     def memo(self, key: str, compute: Callable[[], object]) -> object:
         if key not in self._cache:
@@ -255,11 +265,14 @@ _STRING = re.compile(r"""(?:'([^'\\\n]{1,120})'|"([^"\\\n]{1,120})")""")
 def _literals(project: Project, files: Iterable[str]) -> frozenset[str]:
     found: set[str] = set()
     for path in files:
-        text = project.text(path)
-        if text:
-            for match in _STRING.finditer(text):
-                found.add(match.group(1) if match.group(1) is not None else match.group(2))
+        found.update(project.file_memo("literals", path, lambda p=path: _file_literals(project.text(p))))  # type: ignore[call-overload]
     return frozenset(found)
+
+
+def _file_literals(text: str | None) -> frozenset[str]:
+    if not text:
+        return frozenset()
+    return frozenset(m.group(1) if m.group(1) is not None else m.group(2) for m in _STRING.finditer(text))
 
 
 # --- the work tree's project ------------------------------------------------------
@@ -278,18 +291,15 @@ def _rooted_reader(root: str) -> Reader:
 
 def list_files(root: str = ".") -> list[str]:
     """The files git tracks (plus untracked, not ignored ones), or every file outside git."""
-    from hooks._core.git import repo_root, run_git
+    from hooks._core.git import run_git
 
-    top = repo_root(root)
-    if top is not None and os.path.samefile(top, root):
-        try:
-            out = run_git(
-                ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root
-            )
-        except HookError:
-            out = None
-        if out is not None:
-            return sorted({name for name in out.split("\0") if name})
+    try:
+        # one git call (it fails outside a repository)
+        out = run_git(["ls-files", "-z", "--full-name", "--cached", "--others", "--exclude-standard", "--", "."], cwd=root)
+    except HookError:
+        out = None
+    if out is not None and os.path.exists(os.path.join(root, ".git")):  # the root of the work tree
+        return sorted({name for name in out.split("\0") if name})
     from hooks._core.runner import SKIP_DIRS
 
     files = []
