@@ -261,24 +261,17 @@ _WORD = re.compile(r"[A-Za-z_][\w-]*[A-Za-z0-9_]")
 
 
 def _removed_words(before: Project, after: Project, paths: Sequence[str]) -> set[str]:
-    """Words (of identifiers and string literals) that the changed files had before and do
-    not have after: what a doc reference this change broke must contain."""
+    """Words (of identifiers and string literals) that the changed files have fewer of after
+    the change: what a doc reference this change broke must contain. Counted, not merely
+    present: renaming `"--agent"` leaves the word `agent` in `args.agent`, one fewer."""
+    from collections import Counter
+
     removed: set[str] = set()
     for path in paths:
         old, new = before.text(path) or "", after.text(path) or ""
         if old != new:
-            # literals apart from code: `@router.get("/me")` -> "/self" removes the path
-            # segment "me" even if a function `me` remains
-            removed |= _literal_words(old) - _literal_words(new)
-            removed |= set(_WORD.findall(old)) - set(_WORD.findall(new))
+            removed |= set(Counter(_WORD.findall(old)) - Counter(_WORD.findall(new)))
     return removed
-
-
-_STRING = re.compile(r"'([^'\\\n]*)'" + r'|"([^"\\\n]*)"')
-
-
-def _literal_words(text: str) -> set[str]:
-    return {w for m in _STRING.finditer(text) for w in _WORD.findall(m.group(1) or m.group(2) or "")}
 
 
 from hooks.check_doc_drift.api_refs import PYTHON_LANGS  # noqa: E402
