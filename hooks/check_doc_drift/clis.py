@@ -494,12 +494,11 @@ def _known_option(cli: ScriptCli, project: Project, option: str) -> bool:
     model = cli.model
     if option in _BUILTIN_OPTIONS or option in model.options:
         return True
-    literals = project.literals(cli.files)
-    if option in literals:
+    if project.has_literal(cli.files, (option,)):
         return True  # handled by hand somewhere (`if argv[0] == "--version"`)
     if model.bare_names:
         bare = option.lstrip("-")
-        return any(v in literals for v in (option, bare, bare.replace("-", "_"), "--" + bare))
+        return project.has_literal(cli.files, (bare, bare.replace("-", "_")))
     return False
 
 
@@ -508,8 +507,7 @@ def _known_command(cli: ScriptCli, project: Project, command: str) -> bool:
     if command in model.commands or not (model.commands or model.open_commands):
         return True
     # a literal anywhere in the package: a computed add_parser name, or a hand dispatch
-    literals = project.literals(cli.files)
-    return command in literals or command.replace("-", "_") in literals
+    return project.has_literal(cli.files, (command, command.replace("-", "_")))
 
 
 def _close(word: str, choices: set[str]) -> str:

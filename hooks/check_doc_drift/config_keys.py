@@ -13,7 +13,6 @@ from typing import Any, Iterator, Sequence
 
 from hooks.check_doc_drift.project import Project
 
-_IDENTIFIER = re.compile(r"\b[A-Za-z_]\w*\b")
 
 
 @dataclass(frozen=True)
@@ -43,22 +42,11 @@ def reading_file(project: Project, table: str) -> str | None:
     return project.memo("reader:" + table, find)  # type: ignore[return-value]
 
 
-def _identifiers(project: Project) -> frozenset[str]:
-    def build() -> frozenset[str]:
-        found: set[str] = set()
-        for path in project.code_files:
-            found.update(_IDENTIFIER.findall(project.text(path) or ""))
-        return frozenset(found)
-
-    return project.memo("identifiers", build)  # type: ignore[return-value]
-
-
 def key_known(project: Project, key: str) -> bool:
-    literals = project.literals(project.code_files)
     snake = key.replace("-", "_")
-    if key in literals or snake in literals or key.replace("_", "-") in literals:
+    if project.has_literal(project.code_files, (key, snake, key.replace("_", "-"))):
         return True
-    return snake.isidentifier() and snake in _identifiers(project)
+    return snake.isidentifier() and project.has_word(project.code_files, snake)
 
 
 def _load(text: str) -> dict[str, Any] | None:

@@ -6,7 +6,7 @@ import configparser
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from hooks._core.findings import HookError
 
@@ -251,6 +251,28 @@ class Project:
     def files_under(self, directory: str) -> list[str]:
         prefix = directory + "/" if directory else ""
         return [f for f in self.code_files if f.startswith(prefix)]
+
+    def has_literal(self, files: Sequence[str], values: Iterable[str]) -> bool:
+        """Whether some file in `files` has one of `values` as a whole string literal
+        ('v' or "v"): plain substring searches, cheaper than collecting every literal."""
+        wanted = [v for v in values if v]
+        for path in files:
+            text = self.text(path)
+            if not text:
+                continue
+            for value in wanted:
+                if value in text and (f"'{value}'" in text or f'"{value}"' in text):
+                    return True
+        return False
+
+    def has_word(self, files: Sequence[str], word: str) -> bool:
+        """Whether `word` is an identifier (or a word) in some file of `files`."""
+        pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])")
+        for path in files:
+            text = self.text(path)
+            if text and word in text and pattern.search(text):
+                return True
+        return False
 
     def literals(self, files: Iterable[str]) -> frozenset[str]:
         """Every short one-line string literal in `files` (regex, not ast: fast, and a superset
