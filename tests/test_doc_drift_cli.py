@@ -161,3 +161,17 @@ def test_bad_input_is_skipped_or_reported_in_one_line(tmp_path: Path) -> None:
                    "src/mytool/cli.py); fix the example or add the option"]
     assert "empty.md: no such file" in err and "Traceback" not in err
     assert "latin.md: skipped, not valid UTF-8" in err
+
+
+def test_driftgate_scan_reports_doc_drift(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`driftgate scan` runs check-doc-drift over the tracked docs, whole (not diff mode)."""
+    from hooks import cli
+
+    doc = "```console\n$ mytool --bogus status\n```\n"
+    root = make_repo(tmp_path / "proj", ARGPARSE_SRC, docs={"docs/usage.md": doc})
+    with working_directory(tmp_path):
+        code = cli.main(["scan", str(root), "--hook", "check-doc-drift", "--format", "jsonl"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1 and len(out) == 1
+    assert '"path": "docs/usage.md"' in out[0] and '"code": "DG951"' in out[0]
+    assert '"hook": "check-doc-drift"' in out[0]
