@@ -222,3 +222,20 @@ def test_pre_commit_try_repo_reads_the_consumers_venv(api_venv: Path, tmp_path: 
     assert findings == [
         "app.py:2:19: DG701 minireq 2.32.3: Session object has no attribute close_all (did you mean close?)"
     ]
+
+
+def test_readme_console_example_runs_as_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's example, on the running interpreter (its version in place of 3.11)."""
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### check-hallucinated-apis", 1)[1]
+    block = re.search(r"```console\n(.*?)```", section, re.S).group(1)  # type: ignore[union-attr]
+    source = block.split("$ cat app.py\n", 1)[1].split("$ check-hallucinated-apis app.py\n", 1)
+    expected = source[1].replace("Python 3.11", PY).splitlines()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DRIFTGATE_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "app.py").write_text(source[0])
+    assert hook.main(["--python", sys.executable, "app.py"]) == 1
+    assert capsys.readouterr().out.splitlines() == expected

@@ -239,6 +239,10 @@ class _Extractor:
                 if dotted(value) == "sys.modules":
                     # registers a module under some name: `import a.b` may work without a file
                     self.registers_modules = True
+                    key = getattr(sub, "slice", None)
+                    key = getattr(key, "value", key)  # Python 3.8's ast.Index
+                    if isinstance(key, ast.Name) and key.id == "__name__":
+                        ns.dyn = True  # the module replaces itself (3.13's collections.abc)
                 elif isinstance(value, ast.Call) and dotted(value.func) in ("globals", "vars", "locals"):
                     ns.dyn = True
             elif isinstance(sub, ast.Name) and sub.id in ("__path__", "__getattr__") and not in_class:
