@@ -203,8 +203,10 @@ class ApiIndex:
             return ""
         if target.kind == "class":
             return "class"
+        if target.kind == "union" and all(t.kind == "function" for t in target.data):
+            target = target.data[0]
         if target.kind == "function":
-            return "method" if target.how == "m" else "function"
+            return "method" if target.how.endswith("m") else "function"
         return ""
 
     def class_of_instance_member(self, class_path: str, name: str) -> Resolution:
@@ -331,7 +333,7 @@ class ApiIndex:
             return _Lookup(FOUND, self._entry_target(module, f"{module}.{name}", entry, depth))
         if name in submodules:
             return _Lookup(FOUND, self._module_target(f"{module}.{name}"))
-        if name in _MODULE_ATTRS:
+        if name in _MODULE_ATTRS or name in api.get("lazy", ()):
             return _Lookup(FOUND, _Target("value", f"{module}.{name}", module))
         seen = seen if seen is not None else set()
         seen.add(module)
@@ -373,6 +375,9 @@ class ApiIndex:
             return _Target("class", path, module, entry[1])
         if kind == "f":
             return _Target("function", path, module, entry, entry[2] if len(entry) > 2 else "?")
+        if kind == "a":
+            aliased = self._name_in_module(module, entry[1], depth + 1) if depth < 30 else None
+            return aliased if aliased is not None else _Target("value", path, module)
         if kind == "u":
             members = [self._entry_target(module, path, e, depth + 1) for e in entry[1]]
             if any(m.kind == "unknown" for m in members):
@@ -449,8 +454,12 @@ class ApiIndex:
         return _Lookup(MISSING, candidates=tuple(candidates))
 
     def _class_is_certain(self, target: _Target, depth: int = 0) -> bool:
-        """No dynamic class anywhere in its ancestry, and every base read."""
-        if depth > 30 or target.data["dyn"] or target.data.get("kw"):
+        """Constructed as its __init__ says: no metaclass or class decorator anywhere in its
+        ancestry, and every base read."""
+        info = target.data
+        # attributes added at run time (setattr, __getattr__) do not change construction
+        made = info.get("made", info["dyn"])
+        if depth > 30 or made or info.get("kw"):
             return False
         bases = self._bases(target, depth)
         if bases is None:
@@ -463,6 +472,8 @@ class ApiIndex:
             if params is None or target.how == "?":
                 return None
             return Signature(tuple(Param(*p) for p in params))
+        if target.kind == "union":
+            return self._overloads(target)
         if target.kind != "class" or not self._class_is_certain(target):
             return None
         # the constructor: the first __init__ or __new__ along the bases (single
@@ -491,6 +502,34 @@ class ApiIndex:
             if not bases:
                 return Signature(())  # object() takes no arguments
             current = bases[0]
+
+    def _overloads(self, target: _Target) -> Optional[Signature]:
+        """@overload variants (with or without their implementation): a call fits if it
+        fits one of them, so the merged signature accepts every keyword any of them takes
+        and as many positional arguments as the longest takes."""
+        signatures = []
+        for member in target.data:
+            if member.kind != "function" or not member.how.startswith("o") and target.data[-1] is not member:
+                return None
+            signature = self._signature(member)
+            if signature is None:
+                return None
+            signatures.append(signature)
+        if not signatures:
+            return None
+        longest = max(signatures, key=lambda s: s.max_positional)
+        params = [p for p in longest.params if p.kind in ("p", "pk")]
+        seen = {p.name for p in params}
+        for signature in signatures:
+            for p in signature.params:
+                if p.kind in ("pk", "k") and p.name not in seen:
+                    params.append(Param(p.name, "k", True))
+                    seen.add(p.name)
+        if any(s.takes_var_positional for s in signatures):
+            params.append(Param("args", "a", True))
+        if any(s.takes_var_keyword for s in signatures):
+            params.append(Param("kwargs", "kw", True))
+        return Signature(tuple(params))
 
     # --- module APIs and the cache -----------------------------------------------------
 
@@ -573,7 +612,7 @@ class ApiIndex:
         found: list[str] = []
         budget = [limit]
         for package in tops:
-            self._walk_for(package, name, found, budget, module)
+            self._walk_for(package, name, found, budget, module, tuple(tops))
         return tuple(found[:3])
 
     def _installed_tops(self) -> list[str]:
@@ -587,7 +626,8 @@ class ApiIndex:
                     tops.add(stem)
         return sorted(tops)
 
-    def _walk_for(self, module: str, name: str, found: list[str], budget: list[int], skip: str) -> None:
+    def _walk_for(self, module: str, name: str, found: list[str], budget: list[int], skip: str,
+                  family: tuple[str, ...] = ()) -> None:
         if budget[0] <= 0 or len(found) >= 3:
             return
         location = self.finder.find(module)
@@ -597,13 +637,25 @@ class ApiIndex:
         api = self.module_api(module)
         if module != skip and api is not None and not module.split(".")[-1].startswith("_"):
             entry = api["names"].get(name)
-            if entry is not None and entry[0] != "m":
+            if entry is not None and _defined_in_family(entry, family):
                 found.append(module)
                 return
         if location.is_package:
             for sub in self.finder.submodules(location):
-                if not sub.startswith("_") and sub not in ("tests", "test", "testing"):
-                    self._walk_for(f"{module}.{sub}", name, found, budget, skip)
+                if not sub.startswith("_") and sub not in ("tests", "test", "testing", "conftest"):
+                    self._walk_for(f"{module}.{sub}", name, found, budget, skip, family)
+
+
+def _defined_in_family(entry: list, family: tuple[str, ...]) -> bool:
+    """Defined there, or imported there from the same package family (not a re-export of
+    another project's name, such as jinja2.compiler's `from markupsafe import Markup`)."""
+    if entry[0] in ("c", "f", "v"):
+        return True
+    if entry[0] == "i":
+        return entry[1].split(".")[0] in family
+    if entry[0] == "u":
+        return all(_defined_in_family(e, family) for e in entry[1])
+    return False
 
 
 def _nearest(name: str, candidates: Sequence[str]) -> tuple[str, ...]:
