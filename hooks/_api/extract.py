@@ -29,6 +29,7 @@ An entry is a list whose first item says what the name is:
                           "?" decorated
     ["v"]                 a value (its type is not tracked)
     ["a", "x.y"]          `name = x.y` at module level: whatever x.y means in this module
+    ["t", "Cls"]          in a stub, `name: Cls`: an instance of Cls
     ["u", [entry, ...]]   bound in several ways (if/else, try/except, redefinition): the name
                           certainly exists, and is one of these
 """
@@ -98,7 +99,14 @@ def signature_of(args: ast.arguments, drop_first: bool) -> list[list[Any]]:
     for arg, default in zip(args.kwonlyargs, args.kw_defaults):
         params.append([arg.arg, "k", default is not None])
     if args.kwarg is not None:
-        params.append([args.kwarg.arg, "kw", True])
+        kwarg = [args.kwarg.arg, "kw", True]
+        # **kwargs: Unpack[SomeTypedDict] (PEP 692): its keys are the keywords taken
+        annotation = args.kwarg.annotation
+        if isinstance(annotation, ast.Subscript) and (dotted(annotation.value) or "").endswith("Unpack"):
+            inner = getattr(annotation.slice, "value", annotation.slice)  # 3.8's ast.Index
+            if dotted(inner):
+                kwarg.append(dotted(inner))
+        params.append(kwarg)
     if drop_first and params and params[0][1] in ("p", "pk"):
         params = params[1:]
     return params
@@ -268,6 +276,11 @@ class _Extractor:
         # `s = attributes = attrs`: another name for an object of this namespace or an
         # imported one (resolved when asked)
         alias = dotted(value) if value is not None and isinstance(node, ast.Assign) else None
+        if (self.is_stub and not in_class and isinstance(node, ast.AnnAssign) and value is None
+                and isinstance(node.target, ast.Name) and dotted(node.annotation)):
+            # a stub declares `_rand: RandomState`: an instance of that class
+            ns.bind(node.target.id, ["t", dotted(node.annotation)])
+            return
         for target in targets:
             for name in _target_names(target):
                 if name == "__all__" and not in_class:

@@ -206,7 +206,7 @@ class ApiIndex:
         if target.kind == "union" and all(t.kind == "function" for t in target.data):
             target = target.data[0]
         if target.kind == "function":
-            return "method" if target.how.endswith("m") else "function"
+            return "method" if target.how.endswith("m") else "function"  # "m!" is bound
         return ""
 
     def class_of_instance_member(self, class_path: str, name: str) -> Resolution:
@@ -300,6 +300,11 @@ class ApiIndex:
             return self._class_member(target, name, depth, set())
         if target.kind == "union":
             return self._union_member(target, name, depth)
+        if target.kind == "instance":
+            lookup = self._class_member(target.data, name, depth, set())
+            if lookup.status == FOUND:
+                lookup = _Lookup(FOUND, _bound(lookup.target))
+            return lookup
         return _Lookup(UNKNOWN)
 
     def _union_member(self, target: _Target, name: str, depth: int) -> _Lookup:
@@ -375,6 +380,11 @@ class ApiIndex:
             return _Target("class", path, module, entry[1])
         if kind == "f":
             return _Target("function", path, module, entry, entry[2] if len(entry) > 2 else "?")
+        if kind == "t":
+            declared = self._name_in_module(module, entry[1], depth + 1) if depth < 30 else None
+            if declared is not None and declared.kind == "class":
+                return _Target("instance", path, module, declared)
+            return _Target("value", path, module)
         if kind == "a":
             aliased = self._name_in_module(module, entry[1], depth + 1) if depth < 30 else None
             return aliased if aliased is not None else _Target("value", path, module)
@@ -469,9 +479,11 @@ class ApiIndex:
     def _signature(self, target: _Target) -> Optional[Signature]:
         if target.kind == "function":
             params = target.data[1]
-            if params is None or target.how == "?":
+            if params is None or target.how.startswith("?"):
                 return None
-            return Signature(tuple(Param(*p) for p in params))
+            if any(len(p) > 3 for p in params):
+                params = self._expand_unpack(target, params)
+            return Signature(tuple(Param(*p[:3]) for p in params))
         if target.kind == "union":
             return self._overloads(target)
         if target.kind != "class" or not self._class_is_certain(target):
@@ -503,14 +515,55 @@ class ApiIndex:
                 return Signature(())  # object() takes no arguments
             current = bases[0]
 
+    def _expand_unpack(self, target: _Target, params: list) -> Optional[list]:
+        """**kwargs: Unpack[TD] -> TD's keys as keyword-only parameters; None when TD
+        cannot be read (then the **kwargs stays)."""
+        out = []
+        for p in params:
+            if p[1] != "kw" or len(p) < 4:
+                out.append(p[:3])
+                continue
+            fields = self._typed_dict_keys(target.module, p[3])
+            if fields is None:
+                out.append(p[:3])
+            else:
+                out.extend([name, "k", True] for name in fields)
+        return out
+
+    def _typed_dict_keys(self, module: str, dotted: str, depth: int = 0) -> Optional[list[str]]:
+        cls = self._name_in_module(module, dotted, 0)
+        if cls is not None and cls.kind == "union":
+            # `if TYPE_CHECKING: class TD(TypedDict) ... else: TD = dict` (pandas)
+            classes = [t for t in cls.data if t.kind == "class" and any(
+                (b or "").split(".")[-1] == "TypedDict" for b in t.data["b"])]
+            cls = classes[0] if len(classes) == 1 else None
+        if cls is None or cls.kind != "class" or depth > 10:
+            return None
+        keys = [n for n, e in cls.data["m"].items() if e[0] == "v" and not n.startswith("__")]
+        for base in cls.data["b"]:
+            if base is None:
+                return None
+            last = base.split(".")[-1]
+            if last in ("TypedDict", "Generic", "Protocol"):
+                continue
+            inherited = self._typed_dict_keys(cls.module, base, depth + 1)
+            if inherited is None:
+                return None
+            keys.extend(inherited)
+        return keys
+
     def _overloads(self, target: _Target) -> Optional[Signature]:
         """@overload variants (with or without their implementation): a call fits if it
         fits one of them, so the merged signature accepts every keyword any of them takes
         and as many positional arguments as the longest takes."""
         signatures = []
-        for member in target.data:
-            if member.kind != "function" or not member.how.startswith("o") and target.data[-1] is not member:
-                return None
+        members = target.data
+        if any(m.kind != "function" for m in members):
+            return None
+        overloads = [m for m in members if m.how.startswith("o")]
+        # the @overload variants are the declared call forms; the implementation (often
+        # decorated) only has to accept them all
+        for member in overloads or members:
             signature = self._signature(member)
             if signature is None:
                 return None
@@ -644,6 +697,15 @@ class ApiIndex:
             for sub in self.finder.submodules(location):
                 if not sub.startswith("_") and sub not in ("tests", "test", "testing", "conftest"):
                     self._walk_for(f"{module}.{sub}", name, found, budget, skip, family)
+
+
+def _bound(target: _Target) -> _Target:
+    """A method reached through an instance: called without self ("!" marks it bound)."""
+    if target.kind == "function":
+        return _Target("function", target.path, target.module, target.data, target.how + "!")
+    if target.kind == "union":
+        return _Target("union", target.path, target.module, [_bound(t) for t in target.data])
+    return target
 
 
 def _defined_in_family(entry: list, family: tuple[str, ...]) -> bool:
