@@ -70,6 +70,16 @@ MUST_FLAG = [
     ("import argparse\nargparse.ArgumentParser(descripton='x')\n",
      f"app.py:2:25: DG702 argparse.ArgumentParser() in {PY} takes no keyword descripton (did you mean description?)"),
     ("import math\nmath.sqrt(x=2)\n", f"app.py:2:11: DG702 math.sqrt() in {PY} takes no keyword x"),
+    ("import minireq.compat\nminireq.compat.newest\n",
+     "app.py:2:16: DG701 minireq 2.32.3: minireq.compat has no attribute newest"),
+    ("from minireq.typed import fetch\nfetch('u', 1, streem=True)\n",
+     "app.py:2:15: DG702 fetch() in minireq 2.32.3 takes no keyword streem (did you mean stream?)"),
+    ("from minireq.typed import fetch_alias\nfetch_alias('u', 1, 2)\n",
+     "app.py:2:1: DG702 fetch_alias() in minireq 2.32.3 takes at most 2 positional arguments, 3 given"),
+    ("import minireq.typed\nminireq.typed.configure('n', verfy=True)\n",
+     "app.py:2:30: DG702 minireq.typed.configure() in minireq 2.32.3 takes no keyword verfy (did you mean verify?)"),
+    ("import fastmath\nfastmath.scale(2.0, 3.0)\n",
+     "app.py:2:1: DG702 fastmath.scale() in fastmath 1.4.0 takes at most 1 positional argument, 2 given"),
     # DG703: from-imports
     ("from minireq import get_all\n",
      "app.py:1:1: DG703 minireq 2.32.3: cannot import name get_all from minireq (did you mean get?)"),
@@ -103,6 +113,12 @@ MUST_NOT_FLAG = {
         Session.get(s, 'u', None, 3)   # unbound: self passed explicitly
     """,
     "module __getattr__": "import minireq.lazy\nminireq.lazy.anything\n",
+    "names a literal __getattr__ answers": "import minireq.compat\nminireq.compat.old_current\nminireq.compat.legacy\n",
+    "a keyword of one overload, the TypedDict's keys": """
+        from minireq.typed import fetch, configure
+        fetch('u', 1, stream=True)
+        configure('n', verify=False, cert='c')
+    """,
     "names made through globals()": "import minireq.dynamic\nminireq.dynamic.alpha\n",
     "class __getattr__": "from minireq.dynamic import Proxy\nProxy().anything\n",
     "metaclass": "from minireq.dynamic import WithMeta\nWithMeta.anything\nWithMeta(1, 2)\n",
