@@ -10,6 +10,7 @@ installed is left alone.
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import dataclass
 from typing import Any, Iterator, Optional, Sequence
 
@@ -261,7 +262,7 @@ def _dotted(node: ast.AST) -> Optional[str]:
 
 
 class _Checker:
-    def __init__(self, source: SourceFile, tree: ast.Module, index: Any) -> None:
+    def __init__(self, source: SourceFile, tree: ast.Module, index: Any, root: str = ".") -> None:
         from hooks._api import FOUND, MISSING
 
         self.FOUND, self.MISSING = FOUND, MISSING
@@ -273,6 +274,7 @@ class _Checker:
         for stmt in tree.body:
             self.collector.visit(stmt)
         self._symbols: dict[tuple[int, str], Optional[Symbol]] = {}
+        self.first_party = first_party_names(root, source.path)
 
     def finding(self, node: ast.AST, code: str, message: str, col_offset: Optional[int] = None) -> None:
         line = getattr(node, "lineno", 1)
@@ -284,7 +286,7 @@ class _Checker:
 
     def check_imports(self) -> None:
         for node, certain in self.collector.imports:
-            if not certain:
+            if not certain or self.is_first_party(node):
                 continue
             if isinstance(node, ast.Import):
                 for alias in node.names:
@@ -294,6 +296,15 @@ class _Checker:
                     for alias in node.names:
                         if alias.name != "*":
                             self.check_from_name(node, node.module, alias.name)
+
+    def is_first_party(self, node: ast.stmt) -> bool:
+        """An import of a top-level name the repository (or the file's own directory)
+        has: at run time it shadows an installed module of the same name (a `tests`
+        package some distribution installs, a local `utils.py`)."""
+        if isinstance(node, ast.Import):
+            return any(alias.name.split(".")[0] in self.first_party for alias in node.names)
+        module = getattr(node, "module", None) or ""
+        return module.split(".")[0] in self.first_party
 
     def check_module(self, node: ast.stmt, module: str) -> bool:
         status = self.index.module_status(module)
@@ -341,7 +352,7 @@ class _Checker:
             return None  # a star import may shadow it
         if all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in nodes):
             # `import os` and `import os.path` bind the same os: certain when all agree
-            if any(id(n) not in self.collector.certain_imports for n in nodes):
+            if any(id(n) not in self.collector.certain_imports or self.is_first_party(n) for n in nodes):
                 return None
             symbols = {_import_symbol(n, name) for n in nodes}
             return symbols.pop() if len(symbols) == 1 else None
@@ -500,6 +511,37 @@ class _Checker:
         return dotted, path, result.owner
 
 
+_LISTED: dict[str, frozenset[str]] = {}
+
+
+def _top_level_names(directory: str) -> frozenset[str]:
+    """Modules and regular packages directly in `directory` (listed once per process)."""
+    directory = os.path.abspath(directory)
+    if directory not in _LISTED:
+        names = set()
+        try:
+            entries = os.listdir(directory)
+        except OSError:
+            entries = []
+        for entry in entries:
+            stem = entry[:-3] if entry.endswith(".py") else entry
+            full = os.path.join(directory, entry)
+            # a directory without __init__ is a namespace portion: an installed regular
+            # package of the same name wins over it at run time
+            if stem.isidentifier() and (entry.endswith(".py") or os.path.isfile(os.path.join(full, "__init__.py"))):
+                names.add(stem)
+        _LISTED[directory] = frozenset(names)
+    return _LISTED[directory]
+
+
+def first_party_names(root: str, path: str) -> frozenset[str]:
+    """Top-level names the repository provides: at its root, under src/, and next to the
+    checked file (a script's sibling modules)."""
+    here = os.path.dirname(path) or "."
+    return (_top_level_names(root) | _top_level_names(os.path.join(root, "src"))
+            | _top_level_names(here))
+
+
 def _import_symbol(node: ast.stmt, name: str) -> Optional[Symbol]:
     if isinstance(node, ast.Import):
         for alias in node.names:
@@ -557,7 +599,8 @@ def check_source(source: SourceFile, settings: dict[str, Any]) -> list[Finding]:
         tree = parse_python(source)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return []  # check-nesting reports files that do not parse (DG500)
-    checker = _Checker(source, tree, _index_for(settings, settings.get("_root", ".")))
+    root = settings.get("_root", ".")
+    checker = _Checker(source, tree, _index_for(settings, root), root)
     checker.check_tree(tree)
     return checker.findings
 

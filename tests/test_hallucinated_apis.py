@@ -168,6 +168,22 @@ def test_must_not_flag(case: str, api_venv: Path, api_cache: Path, tmp_path: Pat
     assert status == 0
 
 
+def test_a_local_module_shadows_an_installed_one(api_venv: Path, api_cache: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """At run time the repository's own `fastmath.py` is imported, not the installed one."""
+    local, plain = tmp_path / "local", tmp_path / "plain"
+    local.mkdir()
+    plain.mkdir()
+    (local / "fastmath.py").write_text("def sub(a, b):\n    return a - b\n")
+    status, lines = run(local, api_venv, api_cache, "import fastmath\nfastmath.sub(1, 2)\n",
+                        monkeypatch, capsys)
+    assert (status, lines) == (0, [])
+    status, lines = run(plain, api_venv, api_cache, "import fastmath\nfastmath.sub(1, 2)\n",
+                        monkeypatch, capsys)
+    assert status == 1 and "fastmath has no attribute sub" in lines[0]
+
+
 def test_python_from_config_and_bad_interpreter(api_venv: Path, api_cache: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:

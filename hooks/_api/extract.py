@@ -495,12 +495,31 @@ def _loop_and_with_targets(node: ast.stmt) -> Iterable[ast.AST]:
             yield item.optional_vars
 
 
+_STATE_RESTORERS = frozenset({"__setstate__", "__copy__", "__deepcopy__", "__reduce__", "__reduce_ex__"})
+
+
+def _walk_skipping(node: ast.AST, skipped: frozenset[str]) -> Iterable[ast.AST]:
+    """ast.walk, not entering the functions named in `skipped`."""
+    todo = [node]
+    while todo:
+        current = todo.pop()
+        yield current
+        for child in ast.iter_child_nodes(current):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) and child.name in skipped:
+                continue
+            todo.append(child)
+
+
 def _instance_attributes(node: ast.ClassDef) -> Iterable[str]:
-    """`self.x = ...` (and `cls.x = ...`) anywhere in the class's methods."""
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Store):
-            if isinstance(sub.value, ast.Name) and sub.value.id in ("self", "cls"):
+    """`self.x = ...` (and `cls.x = ...`) anywhere in the class's methods. Unpickling and
+    copying (__setstate__, __copy__, ...) only restore attributes the class's own code set,
+    so their computed setattr calls do not make every name possible."""
+    for sub in _walk_skipping(node, _STATE_RESTORERS):
+        if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and sub.value.id in ("self", "cls"):
+            if isinstance(sub.ctx, ast.Store):
                 yield sub.attr
+        elif _writes_instance_dict(sub):
+            yield "*"  # self.__dict__.update(...): any attribute may appear
         elif isinstance(sub, ast.Call) and dotted(sub.func) in ("setattr", "object.__setattr__"):
             # setattr(self, "name", ...) with a literal name, else anything may appear
             args = sub.args
@@ -510,6 +529,22 @@ def _instance_attributes(node: ast.ClassDef) -> Iterable[str]:
                 yield args[1].value
             else:
                 yield "*"
+
+
+def _writes_instance_dict(node: ast.AST) -> bool:
+    """self.__dict__.update(...) / .setdefault(...) / self.__dict__[k] = v, and the same
+    through vars(self)."""
+    def is_instance_dict(expr: ast.AST) -> bool:
+        if dotted(expr) in ("self.__dict__", "cls.__dict__"):
+            return True
+        return (isinstance(expr, ast.Call) and dotted(expr.func) == "vars" and len(expr.args) == 1
+                and dotted(expr.args[0]) in ("self", "cls"))
+
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr in ("update", "setdefault", "__setitem__") and is_instance_dict(node.func.value)
+    if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+        return is_instance_dict(node.value)
+    return False
 
 
 def _slots(node: ast.ClassDef) -> Iterable[str]:

@@ -359,7 +359,28 @@ class ApiIndex:
             star_names.extend(n for n in lookup.candidates if not n.startswith("_"))
         if api["dyn"]:
             return _Lookup(UNKNOWN)
+        if location is not None and location.is_stub and (location.from_stub_package or name.startswith("_")):
+            # a third-party stub package, or a private name a stub may leave out: missing
+            # only if the source it describes lacks it too
+            source_api = self._source_api(module)
+            if source_api is None or source_api["dyn"] or source_api["stars"] or name in source_api["names"]:
+                return _Lookup(UNKNOWN)
         return _Lookup(MISSING, candidates=tuple([*api["names"], *submodules, *star_names]))
+
+    def _source_api(self, module: str) -> Optional[dict[str, Any]]:
+        """The API read from the .py a stub describes (not cached on disk: rarely needed)."""
+        key = module + "\0source"
+        if key not in self._apis:
+            location = self.finder.find(module, stubs=False)
+            api = None
+            if location is not None and location.file is not None:
+                try:
+                    with open(location.file, "rb") as handle:
+                        api = extract(handle.read().decode("utf-8"), module, location.is_package, False)
+                except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
+                    api = None
+            self._apis[key] = api
+        return self._apis[key]
 
     def _entry_target(self, module: str, path: str, entry: list, depth: int) -> _Target:
         kind = entry[0]
@@ -461,6 +482,13 @@ class ApiIndex:
             candidates.extend(lookup.candidates)
         if info["dyn"] or info.get("kw"):
             return _Lookup(UNKNOWN)
+        location = self.finder.find(target.module)
+        if location is not None and location.is_stub and (location.from_stub_package or name.startswith("_")):
+            source_api = self._source_api(target.module)
+            source_class = (source_api or {}).get("names", {}).get(target.path[len(target.module) + 1:])
+            if source_class is None or source_class[0] != "c" or source_class[1]["dyn"] or \
+                    name in source_class[1]["m"] or source_class[1]["b"] != info["b"]:
+                return _Lookup(UNKNOWN)
         return _Lookup(MISSING, candidates=tuple(candidates))
 
     def _class_is_certain(self, target: _Target, depth: int = 0) -> bool:
