@@ -396,19 +396,35 @@ def getattr_names(func: ast.AST) -> Optional[list[str]]:
         return None
     param = args[0].arg
     body = [s for s in func.body if not _is_stub_ellipsis(s)]
-    if not body or not _raises_attribute_error(body[-1]):
-        return None
     names: list[str] = []
-    for stmt in body[:-1]:
+    for stmt in body:
         if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Expr, ast.Assign, ast.AnnAssign)):
             continue
-        if not isinstance(stmt, ast.If) or stmt.orelse and not _only_raises(stmt.orelse):
-            return None
-        tested = _compared_names(stmt.test, param)
-        if tested is None:
-            return None
-        names.extend(tested)
-    return names
+        if isinstance(stmt, ast.If):
+            tested, closed = _if_chain(stmt, param)
+            if tested is None:
+                return None
+            names.extend(tested)
+            if closed:
+                return names  # only the tested names get past an `else: raise` (3.13's typing)
+            continue
+        return names if _raises_attribute_error(stmt) else None
+    return None  # falls off the end: answers None for any name
+
+
+def _if_chain(stmt: ast.If, param: str) -> tuple[Optional[list[str]], bool]:
+    """Names tested by an if/elif chain, and whether its final `else` raises AttributeError."""
+    tested = _compared_names(stmt.test, param)
+    if tested is None:
+        return None, False
+    if not stmt.orelse:
+        return tested, False
+    if len(stmt.orelse) == 1 and isinstance(stmt.orelse[0], ast.If):
+        more, closed = _if_chain(stmt.orelse[0], param)
+        return (None, False) if more is None else (tested + more, closed)
+    if _only_raises(stmt.orelse):
+        return tested, True
+    return None, False
 
 
 def _raises_attribute_error(stmt: ast.stmt) -> bool:
