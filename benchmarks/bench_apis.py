@@ -194,7 +194,7 @@ def speed(args: argparse.Namespace) -> int:
     cache = Path(tempfile.mkdtemp(prefix="bench-apis-speed-"))
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PRE_COMMIT")}
     env.update(DRIFTGATE_CACHE_DIR=str(cache / "driftgate"), PYTHONPATH=str(PROJECT))
-    hook = [args.hook_python, "-m", "hooks.check_hallucinated_apis", "--python", str(venv)]
+    hook = [os.path.abspath(args.hook_python), "-m", "hooks.check_hallucinated_apis", "--python", str(venv.absolute())]
     three = files[:3]
     rows = [
         ("driftgate cold (empty cache)", timed([*hook, "."], target, env)),

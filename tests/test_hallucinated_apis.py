@@ -271,3 +271,42 @@ def test_readme_console_example_runs_as_shown(tmp_path: Path, monkeypatch: pytes
     (tmp_path / "app.py").write_text(source[0])
     assert hook.main(["--python", sys.executable, "app.py"]) == 1
     assert capsys.readouterr().out.splitlines() == expected
+
+
+def test_warm_results_follow_the_environment(api_venv: Path, tmp_path: Path) -> None:
+    """A warm run serves each unchanged file's findings from the cache, but upgrading a
+    library in the project's venv (a real pip install) changes the answer at once."""
+    import os
+
+    from _apis_support import MINIREQ, make_wheel
+
+    venv = tmp_path / "venv"
+    wheels = api_venv.parent / "wheels"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [venv_python(venv), "-m", "pip", "install", "-q", "--no-index", "--disable-pip-version-check"]
+    subprocess.run([*pip, "--find-links", str(wheels), "minireq==2.32.3"], check=True)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "app.py").write_text("import minireq\nminireq.Session().close_all()\n")
+    env = {**os.environ, "DRIFTGATE_CACHE_DIR": str(tmp_path / "cache"),
+           "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    env.pop("VIRTUAL_ENV", None)
+
+    def check() -> list[str]:
+        proc = subprocess.run([sys.executable, "-m", "hooks.check_hallucinated_apis", "--python", str(venv),
+                               "app.py"], cwd=project, capture_output=True, text=True, env=env)
+        assert proc.returncode in (0, 1), proc.stderr
+        return proc.stdout.splitlines()
+
+    first = check()
+    assert len(first) == 1 and "close_all" in first[0]
+    assert check() == first  # warm
+    assert list((tmp_path / "cache").glob("apis-results-v1/*/*/*.json"))
+    newer = dict(MINIREQ)
+    sessions = str(MINIREQ["minireq/sessions.py"])
+    newer["minireq/sessions.py"] = sessions.replace(
+        "def close(self):", "def close_all(self):\n                return None\n\n            def close(self):")
+    assert newer["minireq/sessions.py"] != sessions
+    upgraded = make_wheel(tmp_path, "minireq", "2.33.0", newer)
+    subprocess.run([*pip, str(upgraded)], check=True)
+    assert check() == []

@@ -135,6 +135,8 @@ class ApiIndex:
         self.cache_dir = cache_dir
         self.stdlib = os.path.realpath(stdlib) if stdlib else None
         self._apis: dict[str, Optional[dict[str, Any]]] = {}
+        self._resolved: dict[str, Resolution] = {}
+        self._signatures: dict[str, Optional[Signature]] = {}
         self._dists: dict[str, dict[str, tuple[str, str]]] = {}
 
     # --- public interface ---------------------------------------------------------
@@ -168,7 +170,13 @@ class ApiIndex:
         )
 
     def resolve(self, dotted: str) -> Resolution:
-        """Walk `pkg.mod.Name.attr` from its top-level module."""
+        """Walk `pkg.mod.Name.attr` from its top-level module (answers kept per process)."""
+        known = self._resolved.get(dotted)
+        if known is None:
+            known = self._resolved[dotted] = self._resolve(dotted)
+        return known
+
+    def _resolve(self, dotted: str) -> Resolution:
         parts = dotted.split(".")
         if not self.exists(parts[0]):
             return Resolution(UNKNOWN, dotted, installed=False)
@@ -190,10 +198,10 @@ class ApiIndex:
     def signature(self, dotted: str) -> Optional[Signature]:
         """Parameters a call to `dotted` takes (a class: its constructor's, without self;
         a method: without self), or None when not certain."""
-        target = self._target_of(dotted)
-        if target is None:
-            return None
-        return self._signature(target)
+        if dotted not in self._signatures:
+            target = self._target_of(dotted)
+            self._signatures[dotted] = None if target is None else self._signature(target)
+        return self._signatures[dotted]
 
     def call_kind(self, dotted: str) -> str:
         """"function", "class", "method" (plain method reached through its class: the call
