@@ -157,6 +157,15 @@ MUST_NOT_FLAG = {
     "name bound twice": "import minireq\nif x:\n    s = minireq.Session()\nelse:\n    s = other()\ns.anything\n",
     "conditional def in the library": "from minireq.guarded import fast_parse\nfast_parse('x')\n",
     "syntax error is another hook's job": "def broken(:\n",
+    # false alarms the real-world corpus once showed (enum.global_enum, 3.13's
+    # collections.abc replacing itself in sys.modules, os re-exporting posix)
+    "corpus regressions": """
+        import os
+        import re
+        from collections.abc import Iterable, Callable
+        re.compile("x", re.IGNORECASE | re.MULTILINE)
+        os.system("true")
+    """,
 }
 
 
