@@ -10,6 +10,7 @@ installed is left alone.
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import dataclass
 from typing import Any, Iterator, Optional, Sequence
 
@@ -87,6 +88,10 @@ class _Collector(ast.NodeVisitor):
         self.stored_attrs: set[str] = set()  # "name.attr" written by the file
         self.probed: set[str] = set()  # attribute names given to hasattr/getattr/setattr
         self.imports: list[tuple[ast.stmt, bool]] = []  # (node, certain)
+        # attribute loads and calls, each with its scope, in the order met: the second pass
+        # checks only these instead of walking the tree again
+        self.uses: list[tuple[ast.AST, _Scope]] = []
+        self.assign_of: dict[int, ast.Assign] = {}  # id(single Name target) -> its Assign
 
     # scopes
     def _enter(self, node: ast.AST) -> None:
@@ -227,7 +232,14 @@ class _Collector(ast.NodeVisitor):
             self.visit(stmt)
         self.conditional -= 1
 
+    def visit_Assign(self, node: ast.Assign) -> None:  # noqa: N802
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            self.assign_of[id(node.targets[0])] = node
+        self.generic_visit(node)
+
     def visit_Attribute(self, node: ast.Attribute) -> None:  # noqa: N802
+        if isinstance(node.ctx, ast.Load):
+            self.uses.append((node, self.scope))
         if isinstance(node.ctx, (ast.Store, ast.Del)):
             owner = _dotted(node.value)
             if owner:
@@ -238,6 +250,7 @@ class _Collector(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:  # noqa: N802
+        self.uses.append((node, self.scope))
         if isinstance(node.func, ast.Name) and node.func.id in ("hasattr", "getattr", "setattr", "delattr"):
             if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
                 self.probed.add(node.args[1].value)
@@ -261,7 +274,7 @@ def _dotted(node: ast.AST) -> Optional[str]:
 
 
 class _Checker:
-    def __init__(self, source: SourceFile, tree: ast.Module, index: Any) -> None:
+    def __init__(self, source: SourceFile, tree: ast.Module, index: Any, root: str = ".") -> None:
         from hooks._api import FOUND, MISSING
 
         self.FOUND, self.MISSING = FOUND, MISSING
@@ -273,6 +286,8 @@ class _Checker:
         for stmt in tree.body:
             self.collector.visit(stmt)
         self._symbols: dict[tuple[int, str], Optional[Symbol]] = {}
+        self.first_party = first_party_names(root, source.path)
+        self.reported: set[int] = set()  # attribute links already reported
 
     def finding(self, node: ast.AST, code: str, message: str, col_offset: Optional[int] = None) -> None:
         line = getattr(node, "lineno", 1)
@@ -284,7 +299,7 @@ class _Checker:
 
     def check_imports(self) -> None:
         for node, certain in self.collector.imports:
-            if not certain:
+            if not certain or self.is_first_party(node):
                 continue
             if isinstance(node, ast.Import):
                 for alias in node.names:
@@ -294,6 +309,15 @@ class _Checker:
                     for alias in node.names:
                         if alias.name != "*":
                             self.check_from_name(node, node.module, alias.name)
+
+    def is_first_party(self, node: ast.stmt) -> bool:
+        """An import of a top-level name the repository (or the file's own directory)
+        has: at run time it shadows an installed module of the same name (a `tests`
+        package some distribution installs, a local `utils.py`)."""
+        if isinstance(node, ast.Import):
+            return any(alias.name.split(".")[0] in self.first_party for alias in node.names)
+        module = getattr(node, "module", None) or ""
+        return module.split(".")[0] in self.first_party
 
     def check_module(self, node: ast.stmt, module: str) -> bool:
         status = self.index.module_status(module)
@@ -341,7 +365,7 @@ class _Checker:
             return None  # a star import may shadow it
         if all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in nodes):
             # `import os` and `import os.path` bind the same os: certain when all agree
-            if any(id(n) not in self.collector.certain_imports for n in nodes):
+            if any(id(n) not in self.collector.certain_imports or self.is_first_party(n) for n in nodes):
                 return None
             symbols = {_import_symbol(n, name) for n in nodes}
             return symbols.pop() if len(symbols) == 1 else None
@@ -354,14 +378,11 @@ class _Checker:
 
     def _assigned_instance(self, scope: _Scope, target: ast.Name) -> Optional[Symbol]:
         """`x = pkg.Class(...)` as the only binding of x: x is an instance of that class."""
-        for stmt in ast.walk(scope.node) if not isinstance(scope.node, ast.Module) else self._module_statements():
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and stmt.targets[0] is target:
-                value = stmt.value
-                if isinstance(value, ast.Call):
-                    # a certain constructor (no __new__, no metaclass, bases all read)
-                    # makes exactly that class
-                    return self.constructed(scope, value)
-                return None
+        stmt = self.collector.assign_of.get(id(target))
+        if stmt is not None and isinstance(stmt.value, ast.Call):
+            # a certain constructor (no __new__, no metaclass, bases all read) makes
+            # exactly that class
+            return self.constructed(scope, stmt.value)
         return None
 
     def constructed(self, scope: _Scope, call: ast.Call) -> Optional[Symbol]:
@@ -371,9 +392,6 @@ class _Checker:
                 and self.index.signature(callee[1].path) is not None):
             return Symbol("instance", callee[1].path, callee[0].split(".")[-1])
         return None
-
-    def _module_statements(self) -> Iterator[ast.AST]:
-        return iter(self._all_nodes)
 
     def resolve_expr(self, scope: _Scope, node: ast.AST) -> Optional[tuple[str, Any]]:
         """(written text, Resolution) for a dotted expression rooted at a certain module or
@@ -391,21 +409,12 @@ class _Checker:
     # --- attribute chains and calls ---------------------------------------------------------
 
     def check_tree(self, tree: ast.Module) -> None:
-        self._all_nodes = list(ast.walk(tree))
         self.check_imports()
-        self._visit(tree, self.collector.module_scope)
-
-    def _visit(self, node: ast.AST, scope: _Scope) -> None:
-        for child in ast.iter_child_nodes(node):
-            inner = self.collector.scope_of.get(id(child), scope)
-            if isinstance(child, ast.Attribute):
-                if self.check_attribute(child, scope):
-                    continue  # the chain was reported: its inner links need no second finding
-            elif isinstance(child, ast.Call):
-                self.check_call(child, scope)
-            elif isinstance(child, (ast.Import, ast.ImportFrom)):
-                continue
-            self._visit(child, inner)
+        for node, scope in self.collector.uses:
+            if isinstance(node, ast.Attribute):
+                self.check_attribute(node, scope)
+            else:
+                self.check_call(node, scope)  # type: ignore[arg-type]
 
     def check_attribute(self, node: ast.Attribute, scope: _Scope) -> bool:
         """Report the first missing link of `a.b.c...`; True when reported."""
@@ -430,11 +439,14 @@ class _Checker:
         path = symbol.path
         written = root_text
         for link in chain:
+            if id(link) in self.reported:
+                return True  # an outer chain already reported this link
             if link.attr in self.collector.probed or f"{written}.{link.attr}" in self.collector.stored_attrs:
                 return False
             result = self.index.resolve(f"{path}.{link.attr}")
             if result.status == self.MISSING:
                 parent = f"{symbol.written} object" if symbol.kind == "instance" and written == root_text else written
+                self.reported.add(id(link))
                 self.finding(link, "DG701", f"{result.owner}: {parent} has no attribute {link.attr}{_hint(result)}",
                              col_offset=_attr_col(self.source, link))
                 return True
@@ -500,6 +512,37 @@ class _Checker:
         return dotted, path, result.owner
 
 
+_LISTED: dict[str, frozenset[str]] = {}
+
+
+def _top_level_names(directory: str) -> frozenset[str]:
+    """Modules and regular packages directly in `directory` (listed once per process)."""
+    directory = os.path.abspath(directory)
+    if directory not in _LISTED:
+        names = set()
+        try:
+            entries = os.listdir(directory)
+        except OSError:
+            entries = []
+        for entry in entries:
+            stem = entry[:-3] if entry.endswith(".py") else entry
+            full = os.path.join(directory, entry)
+            # a directory without __init__ is a namespace portion: an installed regular
+            # package of the same name wins over it at run time
+            if stem.isidentifier() and (entry.endswith(".py") or os.path.isfile(os.path.join(full, "__init__.py"))):
+                names.add(stem)
+        _LISTED[directory] = frozenset(names)
+    return _LISTED[directory]
+
+
+def first_party_names(root: str, path: str) -> frozenset[str]:
+    """Top-level names the repository provides: at its root, under src/, and next to the
+    checked file (a script's sibling modules)."""
+    here = os.path.dirname(path) or "."
+    return (_top_level_names(root) | _top_level_names(os.path.join(root, "src"))
+            | _top_level_names(here))
+
+
 def _import_symbol(node: ast.stmt, name: str) -> Optional[Symbol]:
     if isinstance(node, ast.Import):
         for alias in node.names:
@@ -553,13 +596,106 @@ def _index_for(settings: dict[str, Any], root: str) -> Any:
 
 
 def check_source(source: SourceFile, settings: dict[str, Any]) -> list[Finding]:
+    root = settings.get("_root", ".")
+    index = _index_for(settings, root)
+    cache_file = _result_cache_file(index, root, source)
+    if cache_file is not None:
+        cached = _read_results(cache_file)
+        if cached is not None:
+            return [Finding(source.path, line, col, code, message, HOOK_ID) for line, col, code, message in cached]
     try:
         tree = parse_python(source)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return []  # check-nesting reports files that do not parse (DG500)
-    checker = _Checker(source, tree, _index_for(settings, settings.get("_root", ".")))
+    checker = _Checker(source, tree, index, root)
     checker.check_tree(tree)
+    if cache_file is not None:
+        _write_results(cache_file, [[f.line, f.col, f.code, f.message] for f in checker.findings])
     return checker.findings
+
+
+# --- results per file, for warm runs ---------------------------------------------------
+# A file's findings depend on its text, the names next to it and at the repository root
+# (first-party shadowing), the environment (interpreter, version, what is installed) and
+# this code. All of it goes into the key; a warm run over unchanged files parses nothing.
+
+_RESULTS_FORMAT = 1
+_ENVIRONMENT_KEYS: dict[int, Optional[str]] = {}
+
+
+def _environment_key(index: Any, root: str) -> Optional[str]:
+    """None when a search path holds source that may change in place (an editable
+    install's directory, a PYTHONPATH entry): then results are not cached."""
+    if id(index) in _ENVIRONMENT_KEYS:
+        return _ENVIRONMENT_KEYS[id(index)]
+    import hashlib
+    import sys
+
+    parts = [str(_RESULTS_FORMAT), sys.version, repr(index.python_version), str(index.executable)]
+    key: Optional[str] = None
+    try:
+        for path in index.finder.search_paths:
+            real = os.path.realpath(path)
+            installed = any(p in real for p in ("site-packages", "dist-packages")) or (
+                index.stdlib is not None and real.startswith(index.stdlib))
+            if not installed:
+                raise LookupError(path)
+            # installing, upgrading or removing a distribution renames entries here
+            parts.append(f"{path}:{os.stat(path).st_mtime_ns}")
+        here = os.path.dirname(os.path.abspath(__file__))
+        code = [os.path.abspath(__file__)] + sorted(
+            os.path.join(here, "_api", n) for n in os.listdir(os.path.join(here, "_api")) if n.endswith(".py"))
+        for name in code:
+            stat = os.stat(name)
+            parts.append(f"{name}:{stat.st_mtime_ns}:{stat.st_size}")
+        parts.append(",".join(sorted(_top_level_names(root) | _top_level_names(os.path.join(root, "src")))))
+        key = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    except (OSError, LookupError):
+        key = None
+    _ENVIRONMENT_KEYS[id(index)] = key
+    return key
+
+
+def _result_cache_file(index: Any, root: str, source: SourceFile) -> Optional[str]:
+    if index.cache_dir is None:
+        return None
+    environment = _environment_key(index, root)
+    if environment is None:
+        return None
+    import hashlib
+
+    here = os.path.dirname(source.path) or "."
+    digest = hashlib.sha256()
+    digest.update(",".join(sorted(_top_level_names(here))).encode())
+    digest.update(b"\0" + source.text.encode("utf-8", "surrogateescape"))
+    name = digest.hexdigest()[:32]
+    return os.path.join(index.cache_dir, f"apis-results-v{_RESULTS_FORMAT}", environment, name[:2], name + ".json")
+
+
+def _read_results(path: str) -> Optional[list[list[Any]]]:
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, list) else None
+
+
+def _write_results(path: str, results: list[list[Any]]) -> None:
+    """Temp file + os.replace, like the API cache: safe with parallel writers."""
+    import json
+    import tempfile
+
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(results, handle)
+        os.replace(temp, path)
+    except OSError:
+        pass
 
 
 _per_file = per_file(check_source)

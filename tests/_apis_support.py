@@ -91,6 +91,39 @@ MINIREQ = {
                 return text
     """,
     f"minireq/_speedups{EXT_SUFFIX}": b"\x7fELF not really loaded",
+    # a module __getattr__ that provably answers two names only (as click and flask have)
+    "minireq/compat.py": """
+        def current():
+            return 1
+
+        def __getattr__(name):
+            if name == "old_current":
+                return current
+            if name in ("legacy", "older"):
+                return current
+            raise AttributeError(name)
+    """,
+    # overloads, **kwargs: Unpack[TypedDict], an alias and a stub-like declared instance
+    "minireq/typed.py": """
+        from typing import TypedDict, overload
+        from typing_extensions import Unpack
+
+        class _Options(TypedDict, total=False):
+            verify: bool
+            cert: str
+
+        @overload
+        def fetch(url: str) -> str: ...
+        @overload
+        def fetch(url: str, retries: int, *, stream: bool = ...) -> bytes: ...
+        def fetch(url, retries=0, *, stream=False):
+            return url
+
+        def configure(name, **options: Unpack[_Options]):
+            return options
+
+        fetch_alias = fetch
+    """,
 }
 
 FASTMATH = {
@@ -100,6 +133,9 @@ FASTMATH = {
         class Vector:
             def __init__(self, x: float, y: float) -> None: ...
             def norm(self) -> float: ...
+            def scale(self, factor: float) -> Vector: ...
+        _unit: Vector
+        scale = _unit.scale
     """,
     f"opaquemath{EXT_SUFFIX}": b"\x7fELF not really loaded",
 }

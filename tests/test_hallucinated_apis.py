@@ -70,6 +70,16 @@ MUST_FLAG = [
     ("import argparse\nargparse.ArgumentParser(descripton='x')\n",
      f"app.py:2:25: DG702 argparse.ArgumentParser() in {PY} takes no keyword descripton (did you mean description?)"),
     ("import math\nmath.sqrt(x=2)\n", f"app.py:2:11: DG702 math.sqrt() in {PY} takes no keyword x"),
+    ("import minireq.compat\nminireq.compat.newest\n",
+     "app.py:2:16: DG701 minireq 2.32.3: minireq.compat has no attribute newest"),
+    ("from minireq.typed import fetch\nfetch('u', 1, streem=True)\n",
+     "app.py:2:15: DG702 fetch() in minireq 2.32.3 takes no keyword streem (did you mean stream?)"),
+    ("from minireq.typed import fetch_alias\nfetch_alias('u', 1, 2)\n",
+     "app.py:2:1: DG702 fetch_alias() in minireq 2.32.3 takes at most 2 positional arguments, 3 given"),
+    ("import minireq.typed\nminireq.typed.configure('n', verfy=True)\n",
+     "app.py:2:30: DG702 minireq.typed.configure() in minireq 2.32.3 takes no keyword verfy (did you mean verify?)"),
+    ("import fastmath\nfastmath.scale(2.0, 3.0)\n",
+     "app.py:2:1: DG702 fastmath.scale() in fastmath 1.4.0 takes at most 1 positional argument, 2 given"),
     # DG703: from-imports
     ("from minireq import get_all\n",
      "app.py:1:1: DG703 minireq 2.32.3: cannot import name get_all from minireq (did you mean get?)"),
@@ -103,6 +113,12 @@ MUST_NOT_FLAG = {
         Session.get(s, 'u', None, 3)   # unbound: self passed explicitly
     """,
     "module __getattr__": "import minireq.lazy\nminireq.lazy.anything\n",
+    "names a literal __getattr__ answers": "import minireq.compat\nminireq.compat.old_current\nminireq.compat.legacy\n",
+    "a keyword of one overload, the TypedDict's keys": """
+        from minireq.typed import fetch, configure
+        fetch('u', 1, stream=True)
+        configure('n', verify=False, cert='c')
+    """,
     "names made through globals()": "import minireq.dynamic\nminireq.dynamic.alpha\n",
     "class __getattr__": "from minireq.dynamic import Proxy\nProxy().anything\n",
     "metaclass": "from minireq.dynamic import WithMeta\nWithMeta.anything\nWithMeta(1, 2)\n",
@@ -141,6 +157,15 @@ MUST_NOT_FLAG = {
     "name bound twice": "import minireq\nif x:\n    s = minireq.Session()\nelse:\n    s = other()\ns.anything\n",
     "conditional def in the library": "from minireq.guarded import fast_parse\nfast_parse('x')\n",
     "syntax error is another hook's job": "def broken(:\n",
+    # false alarms the real-world corpus once showed (enum.global_enum, 3.13's
+    # collections.abc replacing itself in sys.modules, os re-exporting posix)
+    "corpus regressions": """
+        import os
+        import re
+        from collections.abc import Iterable, Callable
+        re.compile("x", re.IGNORECASE | re.MULTILINE)
+        os.system("true")
+    """,
 }
 
 
@@ -150,6 +175,22 @@ def test_must_not_flag(case: str, api_venv: Path, api_cache: Path, tmp_path: Pat
     status, lines = run(tmp_path, api_venv, api_cache, MUST_NOT_FLAG[case], monkeypatch, capsys)
     assert lines == []
     assert status == 0
+
+
+def test_a_local_module_shadows_an_installed_one(api_venv: Path, api_cache: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """At run time the repository's own `fastmath.py` is imported, not the installed one."""
+    local, plain = tmp_path / "local", tmp_path / "plain"
+    local.mkdir()
+    plain.mkdir()
+    (local / "fastmath.py").write_text("def sub(a, b):\n    return a - b\n")
+    status, lines = run(local, api_venv, api_cache, "import fastmath\nfastmath.sub(1, 2)\n",
+                        monkeypatch, capsys)
+    assert (status, lines) == (0, [])
+    status, lines = run(plain, api_venv, api_cache, "import fastmath\nfastmath.sub(1, 2)\n",
+                        monkeypatch, capsys)
+    assert status == 1 and "fastmath has no attribute sub" in lines[0]
 
 
 def test_python_from_config_and_bad_interpreter(api_venv: Path, api_cache: Path, tmp_path: Path,
@@ -222,3 +263,59 @@ def test_pre_commit_try_repo_reads_the_consumers_venv(api_venv: Path, tmp_path: 
     assert findings == [
         "app.py:2:19: DG701 minireq 2.32.3: Session object has no attribute close_all (did you mean close?)"
     ]
+
+
+def test_readme_console_example_runs_as_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's example, on the running interpreter (its version in place of 3.11)."""
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### check-hallucinated-apis", 1)[1]
+    block = re.search(r"```console\n(.*?)```", section, re.S).group(1)  # type: ignore[union-attr]
+    source = block.split("$ cat app.py\n", 1)[1].split("$ check-hallucinated-apis app.py\n", 1)
+    expected = source[1].replace("Python 3.11", PY).splitlines()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DRIFTGATE_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "app.py").write_text(source[0])
+    assert hook.main(["--python", sys.executable, "app.py"]) == 1
+    assert capsys.readouterr().out.splitlines() == expected
+
+
+def test_warm_results_follow_the_environment(api_venv: Path, tmp_path: Path) -> None:
+    """A warm run serves each unchanged file's findings from the cache, but upgrading a
+    library in the project's venv (a real pip install) changes the answer at once."""
+    import os
+
+    from _apis_support import MINIREQ, make_wheel
+
+    venv = tmp_path / "venv"
+    wheels = api_venv.parent / "wheels"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [venv_python(venv), "-m", "pip", "install", "-q", "--no-index", "--disable-pip-version-check"]
+    subprocess.run([*pip, "--find-links", str(wheels), "minireq==2.32.3"], check=True)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "app.py").write_text("import minireq\nminireq.Session().close_all()\n")
+    env = {**os.environ, "DRIFTGATE_CACHE_DIR": str(tmp_path / "cache"),
+           "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    env.pop("VIRTUAL_ENV", None)
+
+    def check() -> list[str]:
+        proc = subprocess.run([sys.executable, "-m", "hooks.check_hallucinated_apis", "--python", str(venv),
+                               "app.py"], cwd=project, capture_output=True, text=True, env=env)
+        assert proc.returncode in (0, 1), proc.stderr
+        return proc.stdout.splitlines()
+
+    first = check()
+    assert len(first) == 1 and "close_all" in first[0]
+    assert check() == first  # warm
+    assert list((tmp_path / "cache").glob("apis-results-v1/*/*/*.json"))
+    newer = dict(MINIREQ)
+    sessions = str(MINIREQ["minireq/sessions.py"])
+    newer["minireq/sessions.py"] = sessions.replace(
+        "def close(self):", "def close_all(self):\n                return None\n\n            def close(self):")
+    assert newer["minireq/sessions.py"] != sessions
+    upgraded = make_wheel(tmp_path, "minireq", "2.33.0", newer)
+    subprocess.run([*pip, str(upgraded)], check=True)
+    assert check() == []

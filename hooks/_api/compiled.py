@@ -30,7 +30,7 @@ KINDS = {"POSITIONAL_ONLY": "p", "POSITIONAL_OR_KEYWORD": "pk", "VAR_POSITIONAL"
 def sig(obj, drop_first=False):
     try:
         params = list(inspect.signature(obj).parameters.values())
-    except (TypeError, ValueError):
+    except Exception:  # text signatures that do not evaluate (3.13's select.epoll)
         return None
     out = [[p.name, KINDS[p.kind.name], p.default is not p.empty or p.kind.name in ("VAR_POSITIONAL", "VAR_KEYWORD")] for p in params]
     return out
@@ -68,7 +68,13 @@ for name in sorted(names - SKIP):
         module = importlib.import_module(name)
     except Exception:
         continue
-    out[name] = {"dyn": hasattr(module, "__getattr__"), "names": {k: entry(v) for k, v in list(vars(module).items())},
+    names = {}
+    for key, value in list(vars(module).items()):
+        try:
+            names[key] = entry(value)
+        except Exception:
+            names[key] = ["v"]
+    out[name] = {"dyn": hasattr(module, "__getattr__"), "names": names,
                  "stars": [], "all": list(getattr(module, "__all__", []) or []) or None, "stub": False, "sysmod": False}
 print(json.dumps(out))
 '''

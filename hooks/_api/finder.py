@@ -28,6 +28,12 @@ class Location:
     def is_stub(self) -> bool:
         return bool(self.file and self.file.endswith(".pyi"))
 
+    @property
+    def from_stub_package(self) -> bool:
+        """Read from a separately distributed `<name>-stubs` package (types-requests)."""
+        return bool(self.file) and any(
+            part.endswith("-stubs") for part in os.path.normpath(self.file or "").split(os.sep))
+
 
 class _Listing:
     """os.listdir once per directory per process."""
@@ -46,21 +52,22 @@ class _Listing:
         return found
 
 
-def _in_directory(listing: _Listing, directory: str, name: str, root: str, full: str) -> Optional[Location]:
+def _in_directory(listing: _Listing, directory: str, name: str, root: str, full: str,
+                  stubs: bool = True) -> Optional[Location]:
     """`name` as a package, stub, module or extension inside one directory; a bare directory
     (namespace portion) comes back with file None and opaque False."""
     entries = listing.entries(directory)
     if name in entries:
         package_dir = os.path.join(directory, name)
         inside = listing.entries(package_dir)
-        for init in ("__init__.pyi", "__init__.py"):
+        for init in ("__init__.pyi", "__init__.py") if stubs else ("__init__.py",):
             if init in inside:
                 return Location(full, os.path.join(package_dir, init), True, False, (package_dir,), root)
         if any(_EXTENSION.match(entry) and entry.startswith("__init__.") for entry in inside):
             return Location(full, None, True, True, (package_dir,), root)
         if inside:
             return Location(full, None, True, False, (package_dir,), root)
-    for suffix in (".pyi", ".py"):
+    for suffix in (".pyi", ".py") if stubs else (".py",):
         if name + suffix in entries:
             return Location(full, os.path.join(directory, name + suffix), False, False, (), root)
     for entry in entries:
@@ -77,29 +84,32 @@ class Finder:
         self._found: dict[str, Optional[Location]] = {}
         self._submodules: dict[tuple[str, ...], list[str]] = {}
 
-    def find(self, module: str) -> Optional[Location]:
-        if module not in self._found:
-            self._found[module] = self._find(module)
-        return self._found[module]
+    def find(self, module: str, stubs: bool = True) -> Optional[Location]:
+        """Where `module` is; with stubs=False the source (or compiled module) a stub
+        describes, skipping .pyi files and `<name>-stubs` packages."""
+        key = module if stubs else module + "\0source"
+        if key not in self._found:
+            self._found[key] = self._find(module, stubs)
+        return self._found[key]
 
-    def _find(self, module: str) -> Optional[Location]:
+    def _find(self, module: str, stubs: bool = True) -> Optional[Location]:
         head, _, last = module.rpartition(".")
         if head:
-            parent = self.find(head)
+            parent = self.find(head, stubs)
             if parent is None or not parent.is_package:
                 return None
             places = [(d, parent.root) for d in parent.dirs]
         else:
             places = [(p, p) for p in self.search_paths]
             # a PEP 561 stub-only distribution wins over the package it describes
-            for directory, root in places:
+            for directory, root in places if stubs else ():
                 stub = _in_directory(self.listing, directory, last + "-stubs", root, module)
                 if stub is not None and stub.file is not None:
                     return Location(module, stub.file, True, False, stub.dirs, root)
         portions: list[str] = []
         root_of_portions = ""
         for directory, root in places:
-            found = _in_directory(self.listing, directory, last, root, module)
+            found = _in_directory(self.listing, directory, last, root, module, stubs)
             if found is None:
                 continue
             if found.file is None and not found.opaque and found.is_package:

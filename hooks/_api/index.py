@@ -135,6 +135,8 @@ class ApiIndex:
         self.cache_dir = cache_dir
         self.stdlib = os.path.realpath(stdlib) if stdlib else None
         self._apis: dict[str, Optional[dict[str, Any]]] = {}
+        self._resolved: dict[str, Resolution] = {}
+        self._signatures: dict[str, Optional[Signature]] = {}
         self._dists: dict[str, dict[str, tuple[str, str]]] = {}
 
     # --- public interface ---------------------------------------------------------
@@ -168,7 +170,13 @@ class ApiIndex:
         )
 
     def resolve(self, dotted: str) -> Resolution:
-        """Walk `pkg.mod.Name.attr` from its top-level module."""
+        """Walk `pkg.mod.Name.attr` from its top-level module (answers kept per process)."""
+        known = self._resolved.get(dotted)
+        if known is None:
+            known = self._resolved[dotted] = self._resolve(dotted)
+        return known
+
+    def _resolve(self, dotted: str) -> Resolution:
         parts = dotted.split(".")
         if not self.exists(parts[0]):
             return Resolution(UNKNOWN, dotted, installed=False)
@@ -190,10 +198,10 @@ class ApiIndex:
     def signature(self, dotted: str) -> Optional[Signature]:
         """Parameters a call to `dotted` takes (a class: its constructor's, without self;
         a method: without self), or None when not certain."""
-        target = self._target_of(dotted)
-        if target is None:
-            return None
-        return self._signature(target)
+        if dotted not in self._signatures:
+            target = self._target_of(dotted)
+            self._signatures[dotted] = None if target is None else self._signature(target)
+        return self._signatures[dotted]
 
     def call_kind(self, dotted: str) -> str:
         """"function", "class", "method" (plain method reached through its class: the call
@@ -203,8 +211,10 @@ class ApiIndex:
             return ""
         if target.kind == "class":
             return "class"
+        if target.kind == "union" and all(t.kind == "function" for t in target.data):
+            target = target.data[0]
         if target.kind == "function":
-            return "method" if target.how == "m" else "function"
+            return "method" if target.how.endswith("m") else "function"  # "m!" is bound
         return ""
 
     def class_of_instance_member(self, class_path: str, name: str) -> Resolution:
@@ -298,6 +308,11 @@ class ApiIndex:
             return self._class_member(target, name, depth, set())
         if target.kind == "union":
             return self._union_member(target, name, depth)
+        if target.kind == "instance":
+            lookup = self._class_member(target.data, name, depth, set())
+            if lookup.status == FOUND:
+                lookup = _Lookup(FOUND, _bound(lookup.target))
+            return lookup
         return _Lookup(UNKNOWN)
 
     def _union_member(self, target: _Target, name: str, depth: int) -> _Lookup:
@@ -331,7 +346,7 @@ class ApiIndex:
             return _Lookup(FOUND, self._entry_target(module, f"{module}.{name}", entry, depth))
         if name in submodules:
             return _Lookup(FOUND, self._module_target(f"{module}.{name}"))
-        if name in _MODULE_ATTRS:
+        if name in _MODULE_ATTRS or name in api.get("lazy", ()):
             return _Lookup(FOUND, _Target("value", f"{module}.{name}", module))
         seen = seen if seen is not None else set()
         seen.add(module)
@@ -352,7 +367,28 @@ class ApiIndex:
             star_names.extend(n for n in lookup.candidates if not n.startswith("_"))
         if api["dyn"]:
             return _Lookup(UNKNOWN)
+        if location is not None and location.is_stub and (location.from_stub_package or name.startswith("_")):
+            # a third-party stub package, or a private name a stub may leave out: missing
+            # only if the source it describes lacks it too
+            source_api = self._source_api(module)
+            if source_api is None or source_api["dyn"] or source_api["stars"] or name in source_api["names"]:
+                return _Lookup(UNKNOWN)
         return _Lookup(MISSING, candidates=tuple([*api["names"], *submodules, *star_names]))
+
+    def _source_api(self, module: str) -> Optional[dict[str, Any]]:
+        """The API read from the .py a stub describes (not cached on disk: rarely needed)."""
+        key = module + "\0source"
+        if key not in self._apis:
+            location = self.finder.find(module, stubs=False)
+            api = None
+            if location is not None and location.file is not None:
+                try:
+                    with open(location.file, "rb") as handle:
+                        api = extract(handle.read().decode("utf-8"), module, location.is_package, False)
+                except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
+                    api = None
+            self._apis[key] = api
+        return self._apis[key]
 
     def _entry_target(self, module: str, path: str, entry: list, depth: int) -> _Target:
         kind = entry[0]
@@ -373,6 +409,14 @@ class ApiIndex:
             return _Target("class", path, module, entry[1])
         if kind == "f":
             return _Target("function", path, module, entry, entry[2] if len(entry) > 2 else "?")
+        if kind == "t":
+            declared = self._name_in_module(module, entry[1], depth + 1) if depth < 30 else None
+            if declared is not None and declared.kind == "class":
+                return _Target("instance", path, module, declared)
+            return _Target("value", path, module)
+        if kind == "a":
+            aliased = self._name_in_module(module, entry[1], depth + 1) if depth < 30 else None
+            return aliased if aliased is not None else _Target("value", path, module)
         if kind == "u":
             members = [self._entry_target(module, path, e, depth + 1) for e in entry[1]]
             if any(m.kind == "unknown" for m in members):
@@ -446,11 +490,22 @@ class ApiIndex:
             candidates.extend(lookup.candidates)
         if info["dyn"] or info.get("kw"):
             return _Lookup(UNKNOWN)
+        location = self.finder.find(target.module)
+        if location is not None and location.is_stub and (location.from_stub_package or name.startswith("_")):
+            source_api = self._source_api(target.module)
+            source_class = (source_api or {}).get("names", {}).get(target.path[len(target.module) + 1:])
+            if source_class is None or source_class[0] != "c" or source_class[1]["dyn"] or \
+                    name in source_class[1]["m"] or source_class[1]["b"] != info["b"]:
+                return _Lookup(UNKNOWN)
         return _Lookup(MISSING, candidates=tuple(candidates))
 
     def _class_is_certain(self, target: _Target, depth: int = 0) -> bool:
-        """No dynamic class anywhere in its ancestry, and every base read."""
-        if depth > 30 or target.data["dyn"] or target.data.get("kw"):
+        """Constructed as its __init__ says: no metaclass or class decorator anywhere in its
+        ancestry, and every base read."""
+        info = target.data
+        # attributes added at run time (setattr, __getattr__) do not change construction
+        made = info.get("made", info["dyn"])
+        if depth > 30 or made or info.get("kw"):
             return False
         bases = self._bases(target, depth)
         if bases is None:
@@ -460,9 +515,13 @@ class ApiIndex:
     def _signature(self, target: _Target) -> Optional[Signature]:
         if target.kind == "function":
             params = target.data[1]
-            if params is None or target.how == "?":
+            if params is None or target.how.startswith("?"):
                 return None
-            return Signature(tuple(Param(*p) for p in params))
+            if any(len(p) > 3 for p in params):
+                params = self._expand_unpack(target, params)
+            return Signature(tuple(Param(*p[:3]) for p in params))
+        if target.kind == "union":
+            return self._overloads(target)
         if target.kind != "class" or not self._class_is_certain(target):
             return None
         # the constructor: the first __init__ or __new__ along the bases (single
@@ -491,6 +550,75 @@ class ApiIndex:
             if not bases:
                 return Signature(())  # object() takes no arguments
             current = bases[0]
+
+    def _expand_unpack(self, target: _Target, params: list) -> Optional[list]:
+        """**kwargs: Unpack[TD] -> TD's keys as keyword-only parameters; None when TD
+        cannot be read (then the **kwargs stays)."""
+        out = []
+        for p in params:
+            if p[1] != "kw" or len(p) < 4:
+                out.append(p[:3])
+                continue
+            fields = self._typed_dict_keys(target.module, p[3])
+            if fields is None:
+                out.append(p[:3])
+            else:
+                out.extend([name, "k", True] for name in fields)
+        return out
+
+    def _typed_dict_keys(self, module: str, dotted: str, depth: int = 0) -> Optional[list[str]]:
+        cls = self._name_in_module(module, dotted, 0)
+        if cls is not None and cls.kind == "union":
+            # `if TYPE_CHECKING: class TD(TypedDict) ... else: TD = dict` (pandas)
+            classes = [t for t in cls.data if t.kind == "class" and any(
+                (b or "").split(".")[-1] == "TypedDict" for b in t.data["b"])]
+            cls = classes[0] if len(classes) == 1 else None
+        if cls is None or cls.kind != "class" or depth > 10:
+            return None
+        keys = [n for n, e in cls.data["m"].items() if e[0] == "v" and not n.startswith("__")]
+        for base in cls.data["b"]:
+            if base is None:
+                return None
+            last = base.split(".")[-1]
+            if last in ("TypedDict", "Generic", "Protocol"):
+                continue
+            inherited = self._typed_dict_keys(cls.module, base, depth + 1)
+            if inherited is None:
+                return None
+            keys.extend(inherited)
+        return keys
+
+    def _overloads(self, target: _Target) -> Optional[Signature]:
+        """@overload variants (with or without their implementation): a call fits if it
+        fits one of them, so the merged signature accepts every keyword any of them takes
+        and as many positional arguments as the longest takes."""
+        signatures = []
+        members = target.data
+        if any(m.kind != "function" for m in members):
+            return None
+        overloads = [m for m in members if m.how.startswith("o")]
+        # the @overload variants are the declared call forms; the implementation (often
+        # decorated) only has to accept them all
+        for member in overloads or members:
+            signature = self._signature(member)
+            if signature is None:
+                return None
+            signatures.append(signature)
+        if not signatures:
+            return None
+        longest = max(signatures, key=lambda s: s.max_positional)
+        params = [p for p in longest.params if p.kind in ("p", "pk")]
+        seen = {p.name for p in params}
+        for signature in signatures:
+            for p in signature.params:
+                if p.kind in ("pk", "k") and p.name not in seen:
+                    params.append(Param(p.name, "k", True))
+                    seen.add(p.name)
+        if any(s.takes_var_positional for s in signatures):
+            params.append(Param("args", "a", True))
+        if any(s.takes_var_keyword for s in signatures):
+            params.append(Param("kwargs", "kw", True))
+        return Signature(tuple(params))
 
     # --- module APIs and the cache -----------------------------------------------------
 
@@ -573,7 +701,7 @@ class ApiIndex:
         found: list[str] = []
         budget = [limit]
         for package in tops:
-            self._walk_for(package, name, found, budget, module)
+            self._walk_for(package, name, found, budget, module, tuple(tops))
         return tuple(found[:3])
 
     def _installed_tops(self) -> list[str]:
@@ -587,7 +715,8 @@ class ApiIndex:
                     tops.add(stem)
         return sorted(tops)
 
-    def _walk_for(self, module: str, name: str, found: list[str], budget: list[int], skip: str) -> None:
+    def _walk_for(self, module: str, name: str, found: list[str], budget: list[int], skip: str,
+                  family: tuple[str, ...] = ()) -> None:
         if budget[0] <= 0 or len(found) >= 3:
             return
         location = self.finder.find(module)
@@ -597,13 +726,34 @@ class ApiIndex:
         api = self.module_api(module)
         if module != skip and api is not None and not module.split(".")[-1].startswith("_"):
             entry = api["names"].get(name)
-            if entry is not None and entry[0] != "m":
+            if entry is not None and _defined_in_family(entry, family):
                 found.append(module)
                 return
         if location.is_package:
             for sub in self.finder.submodules(location):
-                if not sub.startswith("_") and sub not in ("tests", "test", "testing"):
-                    self._walk_for(f"{module}.{sub}", name, found, budget, skip)
+                if not sub.startswith("_") and sub not in ("tests", "test", "testing", "conftest"):
+                    self._walk_for(f"{module}.{sub}", name, found, budget, skip, family)
+
+
+def _bound(target: _Target) -> _Target:
+    """A method reached through an instance: called without self ("!" marks it bound)."""
+    if target.kind == "function":
+        return _Target("function", target.path, target.module, target.data, target.how + "!")
+    if target.kind == "union":
+        return _Target("union", target.path, target.module, [_bound(t) for t in target.data])
+    return target
+
+
+def _defined_in_family(entry: list, family: tuple[str, ...]) -> bool:
+    """Defined there, or imported there from the same package family (not a re-export of
+    another project's name, such as jinja2.compiler's `from markupsafe import Markup`)."""
+    if entry[0] in ("c", "f", "v"):
+        return True
+    if entry[0] == "i":
+        return entry[1].split(".")[0] in family
+    if entry[0] == "u":
+        return all(_defined_in_family(e, family) for e in entry[1])
+    return False
 
 
 def _nearest(name: str, candidates: Sequence[str]) -> tuple[str, ...]:
