@@ -23,7 +23,7 @@ README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 EXTERNAL_FLAGS = {
     "--all-files", "--hook-type", "--files", "--ref", "--version", "--help",  # pre-commit
     "--from-ref", "--to-ref", "--hook-stage",  # pre-commit run
-    "--if-exists", "--if-missing", "--no-divider", "--where", "--signoff",  # git
+    "--if-exists", "--if-missing", "--no-divider", "--where", "--signoff", "--cached",  # git
 }
 
 
