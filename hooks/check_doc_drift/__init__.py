@@ -43,6 +43,7 @@ HOOK = FileHook(
     rules=RULES,
     selects=_selects,
     check=check,
+    always_run=True,  # a code-only change can make an untouched doc stale
     options=(
         Option(
             "all", bool, False,
