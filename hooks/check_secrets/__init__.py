@@ -153,6 +153,9 @@ def never_commit_reason(path: str) -> str | None:
     return NEVER_COMMIT[int(match.lastgroup[1:])][1] if match else None
 
 
+ENV_FILE_REASON = NEVER_COMMIT[0][1]
+
+
 def holds_only_public_material(text: str) -> bool:
     return "PRIVATE KEY" not in text and ("BEGIN CERTIFICATE" in text or "PUBLIC KEY" in text)
 
@@ -220,6 +223,12 @@ def _never_commit(path: str, source: SourceFile | None, allow: Sequence[str]) ->
         and holds_only_public_material(source.text)
     ):
         return None
+    if reason == ENV_FILE_REASON and source is not None:
+        # an env file is judged by its values (hooks/check_secrets/envfiles.py)
+        from hooks.check_secrets.envfiles import judge
+
+        message = judge(path, source.text)
+        return None if message is None else Finding(path, 1, 1, "DG390", message, HOOK_ID)
     return never_commit_finding(path, reason)
 
 
