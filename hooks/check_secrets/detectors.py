@@ -396,13 +396,22 @@ class GCPServiceAccountDetector(Detector):
 _DOCUMENTATION_HOST = re.compile(
     r"(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid)$", re.IGNORECASE
 )
+_LOOPBACK = re.compile(r"(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1?\])\Z", re.IGNORECASE)
+
+
+def _looks_random(password: str) -> bool:
+    from hooks.check_secrets.generic import EXAMPLE_PASSWORD_LENGTH, looks_random
+
+    return looks_random(password, EXAMPLE_PASSWORD_LENGTH)
+
+
 # "host:8080/@scope/pkg" and "host:123,other@..." are a port, not a password
 _PORT = re.compile(r"\d{1,5}(?:[/,]|$)")
 
 
 def _url_regex(password_excludes: str) -> Pattern[str]:
     return re.compile(
-        r"://[^\s:/@\"'`<>]{0,200}:(?P<secret>[^\s" + password_excludes + r"]{1,200})@"
+        r"://(?P<user>[^\s:/@\"'`<>]{0,200}):(?P<secret>[^\s" + password_excludes + r"]{1,200})@"
         r"(?P<host>[A-Za-z0-9_.~-]+|\[[0-9A-Fa-f:.]+\])(?=[:/?#\s\"'`,;)>\]]|$)"
     )
 
@@ -447,6 +456,10 @@ class URLPasswordDetector(Detector):
             secret = match.group("secret")
             if _PORT.match(secret) or _DOCUMENTATION_HOST.search(match.group("host")):
                 continue
+            if secret == match.group("user"):
+                continue  # `postgres:postgres@`, `guest:guest@`: a default, not a secret
+            if _LOOPBACK.match(match.group("host")) and not _looks_random(secret):
+                continue  # a database on the developer's own machine, with a word for a password
             yield match.start("secret"), match.end("secret"), secret
 
 

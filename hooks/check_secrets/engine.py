@@ -31,6 +31,7 @@ from hooks.check_secrets.detectors import (
     PrivateKeyDetector,
     URLPasswordDetector,
 )
+from hooks.check_secrets.generic import is_example_url_password, path_context
 
 # Substrings that mark documentation and templates, not live credentials.
 PLACEHOLDER_MARKERS = (
@@ -92,6 +93,12 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
+def _line_at(text: str, offset: int) -> str:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return text[start : end if end >= 0 else len(text)]
+
+
 def _claim(claimed: list[tuple[int, int]], start: int, end: int) -> bool:
     """Claim [start, end) unless it overlaps a span claimed before (kept sorted, disjoint)."""
     index = bisect.bisect_left(claimed, (start, end))
@@ -131,11 +138,18 @@ class Scanner:
         claimed: list[tuple[int, int]] = []
         found: list[Candidate] = []
         present = {keyword for keyword in self.keywords if keyword in lowered}
+        context = path_context(to_posix(source.path))
         for detector in self.detectors:
             if present.isdisjoint(detector.keywords):
                 continue
             for start, end, secret in detector.find(text):
-                if looks_like_placeholder(secret, detector) or not _claim(claimed, start, end):
+                if looks_like_placeholder(secret, detector):
+                    continue
+                if isinstance(detector, URLPasswordDetector) and is_example_url_password(
+                    secret, context, _line_at(text, start)
+                ):
+                    continue
+                if not _claim(claimed, start, end):
                     continue
                 index = bisect.bisect_right(starts, start) - 1
                 legacy = _pem_label(text, start) if isinstance(detector, _PEM_DETECTORS) else ""

@@ -193,9 +193,9 @@ def entropy_floor(value: str) -> float:
     return min(math.log2(max(alphabet, 2)), math.log2(len(value))) * 0.8
 
 
-def looks_random(value: str) -> bool:
+def looks_random(value: str, min_length: int = MIN_LENGTH) -> bool:
     """A long random string: a generated password, key or token, not words or an identifier."""
-    if len(value) < MIN_LENGTH or len(value) > 500 or any(char.isspace() for char in value):
+    if len(value) < min_length or len(value) > 500 or any(char.isspace() for char in value):
         return False
     if value.isdigit() or _DOTTED_NAME.match(value) or _PATH_LIKE.match(value):
         return False
@@ -214,6 +214,42 @@ def looks_random(value: str) -> bool:
     # words, identifiers and CamelCase names read like language; random text does not
     score, pairs = bigram_score(value)
     return pairs < 4 or score < WORDLIKE_SCORE
+
+
+# --- where a file sits: test code and documentation --------------------------------------
+
+_TEST_DIRS = frozenset({"test", "tests", "testing", "__tests__", "spec", "specs", "e2e", "fixtures", "cassettes"})
+_TEST_FILE = re.compile(
+    r"(?:test_.*|.*_tests?|conftest|.*\.(?:test|spec))\.(?:py|pyi|js|jsx|ts|tsx|mjs|cjs|go|rb)\Z"
+)
+_DOC_SUFFIXES = (".md", ".markdown", ".rst", ".adoc", ".txt", ".ipynb", ".mdx")
+_DOC_DIRS = frozenset({"doc", "docs", "documentation"})
+
+
+def path_context(path: str) -> str:
+    """'test' for test code and fixtures, 'docs' for documentation, '' otherwise."""
+    parts = path.replace("\\", "/").lower().split("/")
+    name = parts[-1]
+    if _TEST_DIRS.intersection(parts[:-1]) or _TEST_FILE.match(name):
+        return "test"
+    if name.endswith(_DOC_SUFFIXES) or _DOC_DIRS.intersection(parts[:-1]):
+        return "docs"
+    return ""
+
+
+_ASSERTION = re.compile(r"\bassert|\bexpect\(|\.to(?:Be|Equal|Match)\(|\bassertEqual")
+# A password in a test or a documentation example is reported only when it is random and at
+# least this long: `test`, `secret-password`, `hunter2` are fixtures, not leaks.
+EXAMPLE_PASSWORD_LENGTH = 12
+
+
+def is_example_url_password(password: str, context: str, line: str) -> bool:
+    """A URL password that is obviously not a credential in test code or documentation."""
+    if not context:
+        return False
+    if context == "test" and _ASSERTION.search(line):
+        return True  # a URL built in an assertion is the expected value, not a secret
+    return not looks_random(password, EXAMPLE_PASSWORD_LENGTH)
 
 
 # --- env files ---------------------------------------------------------------------------
