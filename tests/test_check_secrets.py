@@ -802,6 +802,10 @@ def near_misses(rng: random.Random) -> list[tuple[str, str]]:
         ("DG327", "MultiHostUrl('https://foo.test:123,other:8080@bar.internal/path')"),
         ("DG327", 'url = "http://evil:' + r(rng, 12) + '@api.example.com/"'),
         ("DG327", 'url = "amqp://guest:' + r(rng, 12) + '@broker.test:5672/"'),
+        ("DG328", 'SECRET_KEY = "not-very-secret-key-for-tests"'),
+        ("DG328", 'client = Client(api_key="your-api-key-goes-here")'),
+        ("DG328", 'DB_PASSWORD = "' + r(rng, 12) + '"'),
+        ("DG328", 'token_url = "https://auth.internal/' + r(rng, 24) + '"'),
     ]
 
 

@@ -54,6 +54,7 @@ RULES = (
     Rule("DG325", "PEM private key"),
     Rule("DG326", "GCP service-account key (JSON)"),
     Rule("DG327", "URL with a password (scheme://user:password@host)"),
+    Rule("DG328", "hardcoded credential: a credential's name (password, secret_key, api_key, token, ...) assigned a long random string"),
     Rule("DG390", "a file that should never be committed (.env, *.pem, id_rsa, credential JSON, ...)"),
 )
 
@@ -95,6 +96,10 @@ PREFILTER = re.compile(
             r"private key",
             r"service_account",
             r"://[^\s:/@\"'`<>]{0,200}:\S{1,200}@",
+            # DG328: a credential's name, an assignment, 16 value characters
+            r"(?:passw|pwd|passphrase|secret|token|key|auth|credential|creds|contrase)"
+            r"[\w-]{0,40}[\"'\]]?[ \t]*(?::[ \t]*[\w\[\], .|]{0,60}?[ \t]*)?(?::=|=>|=|:)[ \t]*[@rbuf]{0,2}[\"'`]?"
+            r"[^\s\"'`]{16}",
         )
     )
 )

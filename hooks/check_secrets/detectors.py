@@ -463,6 +463,80 @@ class URLPasswordDetector(Detector):
             yield match.start("secret"), match.end("secret"), secret
 
 
+# --- generic: a credential's name assigned a random literal -------------------------------
+
+_KEYWORD = re.compile(r"passw|pwd|passphrase|secret|token|key|auth|credential|creds|contrase", re.IGNORECASE)
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_VALUE = r"""(?:(?P<prefix>[rRbBuUfF]{0,2}|@)(?P<q>["'`])(?P<quoted>[^"'`\n\\]{1,500})(?P=q)|(?P<bare>[^\s"'`#,;]{1,500}))"""
+# `NAME: str = "..."` (an annotated assignment), then `NAME = ...`, `"name": ...`,
+# `name: ...`, `name := ...`, `name => ...`, `name=...` (a keyword argument, a dotenv line)
+_ANNOTATED = re.compile(r"[ \t]*:[ \t]*[A-Za-z_][\w\[\], .|]{0,60}?[ \t]*=(?!=)[ \t]*" + _VALUE)
+_ASSIGNED = re.compile(r"""["'\]]?[ \t]*(?::=|=>|(?<![=!<>])=(?!=)|:)[ \t]*""" + _VALUE)
+# Values in a format another detector knows: that detector's verdict stands (a `ghp_` token
+# with a broken checksum is a placeholder, not a generic credential).
+_VENDOR_PREFIX = re.compile(
+    r"(?:sk-|sk_|rk_|pk_|gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|soat)-|hf_|api_org_|AIza|"
+    r"xox[abeoprs]|xapp-|SG\.|npm_|pypi-|dapi|do[opr]_v1_|shp(?:at|ca|pa|ss)_|gsk_|xai-|key-|"
+    r"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[A-Z0-9]{4}|eyJ)"
+)
+# In code a bare word after `=` is a variable, not a value.
+CODE_SUFFIXES = (
+    ".py", ".pyi", ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".java", ".kt", ".go", ".rb",
+    ".php", ".rs", ".cs", ".swift", ".scala", ".c", ".cc", ".cpp", ".h", ".hpp", ".vue", ".svelte",
+)
+
+
+class KeywordCredentialDetector(Detector):
+    """A name that holds a credential (`SECRET_KEY`, `db_password`, `api_key=`, `"token":`)
+    assigned a string literal that is long and random (see `hooks/check_secrets/generic.py`).
+
+    detect-secrets' KeywordDetector finds the same shapes but reports any value (`password =
+    "x"`); this one needs randomness, so placeholders, words and references stay quiet.
+    """
+
+    code = "DG328"
+    secret_type = "Secret Keyword"  # detect-secrets' KeywordDetector: its baseline entries count
+    title = "Hardcoded credential"
+    keywords = ("pass", "pwd", "secret", "token", "key", "auth", "cred", "contrase")
+    denylist = (_KEYWORD,)
+    bare_values = True  # set per file by the engine: False for code files
+    python = False  # set per file by the engine: docstrings are documentation
+
+    def find(self, text: str) -> Iterator[tuple[int, int, str]]:
+        from hooks.check_secrets.generic import is_secret_name, looks_random
+
+        position = 0
+        size = len(text)
+        while True:
+            hit = _KEYWORD.search(text, position)
+            if hit is None:
+                return
+            start, end = hit.start(), hit.end()
+            while start > 0 and text[start - 1] in _NAME_CHARS:
+                start -= 1
+            while end < size and text[end] in _NAME_CHARS:
+                end += 1
+            position = end
+            match = _ANNOTATED.match(text, end) or _ASSIGNED.match(text, end)
+            if match is None or not is_secret_name(text[start:end]):
+                continue
+            group = "quoted" if match.group("quoted") is not None else "bare"
+            if group == "bare" and not self.bare_values:
+                continue
+            value = match.group(group)
+            if _VENDOR_PREFIX.match(value):
+                continue  # a known format: its own detector judged it (checksum, shape)
+            if looks_random(value) and not (self.python and _in_docstring(text, start)):
+                position = match.end(group)
+                yield match.start(group), match.end(group), value
+
+
+def _in_docstring(text: str, offset: int) -> bool:
+    """Inside a triple-quoted string (a docstring's example, such as an RFC's sample token)?"""
+    before = text[:offset]
+    return before.count('"""') % 2 == 1 or before.count("'''") % 2 == 1
+
+
 # Order matters where two formats overlap: the more specific one claims the span first.
 DETECTORS: tuple[type[Detector], ...] = (
     GCPServiceAccountDetector,
@@ -492,4 +566,5 @@ DETECTORS: tuple[type[Detector], ...] = (
     AWSSecretKeyDetector,
     JWTDetector,
     URLPasswordDetector,
+    KeywordCredentialDetector,
 )

@@ -27,7 +27,9 @@ from hooks._core.findings import Finding, HookError
 from hooks.check_secrets.detectors import (
     DETECTORS,
     Detector,
+    CODE_SUFFIXES,
     GCPServiceAccountDetector,
+    KeywordCredentialDetector,
     PrivateKeyDetector,
     URLPasswordDetector,
 )
@@ -128,6 +130,7 @@ class Scanner:
 
     def __init__(self, baseline_path: str) -> None:
         self.detectors = [cls() for cls in DETECTORS]
+        self.generic = next(d for d in self.detectors if isinstance(d, KeywordCredentialDetector))
         self.keywords = frozenset(k for detector in self.detectors for k in detector.keywords)
         self.baseline = load_baseline(baseline_path)
 
@@ -139,9 +142,13 @@ class Scanner:
         found: list[Candidate] = []
         present = {keyword for keyword in self.keywords if keyword in lowered}
         context = path_context(to_posix(source.path))
+        self.generic.bare_values = not source.path.lower().endswith(CODE_SUFFIXES)
+        self.generic.python = source.path.lower().endswith((".py", ".pyi"))
         for detector in self.detectors:
             if present.isdisjoint(detector.keywords):
                 continue
+            if detector is self.generic and context:
+                continue  # test fixtures and documentation examples: see generic.py
             for start, end, secret in detector.find(text):
                 if looks_like_placeholder(secret, detector):
                     continue

@@ -73,6 +73,8 @@ def is_secret_name(name: str) -> bool:
     before = words[-2] if len(words) > 1 else ""
     if last == "token" and before in TOKEN_NOT_SECRET:
         return False
+    if before == "ice":
+        return False  # WebRTC `ice-pwd`: a per-session value in every SDP offer
     if last in SECRET_WORDS:
         return True
     return last == "key" and before in KEY_QUALIFIERS
@@ -88,6 +90,11 @@ PLACEHOLDER_WORDS = frozenset(
      "xxx", "foo", "bar", "baz", "foobar", "default", "notsecret", "insert", "enter", "here",
      "local", "localhost", "dev", "development", "demo", "none", "null", "undefined", "empty",
      "token", "apikey", "key", "scrubbed", "masked", "hidden", "invalid", "unused"}
+)
+# (a random string holds one of these by chance about once in a hundred thousand)
+_GLUED_WORDS = (
+    "changeme", "changethis", "password", "placeholder", "dummy", "example", "sample", "secret",
+    "apikey", "token", "fake", "test", "mock",
 )
 _PLACEHOLDER_MARKERS = (
     "****", "...", "\u2026", "<", ">", "${", "{", "}", "%(", "%s", "xxxx", "XXXX",
@@ -120,8 +127,8 @@ def has_placeholder_word(value: str) -> bool:
     runs = [run.lower() for run in _ALPHA_RUN.findall(value)]
     if any(run in PLACEHOLDER_WORDS for run in runs):
         return True
-    # glued words: `supersecretpassword`, `mytestkey`, `changeme123`
-    return any(word in lowered for word in ("changeme", "changethis", "password", "placeholder", "dummy", "example"))
+    # glued words: `supersecretpassword`, `AIzaFakeApiKey1234`, `pylf_v1_gatewayapikey`
+    return any(word in lowered for word in _GLUED_WORDS)
 
 
 # Average log-probability of a letter pair above which text reads like words. Measured with
@@ -129,6 +136,7 @@ def has_placeholder_word(value: str) -> bool:
 # -3.0; random letters -3.5 to -5 (95% of random 16-character strings below -3.3).
 WORDLIKE_SCORE = -3.1
 _LETTER_RUN = re.compile(r"[A-Za-z]{2,}")
+_WORD_PREFIX = re.compile(r"[A-Za-z]{2,12}[-_]")
 
 
 @lru_cache(maxsize=1)
@@ -211,8 +219,15 @@ def looks_random(value: str, min_length: int = MIN_LENGTH) -> bool:
         return False
     if set(value) <= _HEX:
         return True  # too few letters to read as words (detect-secrets' gibberish filter skips hex too)
-    # words, identifiers and CamelCase names read like language; random text does not
-    score, pairs = bigram_score(value)
+    # words, identifiers and CamelCase names read like language; random text does not. A
+    # prefix of words (`django-insecure-`, `live_`) says what the random part is: drop it.
+    body = value
+    while True:
+        prefix = _WORD_PREFIX.match(body)
+        if prefix is None or len(body) - prefix.end() < MIN_LENGTH:
+            break
+        body = body[prefix.end() :]
+    score, pairs = bigram_score(body)
     return pairs < 4 or score < WORDLIKE_SCORE
 
 
