@@ -126,7 +126,7 @@ def pip_settings() -> tuple[dict[str, str], list[str] | None]:
 
 def pip_settings_cached(cache_root: str | None = None) -> dict[str, str]:
     """pip_settings(), answered from the disk cache while nothing it depends on changed."""
-    path = os.path.join(cache_root or user_cache_dir(), "pip-config.json")
+    path = os.path.join(cache_root or user_cache_dir(), _pip_config_cache_name())
     try:
         with open(path, encoding="utf-8") as handle:
             saved = json.load(handle)
@@ -140,6 +140,14 @@ def pip_settings_cached(cache_root: str | None = None) -> dict[str, str]:
     wanted = {k: v for k, v in merged.items() if k.split(".", 1)[-1] in _PIP_KEYS}
     _write_atomic(path, json.dumps({"files": files, "fingerprint": _pip_fingerprint(files), "settings": wanted}))
     return wanted
+
+
+def _pip_config_cache_name() -> str:
+    """One answer file per interpreter: pre-commit's hook venv, a project venv and the system
+    Python (each with its own pip) share one cache directory, and one shared file would be
+    thrown away at every switch (re-importing pip's configuration costs ~110 ms)."""
+    digest = hashlib.sha256(sys.executable.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return f"pip-config-{digest}.json"
 
 
 def _pip_fingerprint(files: Sequence[str]) -> str:
