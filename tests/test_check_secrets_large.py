@@ -65,3 +65,17 @@ def test_prefilter_knows_where_every_detector_can_match():
         for anchor in detector.lower_anchors:
             assert anchor in PREFILTER_LOWER_ANCHORS, (detector.__name__, anchor)
     assert HOOK.id == "check-secrets"
+
+
+def test_long_lines_keep_only_their_suppression_comment(tmp_path, monkeypatch, capsys):
+    filler = "var a=1;" * 150000
+    write_files(tmp_path, {
+        "a.min.js": f'{filler}T="{token(5)}"; // driftgate: ignore[DG303]\n{filler}U="{token(6)}";\n',
+    })
+    monkeypatch.chdir(tmp_path)
+    run = CheckRun("check-secrets", ["a.min.js"], {"baseline": ".secrets.baseline", "allow_files": []})
+    assert [f.line for f in check(run)] == [1, 2]
+    kept = run.sources._files["a.min.js"]
+    assert (kept.line(1), kept.line(2)) == ("# driftgate: ignore[DG303]", "")  # not 1.2 MB each
+    assert main(["a.min.js"]) == 1
+    assert [line.split(":")[1] for line in capsys.readouterr().out.splitlines()] == ["2"]

@@ -22,6 +22,7 @@ from hooks._core.files import (
 )
 from hooks._core.findings import Finding, HookError, Rule
 from hooks._core.runner import CheckRun, FileHook, run_hook
+from hooks._core.suppress import suppressed_codes
 
 HOOK_ID = "check-secrets"
 DEFAULT_BASELINE = ".secrets.baseline"
@@ -185,7 +186,7 @@ def check(run: CheckRun) -> Iterator[Finding]:
         if finding is not None:
             findings.append(finding)
             if source is not None:
-                kept[1] = _first_line(source.text)
+                kept[1] = _for_suppression(_first_line(source.text))
         if source is not None and might_hold_secret(source.text):
             if scanner is None:
                 from hooks.check_secrets.engine import Scanner
@@ -193,7 +194,7 @@ def check(run: CheckRun) -> Iterator[Finding]:
                 scanner = Scanner(baseline)
             found, lines = scanner.scan_lines(source, HOOK_ID)
             findings.extend(found)
-            kept.update(lines)
+            kept.update((number, _for_suppression(line)) for number, line in lines.items())
         if kept:
             # suppression comments are looked up in these lines: a run keeps the lines of its
             # findings, never whole files, so its memory is one file's, not the tree's
@@ -210,6 +211,20 @@ class _KeptLines(SourceFile):
 
     def line(self, number: int) -> str:
         return self.kept.get(number, "")
+
+
+_LONG_LINE = 1000
+
+
+def _for_suppression(line: str) -> str:
+    """What suppression needs of a line: the line, or for a long one (a minified bundle's line
+    is megabytes) just its `driftgate: ignore[...]` comment, read the same way."""
+    if len(line) <= _LONG_LINE:
+        return line
+    codes = suppressed_codes(line)
+    if codes is None:
+        return ""
+    return "# driftgate: ignore" + (f"[{','.join(sorted(codes))}]" if codes else "")
 
 
 def _first_line(text: str) -> str:
