@@ -859,3 +859,24 @@ def test_secrets_baseline_path_and_config(tmp_path):
     assert (made.returncode, made.stdout) == (0, "ci/accepted.json: added 1 secret(s) in 1 file(s)\n")
     document = json.loads((tmp_path / "ci" / "accepted.json").read_text(encoding="utf-8"))
     assert list(document["results"]) == ["svc/a.py"]
+
+
+def test_ordinary_django_code_never_imports_detect_secrets(tmp_path):
+    """A `password = models.CharField(...)` field and a docstring mentioning tokens are not a
+    reason to load the detector pack: the prefilter wants a quoted value in code."""
+    (tmp_path / "models.py").write_text(
+        "from django.db import models\n\n"
+        "class User(models.Model):\n"
+        "    password = models.CharField(max_length=128)\n"
+        "    api_key = settings.SERVICE_API_KEY_FROM_ENVIRONMENT\n"
+        '    token_type = "bearer"\n',
+        encoding="utf-8",
+    )
+    probe = (
+        "import sys\nfrom hooks.check_secrets import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print(code, 'detect_secrets' in sys.modules, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": REPO}
+    proc = subprocess.run([sys.executable, "-c", probe, "models.py"], cwd=tmp_path, env=env, capture_output=True, check=False, text=True)
+    assert proc.stderr == "0 False\n"

@@ -72,17 +72,19 @@ PREFILTER_ANCHORS = (
 PREFILTER_LOWER_ANCHORS = ("twilio", "mailgun", "accountkey=", "azure", "storage", "aws")
 
 
-def might_hold_secret(text: str) -> bool:
+def might_hold_secret(text: str, path: str = "") -> bool:
     if any(anchor in text for anchor in PREFILTER_ANCHORS):
         return True
-    from hooks.check_secrets.anchors import assignments, lowered_text
+    from hooks.check_secrets.anchors import CODE_SUFFIXES, assignments, lowered_text
 
     lowered = lowered_text(text)
     if lowered is None:
         return True  # rare: let the detectors look
     if any(anchor in lowered for anchor in PREFILTER_LOWER_ANCHORS):
         return True
-    return next(assignments(text, lowered), None) is not None
+    # DG328: in code only a quoted value counts (`password = models.CharField(...)` does not)
+    quoted_only = path.lower().endswith(CODE_SUFFIXES)
+    return any(not quoted_only or group == "quoted" for *_, group in assignments(text, lowered))
 
 
 # --- DG390: files that should never be committed ------------------------------------
@@ -187,7 +189,7 @@ def check(run: CheckRun) -> Iterator[Finding]:
             findings.append(finding)
             if source is not None:
                 kept[1] = _for_suppression(_first_line(source.text))
-        if source is not None and might_hold_secret(source.text):
+        if source is not None and might_hold_secret(source.text, path):
             if scanner is None:
                 from hooks.check_secrets.engine import Scanner
 

@@ -92,6 +92,11 @@ _VALUE = r"""(?:(?P<prefix>[rRbBuUfF]{0,2}|@)(?P<q>["'`])(?P<quoted>[^"'`\n\\]{1
 ANNOTATED = re.compile(r"[ \t]*:[ \t]*[A-Za-z_][\w\[\], .|]{0,60}?[ \t]*=(?!=)[ \t]*" + _VALUE)
 ASSIGNED = re.compile(r"""["'\]]?[ \t]*(?::=|=>|(?<![=!<>])=(?!=)|:)[ \t]*""" + _VALUE)
 MIN_VALUE = 16  # generic.MIN_LENGTH: shorter values are never reported
+# In code a bare word after `=` is a variable, not a value.
+CODE_SUFFIXES = (
+    ".py", ".pyi", ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".java", ".kt", ".go", ".rb",
+    ".php", ".rs", ".cs", ".swift", ".scala", ".c", ".cc", ".cpp", ".h", ".hpp", ".vue", ".svelte",
+)
 
 
 # After a keyword: the rest of the name, an assignment, and MIN_VALUE value characters. One C

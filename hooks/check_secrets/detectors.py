@@ -532,11 +532,6 @@ _VENDOR_PREFIX = re.compile(
     r"xox[abeoprs]|xapp-|SG\.|npm_|pypi-|dapi|do[opr]_v1_|shp(?:at|ca|pa|ss)_|gsk_|xai-|key-|"
     r"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[A-Z0-9]{4}|eyJ)"
 )
-# In code a bare word after `=` is a variable, not a value.
-CODE_SUFFIXES = (
-    ".py", ".pyi", ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".java", ".kt", ".go", ".rb",
-    ".php", ".rs", ".cs", ".swift", ".scala", ".c", ".cc", ".cpp", ".h", ".hpp", ".vue", ".svelte",
-)
 
 
 class KeywordCredentialDetector(Detector):

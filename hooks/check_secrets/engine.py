@@ -24,11 +24,10 @@ from detect_secrets.util.code_snippet import get_code_snippet
 
 from hooks._core.files import SourceFile, read_bytes, to_posix
 from hooks._core.findings import Finding, HookError
-from hooks.check_secrets.anchors import Hits
+from hooks.check_secrets.anchors import CODE_SUFFIXES, Hits
 from hooks.check_secrets.detectors import (
     DETECTORS,
     Detector,
-    CODE_SUFFIXES,
     GCPServiceAccountDetector,
     KeywordCredentialDetector,
     PrivateKeyDetector,
