@@ -15,7 +15,7 @@ every plant is reported. Then, side by side in one run, it measures check-secret
 detect-secrets-hook on the same files: wall time (seconds per MB), peak RSS of the process
 (from the kernel's rusage of the child), and, per kind, check-secrets' seconds per MB.
 
-    python benchmarks/bench_secrets_large.py [--mb 1200] [--file-mb 6] [--peer-mb 120]
+    python benchmarks/bench_secrets_large.py [--mb 1200] [--file-mb 6] [--peer-mb 12]
 
 `--peer-mb` limits detect-secrets-hook to the first N MB of the tree (it is far slower);
 its figures are per MB, so they compare.
@@ -192,7 +192,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=int, default=1200, help="size of the tree (default 1200)")
     parser.add_argument("--file-mb", type=float, default=6.0, help="average file size (default 6)")
-    parser.add_argument("--peer-mb", type=int, default=120, help="MB given to detect-secrets-hook")
+    parser.add_argument("--peer-mb", type=int, default=12, help="MB given to detect-secrets-hook (default 12)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-peer", action="store_true", help="skip detect-secrets-hook")
     args = parser.parse_args()
