@@ -124,3 +124,22 @@ def test_detect_secrets_baseline_entry_accepts_the_value(tmp_path, monkeypatch, 
 def test_dg328_can_be_ignored(tmp_path, monkeypatch, capsys):
     path, text, _ = must_flag()[1]
     assert run(tmp_path, monkeypatch, capsys, {path: text}, "--ignore", "DG328") == (0, [], "")
+
+
+def test_django_startproject_keys_are_found(tmp_path, monkeypatch, capsys):
+    """Django's alphabet holds `%`, `s` and `(`: a random key must not read as a `%s` template."""
+    keys = ["django-insecure-" + rand(100 + seed, 50, DJANGO_ALPHABET) for seed in range(200)]
+    text = "".join(f"SECRET_KEY = '{key}'\n" for key in keys)
+    code, out, _ = run(tmp_path, monkeypatch, capsys, {"settings.py": text})
+    assert code == 1
+    assert len([line for line in out if " DG328 " in line]) >= 198  # 1% may look like words
+
+
+def test_versions_model_names_and_dates_are_not_random(tmp_path, monkeypatch, capsys):
+    lines = [
+        'api_key = "gpt-4o-mini-2024-07-18"',
+        'auth_token = "claude-3-5-sonnet-20241022"',
+        'secret = "2024-01-15T10:30:00.000Z"',
+        'token = "en-US,en;q=0.9,fr;q=0.8"',
+    ]
+    assert run(tmp_path, monkeypatch, capsys, {"cfg.py": "\n".join(lines) + "\n"}) == (0, [], "")

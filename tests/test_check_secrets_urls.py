@@ -87,3 +87,12 @@ def test_random_password_to_localhost_is_reported(tmp_path, monkeypatch, capsys)
     code, out = run(tmp_path, monkeypatch, capsys, {"app/settings.py": line + "\n"})
     assert code == 1
     assert [f.split(" ")[1] for f in out] == ["DG327"]
+
+
+def test_mixed_password_with_short_letter_runs_in_docs_is_reported(tmp_path, monkeypatch, capsys):
+    """`p@0DdF12:/#meR3Jg!$` has letter pairs that read like English (`me`, `er`) but no
+    run of letters long enough to be a word: it is random, and reported even in docs."""
+    line = 'DATABASE_URL = "postgres://app:p@0DdF12:/#meR3Jg!$@db.internal:5432/app"'
+    code, out = run(tmp_path, monkeypatch, capsys, {"docs/module.md": line + "\n"})
+    assert code == 1
+    assert [f.split(" ")[1] for f in out] == ["DG327"]

@@ -96,9 +96,10 @@ _GLUED_WORDS = (
     "changeme", "changethis", "password", "placeholder", "dummy", "example", "sample", "secret",
     "apikey", "token", "fake", "test", "mock",
 )
-_PLACEHOLDER_MARKERS = (
-    "****", "...", "\u2026", "<", ">", "${", "{", "}", "%(", "%s", "xxxx", "XXXX",
-)
+_PLACEHOLDER_MARKERS = ("****", "...", "\u2026", "<", ">", "${", "{", "}", "xxxx", "XXXX")
+# printf templates (`%s`, `%(name)s`); a bare `%s` or `%(` turns up by chance in random
+# Django keys (their alphabet holds `%`, `s` and `(`), so only whole templates count
+_PRINTF = re.compile(r"%\([A-Za-z_]\w*\)[sdr]|(?:^|[^A-Za-z0-9!@#$^&*+=])%[sd](?![A-Za-z0-9])")
 _ALPHA_RUN = re.compile(r"[A-Za-z]+")
 _DOTTED_NAME = re.compile(r"[A-Za-z_][\w]*(?:[.:][A-Za-z_][\w]*)+\Z")
 _PATH_LIKE = re.compile(r"(?:[~.]{0,2}/|[A-Za-z]:\\)|.*\.(?:pem|key|crt|cer|json|txt|p12|pfx|jks|der|pub|ya?ml|env)\Z")
@@ -122,7 +123,7 @@ _HEXPLUGIN = HexHighEntropyString()
 def has_placeholder_word(value: str) -> bool:
     """`change-me`, `test-secret-key-123`, `your_api_key`: words that say it is not live."""
     lowered = value.lower()
-    if any(marker in value for marker in _PLACEHOLDER_MARKERS):
+    if any(marker in value for marker in _PLACEHOLDER_MARKERS) or _PRINTF.search(value):
         return True
     runs = [run.lower() for run in _ALPHA_RUN.findall(value)]
     if any(run in PLACEHOLDER_WORDS for run in runs):
@@ -137,6 +138,7 @@ def has_placeholder_word(value: str) -> bool:
 WORDLIKE_SCORE = -3.1
 _LETTER_RUN = re.compile(r"[A-Za-z]{2,}")
 _WORD_PREFIX = re.compile(r"[A-Za-z]{2,12}[-_]")
+_SEGMENT_SPLIT = re.compile(r"[-_./:,;\s]+")
 
 
 @lru_cache(maxsize=1)
@@ -227,7 +229,19 @@ def looks_random(value: str, min_length: int = MIN_LENGTH) -> bool:
         if prefix is None or len(body) - prefix.end() < MIN_LENGTH:
             break
         body = body[prefix.end() :]
+    # A random string mixes character classes inside long stretches; versions, dates, model
+    # names and identifiers (`gpt-4o-mini-2024-07-18`, `v1.2.3-rc.1`) keep letters and digits
+    # in separate short segments.
+    mixed = any(
+        len(segment) >= 6 and len({_char_class(char) for char in segment}) >= 2
+        for segment in _SEGMENT_SPLIT.split(body)
+    )
+    runs = _LETTER_RUN.findall(body)
+    if mixed and (not runs or max(len(run) for run in runs) <= 3):
+        return True  # letters only in short runs between digits and symbols: no words there
     score, pairs = bigram_score(body)
+    if not mixed:  # one class per segment: random only as a long run of consonant soup
+        return pairs >= 8 and score < WORDLIKE_SCORE
     return pairs < 4 or score < WORDLIKE_SCORE
 
 
