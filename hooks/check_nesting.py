@@ -3,6 +3,11 @@
 Depth counts the if/for/while/try/with/match blocks (async forms too) enclosing a block
 inside one function; elif/else/except/finally stay at their statement's depth, a nested
 def/class body starts again at 0, and comprehensions do not count.
+
+A block deeper than the limit is "over the limit" (its own blocks are not counted again). By
+default a function gets one DG501: at its over-limit block with the deepest chain, naming that
+chain and how many more blocks are over the limit (`report = "function"`). `report = "block"`
+reports every over-limit block on its own, naming the chain down to it.
 """
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from hooks._core.config import Option
 from hooks._core.files import SourceFile, TooNewSyntax, parse_python
 from hooks._core.findings import Finding, HookError, Rule, char_col
 from hooks._core.runner import FileHook, per_file, run_hook, suffix_selector
+from hooks._core.suppress import suppressed_codes
 
 HOOK_ID = "check-nesting"
 DEFAULT_MAX_DEPTH = 4
@@ -42,22 +48,35 @@ _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _COMPOUND = frozenset((*_BLOCK_LABELS, *_SCOPES))
 
 
+class _OverLimit:
+    """A block over the limit: where it is, the chain down to it, and the deepest chain below."""
+
+    __slots__ = ("stmt", "scope", "chain", "deepest")
+
+    def __init__(self, stmt: ast.stmt, scope: str, chain: tuple[str, ...]) -> None:
+        self.stmt = stmt
+        self.scope = scope
+        self.chain = chain
+        self.deepest = chain
+
+
 class _NestingVisitor:
     def __init__(self, source: SourceFile, max_depth: int) -> None:
         self.source = source
         self.max_depth = max_depth
         self.findings: list[Finding] = []
+        self.over: list[_OverLimit] = []  # in source order
 
     def finding(self, node: ast.stmt, code: str, message: str) -> Finding:
         col = char_col(self.source.line(node.lineno), node.col_offset)
         return Finding(self.source.path, node.lineno, col, code, message, HOOK_ID)
 
     def visit_scope(self, body: Sequence[ast.stmt], scope: str) -> None:
-        self.visit_body(body, 0, (), scope, reported=False)
+        self.visit_body(body, 0, (), scope, None)
 
     def visit_body(
         self, body: Sequence[ast.stmt], depth: int, chain: tuple[str, ...], scope: str,
-        reported: bool,
+        reported: _OverLimit | None,
     ) -> None:
         for stmt in body:
             # most statements are simple ones: skip them without a call
@@ -65,7 +84,8 @@ class _NestingVisitor:
                 self.visit_stmt(stmt, depth, chain, scope, reported)
 
     def visit_stmt(
-        self, stmt: ast.stmt, depth: int, chain: tuple[str, ...], scope: str, reported: bool
+        self, stmt: ast.stmt, depth: int, chain: tuple[str, ...], scope: str,
+        reported: _OverLimit | None,
     ) -> None:
         if isinstance(stmt, _SCOPES):
             inner = stmt.name if scope == "" else f"{scope}.{stmt.name}"
@@ -76,9 +96,12 @@ class _NestingVisitor:
             return
         own_depth = depth + 1
         own_chain = (*chain, label)
-        if not reported and own_depth > self.max_depth:
-            self.findings.append(self.finding(stmt, "DG501", self.too_deep(scope, own_chain)))
-            reported = True
+        if reported is None:
+            if own_depth > self.max_depth:
+                reported = _OverLimit(stmt, scope, own_chain)
+                self.over.append(reported)
+        elif len(own_chain) > len(reported.deepest):
+            reported.deepest = own_chain
         if isinstance(stmt, ast.If):
             self.visit_if(stmt, depth, own_chain, scope, reported)
         else:
@@ -86,7 +109,8 @@ class _NestingVisitor:
                 self.visit_body(child_body, own_depth, own_chain, scope, reported)
 
     def visit_if(
-        self, stmt: ast.If, depth: int, own_chain: tuple[str, ...], scope: str, reported: bool
+        self, stmt: ast.If, depth: int, own_chain: tuple[str, ...], scope: str,
+        reported: _OverLimit | None,
     ) -> None:
         own_depth = depth + 1
         if own_depth >= 3 and _is_collapsible(stmt):
@@ -111,11 +135,34 @@ class _NestingVisitor:
         start = char_col(line, node.col_offset) - 1
         return line.startswith("elif", start)
 
-    def too_deep(self, scope: str, chain: tuple[str, ...]) -> str:
+    def too_deep(self, scope: str, chain: tuple[str, ...], more: int = 0) -> str:
+        tail = f", and {more} more block{'s' if more > 1 else ''} over the limit" if more else ""
         return (
             f"{_describe(scope)} nests blocks {len(chain)} deep (max {self.max_depth}): "
-            + " > ".join(chain)
+            + " > ".join(chain) + tail
         )
+
+    def report_blocks(self) -> None:
+        """`report = "block"`: each over-limit block, with the chain down to it."""
+        for over in self.over:
+            self.findings.append(self.finding(over.stmt, "DG501", self.too_deep(over.scope, over.chain)))
+
+    def report_functions(self) -> None:
+        """`report = "function"`: one finding per function, at its deepest over-limit block.
+        A block whose line suppresses DG501 is not chosen (the suppression would hide the
+        function's other blocks with it) nor counted."""
+        by_scope: dict[str, list[_OverLimit]] = {}
+        for over in self.over:
+            if not self.suppressed(over.stmt):
+                by_scope.setdefault(over.scope, []).append(over)
+        for scope, blocks in by_scope.items():
+            deepest = max(blocks, key=lambda over: len(over.deepest))  # the first among equals
+            message = self.too_deep(scope, deepest.deepest, len(blocks) - 1)
+            self.findings.append(self.finding(deepest.stmt, "DG501", message))
+
+    def suppressed(self, stmt: ast.stmt) -> bool:
+        codes = suppressed_codes(self.source.line(stmt.lineno))
+        return codes is not None and (not codes or "DG501" in codes)
 
 
 def _describe(scope: str) -> str:
@@ -174,6 +221,10 @@ def check_source(source: SourceFile, settings: dict[str, Any]) -> list[Finding]:
         return [tree]
     visitor = _NestingVisitor(source, max_depth)
     visitor.visit_scope(tree.body, "")
+    if settings.get("report", "function") == "block":
+        visitor.report_blocks()
+    else:
+        visitor.report_functions()
     return visitor.findings
 
 
@@ -183,7 +234,14 @@ HOOK = FileHook(
     rules=RULES,
     selects=suffix_selector(".py", ".pyi"),
     check=per_file(check_source),
-    options=(Option("max-depth", int, DEFAULT_MAX_DEPTH, "deepest allowed block nesting"),),
+    options=(
+        Option("max-depth", int, DEFAULT_MAX_DEPTH, "deepest allowed block nesting"),
+        Option(
+            "report", str, "function",
+            "one DG501 per function (its deepest chain) or one per over-limit block",
+            choices=("function", "block"),
+        ),
+    ),
 )
 
 

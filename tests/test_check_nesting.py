@@ -265,8 +265,9 @@ MUST_NOT_FLAG = [
 
 @pytest.mark.parametrize(("source", "expected"), MUST_FLAG)
 def test_must_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str], source: str, expected: list[str]) -> None:
+    """One finding per over-limit block: the behaviour before issue 9, now `--report block`."""
     name = write(tmp_path / "mod.py", source)
-    code, out, err = run(capsys, str(tmp_path / name))
+    code, out, err = run(capsys, "--report", "block", str(tmp_path / name))
     assert out == [f"{tmp_path / name}:{line}" for line in expected]
     assert code == (1 if expected else 0)
     assert err == ""
@@ -282,9 +283,13 @@ def test_must_not_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str], sourc
 def test_max_depth_flag_changes_the_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "mod.py"
     write(path, FIVE_DEEP)
-    code, out, _ = run(capsys, "--max-depth", "2", str(path))
+    code, out, _ = run(capsys, "--max-depth", "2", "--report", "block", str(path))
     assert code == 1
     assert out == [f"{path}:4:13: DG501 `handle` nests blocks 3 deep (max 2): for > if > while"]
+    code, out, _ = run(capsys, "--max-depth", "2", str(path))
+    assert out == [
+        f"{path}:4:13: DG501 `handle` nests blocks 5 deep (max 2): for > if > while > try > with"
+    ]
     assert run(capsys, "--max-depth", "5", str(path)) == (0, [], "")
 
 
@@ -292,7 +297,7 @@ def test_max_depth_from_pyproject_and_cli_overrides_it(
     in_tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write(in_tmp / "mod.py", FIVE_DEEP)
-    (in_tmp / "pyproject.toml").write_text("[tool.driftgate.check-nesting]\nmax-depth = 3\n")
+    (in_tmp / "pyproject.toml").write_text("[tool.driftgate.check-nesting]\nmax-depth = 3\nreport = \"block\"\n")
     code, out, _ = run(capsys, "mod.py")
     assert out == ["mod.py:5:17: DG501 `handle` nests blocks 4 deep (max 3): for > if > while > try"]
     assert run(capsys, "--max-depth", "6", "mod.py") == (0, [], "")
@@ -406,7 +411,7 @@ def test_bad_arguments_exit_2_with_one_line(
     [
         ("[tool.driftgate.check-nesting]\nmax-dept = 3\n",
          "check-nesting: error: pyproject.toml [tool.driftgate.check-nesting]: unknown key `max-dept`; "
-         "valid keys: exclude, extend-select, ignore, max-depth, select, strict\n"),
+         "valid keys: exclude, extend-select, ignore, max-depth, report, select, strict\n"),
         ("[tool.driftgate.check-nesting]\nmax-depth = '3'\n",
          "check-nesting: error: pyproject.toml [tool.driftgate.check-nesting]: `max-depth` must be an integer, got '3'\n"),
         ("[tool.driftgate.check-nestin]\nmax-depth = 3\n",
@@ -422,3 +427,108 @@ def test_bad_config_exit_2_naming_the_problem(
     code, out, err = run(capsys, "mod.py")
     assert (code, out) == (2, [])
     assert err.startswith(message) and err.count("\n") == 1
+
+
+# --- one finding per function (the default since issue 9) --------------------------------
+
+MANY_ARMS = "def dispatch(event, x):\n    for item in event:\n        if item.kind == 0:\n            pass\n" + "".join(
+    f"        elif item.kind == {n}:\n            while x:\n                with x:\n                    try:\n"
+    f"                        if x > {n}:\n                            pass\n                    finally:\n"
+    "                        pass\n"
+    for n in range(1, 15)
+)
+
+
+def test_many_deep_elif_arms_give_one_finding_per_function(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "mod.py"
+    path.write_text(MANY_ARMS, encoding="utf-8")
+    code, out, _ = run(capsys, str(path))
+    assert code == 1
+    assert out == [
+        f"{path}:8:21: DG501 `dispatch` nests blocks 6 deep (max 4): for > if > while > with > try > if, "
+        "and 13 more blocks over the limit"
+    ]
+    # the old behaviour, one per block, is one setting away
+    code, out, _ = run(capsys, "--report", "block", str(path))
+    assert len(out) == 14 and all(" DG501 `dispatch` nests blocks 5 deep " in line for line in out)
+
+
+def test_function_finding_names_its_deepest_chain(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "mod.py"
+    write(path, """\
+        def f(x):
+            for a in x:
+                if a:
+                    while a:
+                        try:
+                            if a:
+                                pass
+                        except ValueError:
+                            for b in a:
+                                for c in b:
+                                    if c:
+                                        pass
+                        finally:
+                            with x:
+                                pass
+
+        def g(x):
+            def inner():
+                for a in x:
+                    for b in a:
+                        for c in b:
+                            for d in c:
+                                with d:
+                                    pass
+            for a in x:
+                for b in a:
+                    for c in b:
+                        for d in c:
+                            while d:
+                                pass
+        """)
+    code, out, _ = run(capsys, str(path))
+    assert code == 1
+    assert out == [
+        f"{path}:9:21: DG501 `f` nests blocks 7 deep (max 4): for > if > while > try > for > for > if, "
+        "and 2 more blocks over the limit",
+        f"{path}:23:25: DG501 `g.inner` nests blocks 5 deep (max 4): for > for > for > for > with",
+        f"{path}:29:21: DG501 `g` nests blocks 5 deep (max 4): for > for > for > for > while",
+    ]
+
+
+def test_a_suppressed_block_is_neither_chosen_nor_counted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "mod.py"
+    source = (
+        "def f(x):\n"
+        "    if x:\n"
+        "        for a in x:  # driftgate: ignore[DG501]\n"
+        "            for b in a:\n"
+        "                pass\n"
+        "    while x:\n"
+        "        with x:\n"
+        "            pass\n"
+        "    try:\n"
+        "        if x:\n"
+        "            pass\n"
+        "    finally:\n"
+        "        pass\n"
+    )
+    path.write_text(source, encoding="utf-8")
+    code, out, _ = run(capsys, "--max-depth", "1", str(path))
+    assert out == [f"{path}:7:9: DG501 `f` nests blocks 2 deep (max 1): while > with, and 1 more block over the limit"]
+
+
+def test_report_setting_from_pyproject_and_bad_value(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (in_tmp / "mod.py").write_text(MANY_ARMS, encoding="utf-8")
+    (in_tmp / "pyproject.toml").write_text('[tool.driftgate.check-nesting]\nreport = "block"\n')
+    code, out, _ = run(capsys, "mod.py")
+    assert (code, len(out)) == (1, 14)
+    assert len(run(capsys, "--report", "function", "mod.py")[1]) == 1
+    (in_tmp / "pyproject.toml").write_text('[tool.driftgate.check-nesting]\nreport = "file"\n')
+    code, out, err = run(capsys, "mod.py")
+    assert (code, out) == (2, [])
+    assert err == (
+        "check-nesting: error: pyproject.toml [tool.driftgate.check-nesting]: `report` must be "
+        "one of function, block, got 'file'\n"
+    )

@@ -364,14 +364,20 @@ def test_missing_explicit_baseline_exits_2(tmp_path, monkeypatch, capsys):
 # --- DG390: files that should never be committed -----------------------------------------
 
 CERT = "-" * 5 + "BEGIN CERTIFICATE" + "-" * 5 + "\nMIIB\n" + "-" * 5 + "END CERTIFICATE" + "-" * 5 + "\n"
+# An env file holding a live-shaped credential (random at run time). Env files holding only
+# public values (`DEBUG=1`) are no longer reported: issue 9 (DG390 judges the content).
+LIVE_ENV = "DEBUG=1\nDB_PASSWORD=" + fakes.rand(random.Random(40), 10) + "\n"
 
 
 @pytest.mark.parametrize(
     ("name", "content", "flagged"),
     [
-        (".env", "DEBUG=1\n", True),
-        (".env.local", "DEBUG=1\n", True),
-        ("deploy/prod.env", "DEBUG=1\n", True),
+        (".env", LIVE_ENV, True),
+        (".env.local", LIVE_ENV, True),
+        ("deploy/prod.env", LIVE_ENV, True),
+        (".env", "DEBUG=1\n", False),
+        (".env.local", "DEBUG=1\n", False),
+        ("deploy/prod.env", "DEBUG=1\n", False),
         (".env.example", "OPENAI_API_KEY=<your-key>\n", False),
         (".env.sample", "OPENAI_API_KEY=\n", False),
         ("example.env", "OPENAI_API_KEY=\n", False),
@@ -385,7 +391,8 @@ CERT = "-" * 5 + "BEGIN CERTIFICATE" + "-" * 5 + "\nMIIB\n" + "-" * 5 + "END CER
         ("client_secret_1234.apps.json", "{}\n", True),
         ("credentials.json.example", "{}\n", False),
         ("service-account-sample.json", "{}\n", False),
-        ("config/.ENV", "DEBUG=1\n", True),
+        ("config/.ENV", LIVE_ENV, True),
+        ("config/.ENV", "DEBUG=1\n", False),
         ("release.keystore", b"\xfe\xed\xfe\xed\x00\x00\x00\x02", True),
         ("store.p12", b"0\x82\x06\x00\x02\x01\x03", True),
         (".netrc", "machine example.test login me password hunter2\n", True),
@@ -403,12 +410,23 @@ def test_dg390_files_that_should_never_be_committed(tmp_path, monkeypatch, capsy
 
 
 def test_dg390_message(tmp_path, monkeypatch, capsys):
-    _, out, _ = run(tmp_path, monkeypatch, capsys, {".env": "DEBUG=1\n"})
+    """Contract change (issue 9): an env file's message names the value that makes it a
+    secret file and offers replacing the value as well as untracking the file."""
+    _, out, _ = run(tmp_path, monkeypatch, capsys, {".env": LIVE_ENV})
     assert out == [
         (
-            ".env:1:1: DG390 `.env` should never be committed (environment files hold live "
-            "credentials): `git rm --cached` it and add it to `.gitignore` (commit a template "
-            "such as `.env.example` instead), or list it in `allow-files`"
+            ".env:1:1: DG390 `.env` should never be committed (it holds `DB_PASSWORD` on line 2): "
+            "`git rm --cached` it and add it to `.gitignore` (commit a template such as "
+            "`.env.example` with placeholders instead), or replace the value with a placeholder "
+            "and read the real one from the environment, or list it in `allow-files`"
+        )
+    ]
+    _, out, _ = run(tmp_path, monkeypatch, capsys, {"id_rsa": ""})
+    assert out == [
+        (
+            "id_rsa:1:1: DG390 `id_rsa` should never be committed (an SSH private key): "
+            "`git rm --cached` it and add it to `.gitignore` (commit a template such as "
+            "`.env.example` instead), or list it in `allow-files`"
         )
     ]
 
@@ -422,7 +440,7 @@ def test_private_key_file_reports_name_and_content(tmp_path, monkeypatch, capsys
 
 def test_allow_files_from_config_and_cli(tmp_path, monkeypatch, capsys):
     key = fakes.pem_key(random.Random(18))
-    files = {"tests/fixtures/server.pem": key + "\n", ".env": "DEBUG=1\n"}
+    files = {"tests/fixtures/server.pem": key + "\n", ".env": LIVE_ENV}
     (tmp_path / "pyproject.toml").write_text(
         '[tool.driftgate.check-secrets]\nallow-files = ["tests/fixtures/*.pem"]\n', encoding="utf-8"
     )
@@ -542,7 +560,7 @@ def test_driftgate_scan_runs_check_secrets(tmp_path):
     text, _ = planted("databricks")
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     (tmp_path / "job.py").write_text(text + "\n", encoding="utf-8")
-    (tmp_path / ".env").write_text("DEBUG=1\n", encoding="utf-8")
+    (tmp_path / ".env").write_text(LIVE_ENV, encoding="utf-8")
     (tmp_path / "untracked.py").write_text(text + "\n", encoding="utf-8")
     subprocess.run(["git", "add", "job.py", ".env"], cwd=tmp_path, check=True)
     proc = subprocess.run(
@@ -784,6 +802,10 @@ def near_misses(rng: random.Random) -> list[tuple[str, str]]:
         ("DG327", "MultiHostUrl('https://foo.test:123,other:8080@bar.internal/path')"),
         ("DG327", 'url = "http://evil:' + r(rng, 12) + '@api.example.com/"'),
         ("DG327", 'url = "amqp://guest:' + r(rng, 12) + '@broker.test:5672/"'),
+        ("DG328", 'SECRET_KEY = "not-very-secret-key-for-tests"'),
+        ("DG328", 'client = Client(api_key="your-api-key-goes-here")'),
+        ("DG328", 'DB_PASSWORD = "' + r(rng, 12) + '"'),
+        ("DG328", 'token_url = "https://auth.internal/' + r(rng, 24) + '"'),
     ]
 
 
@@ -837,3 +859,24 @@ def test_secrets_baseline_path_and_config(tmp_path):
     assert (made.returncode, made.stdout) == (0, "ci/accepted.json: added 1 secret(s) in 1 file(s)\n")
     document = json.loads((tmp_path / "ci" / "accepted.json").read_text(encoding="utf-8"))
     assert list(document["results"]) == ["svc/a.py"]
+
+
+def test_ordinary_django_code_never_imports_detect_secrets(tmp_path):
+    """A `password = models.CharField(...)` field and a docstring mentioning tokens are not a
+    reason to load the detector pack: the prefilter wants a quoted value in code."""
+    (tmp_path / "models.py").write_text(
+        "from django.db import models\n\n"
+        "class User(models.Model):\n"
+        "    password = models.CharField(max_length=128)\n"
+        "    api_key = settings.SERVICE_API_KEY_FROM_ENVIRONMENT\n"
+        '    token_type = "bearer"\n',
+        encoding="utf-8",
+    )
+    probe = (
+        "import sys\nfrom hooks.check_secrets import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print(code, 'detect_secrets' in sys.modules, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": REPO}
+    proc = subprocess.run([sys.executable, "-c", probe, "models.py"], cwd=tmp_path, env=env, capture_output=True, check=False, text=True)
+    assert proc.stderr == "0 False\n"

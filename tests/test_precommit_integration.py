@@ -93,7 +93,7 @@ def test_args_from_the_consumer_hook_config(
         f"    rev: {sha}\n"
         "    hooks:\n"
         "      - id: check-nesting\n"
-        "        args: [--max-depth=2]\n"
+        "        args: [--max-depth=2, --report=block]\n"
     )
     commit_all(consumer)
     proc = run_pre_commit(consumer, pre_commit_home, "run", "check-nesting", "--files", "mod_02.py", "mod_03.py")

@@ -22,6 +22,7 @@ from hooks._core.files import (
 )
 from hooks._core.findings import Finding, HookError, Rule
 from hooks._core.runner import CheckRun, FileHook, run_hook
+from hooks._core.suppress import suppressed_codes
 
 HOOK_ID = "check-secrets"
 DEFAULT_BASELINE = ".secrets.baseline"
@@ -54,54 +55,36 @@ RULES = (
     Rule("DG325", "PEM private key"),
     Rule("DG326", "GCP service-account key (JSON)"),
     Rule("DG327", "URL with a password (scheme://user:password@host)"),
+    Rule("DG328", "hardcoded credential: a credential's name (password, secret_key, api_key, token, ...) assigned a long random string"),
     Rule("DG390", "a file that should never be committed (.env, *.pem, id_rsa, credential JSON, ...)"),
 )
 
-# A superset of every detector, searched once over the lowercased text of a file. When it
-# finds nothing -- nearly every file of nearly every commit -- the file is done.
-PREFILTER = re.compile(
-    "|".join(
-        (
-            r"sk-(?:proj|svcacct|admin|ant)-",
-            r"t3blbkfj",
-            r"gh[pousr]_[a-z0-9]{36}",
-            r"github_pat_",
-            r"gl(?:pat|dt|rt|ptt|ft|soat)-",
-            r"(?:hf|api_org)_[a-z]{34}",
-            r"aiza[0-9a-z_-]{35}",
-            r"xox[abeoprs][-.]",
-            r"xapp-\d-",
-            r"hooks\.slack\.com/",
-            r"[sr]k_live_",
-            r"sk[0-9a-f]{32}",
-            r"twilio",
-            r"sg\.[a-z0-9_-]{22}\.",
-            r"npm_[a-z0-9]{36}",
-            r"pypi-age",
-            r"dapi[0-9a-f]{32}",
-            r"do[opr]_v1_",
-            r"shp(?:at|ca|pa|ss)_",
-            r"gsk_[a-z0-9]{52}",
-            r"xai-[a-z0-9]{80}",
-            r"key-[0-9a-f]{32}",
-            r"mailgun",
-            r"\d{8}:a[a-z0-9_-]{34}",
-            r"accountkey=",
-            r"(?:azure|storage)[\w.-]{0,30}?key",
-            r"\dq~",
-            r"(?:a3t[a-z0-9]|abia|acca|akia|asia)[0-9a-z]{16}",
-            r"aws[\w.-]{0,20}?(?:secret|key|pwd|token)",
-            r"eyj[a-z0-9_-]{8,}\.eyj",
-            r"private key",
-            r"service_account",
-            r"://[^\s:/@\"'`<>]{0,200}:\S{1,200}@",
-        )
-    )
+# Where any detector's match can start (the literals every match of each detector holds,
+# checked by a test): nearly every file of nearly every commit holds none of them and is done after a few
+# C scans, without importing detect-secrets.
+PREFILTER_ANCHORS = (
+    "sk-", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "gldt-", "glrt-",
+    "glptt-", "glft-", "glsoat-", "hf_", "api_org_", "AIza", "xox", "xapp-", "hooks.slack.com/",
+    "sk_live_", "rk_live_", "SK", "SG.", "npm_", "pypi-AgE", "dapi", "dop_v1_", "doo_v1_",
+    "dor_v1_", "shpat_", "shpca_", "shppa_", "shpss_", "gsk_", "xai-", "key-", ":A", "Q~",
+    "AKIA", "ASIA", "ABIA", "ACCA", "A3T", "eyJ", "-----BEGIN ", "service_account", "://",
 )
+PREFILTER_LOWER_ANCHORS = ("twilio", "mailgun", "accountkey=", "azure", "storage", "aws")
 
 
-def might_hold_secret(text: str) -> bool:
-    return PREFILTER.search(text.lower()) is not None
+def might_hold_secret(text: str, path: str = "") -> bool:
+    if any(anchor in text for anchor in PREFILTER_ANCHORS):
+        return True
+    from hooks.check_secrets.anchors import CODE_SUFFIXES, assignments, lowered_text
+
+    lowered = lowered_text(text)
+    if lowered is None:
+        return True  # rare: let the detectors look
+    if any(anchor in lowered for anchor in PREFILTER_LOWER_ANCHORS):
+        return True
+    # DG328: in code only a quoted value counts (`password = models.CharField(...)` does not)
+    quoted_only = path.lower().endswith(CODE_SUFFIXES)
+    return any(not quoted_only or group == "quoted" for *_, group in assignments(text, lowered))
 
 
 # --- DG390: files that should never be committed ------------------------------------
@@ -153,6 +136,9 @@ def never_commit_reason(path: str) -> str | None:
     return NEVER_COMMIT[int(match.lastgroup[1:])][1] if match else None
 
 
+ENV_FILE_REASON = NEVER_COMMIT[0][1]
+
+
 def holds_only_public_material(text: str) -> bool:
     return "PRIVATE KEY" not in text and ("BEGIN CERTIFICATE" in text or "PUBLIC KEY" in text)
 
@@ -196,16 +182,56 @@ def check(run: CheckRun) -> Iterator[Finding]:
         if posix == baseline_posix:
             continue  # it holds hashes, and must be committed
         source = None if posix.lower().endswith(BINARY_SUFFIXES) else _read(run, path)
+        findings = []
+        kept: dict[int, str] = {}
         finding = _never_commit(path, source, run.settings["allow_files"])
         if finding is not None:
-            yield finding
-        if source is None or not might_hold_secret(source.text):
-            continue
-        if scanner is None:
-            from hooks.check_secrets.engine import Scanner
+            findings.append(finding)
+            if source is not None:
+                kept[1] = _for_suppression(_first_line(source.text))
+        if source is not None and might_hold_secret(source.text, path):
+            if scanner is None:
+                from hooks.check_secrets.engine import Scanner
 
-            scanner = Scanner(baseline)
-        yield from scanner.scan(source, HOOK_ID)
+                scanner = Scanner(baseline)
+            found, lines = scanner.scan_lines(source, HOOK_ID)
+            findings.extend(found)
+            kept.update((number, _for_suppression(line)) for number, line in lines.items())
+        if kept:
+            # suppression comments are looked up in these lines: a run keeps the lines of its
+            # findings, never whole files, so its memory is one file's, not the tree's
+            run.sources.put(_KeptLines(path, kept))
+        yield from findings
+
+
+class _KeptLines(SourceFile):
+    """The lines of a file that hold findings (the only ones suppression looks at)."""
+
+    def __init__(self, path: str, lines: dict[int, str]) -> None:
+        super().__init__(path, "")
+        self.kept = lines
+
+    def line(self, number: int) -> str:
+        return self.kept.get(number, "")
+
+
+_LONG_LINE = 1000
+
+
+def _for_suppression(line: str) -> str:
+    """What suppression needs of a line: the line, or for a long one (a minified bundle's line
+    is megabytes) just its `driftgate: ignore[...]` comment, read the same way."""
+    if len(line) <= _LONG_LINE:
+        return line
+    codes = suppressed_codes(line)
+    if codes is None:
+        return ""
+    return "# driftgate: ignore" + (f"[{','.join(sorted(codes))}]" if codes else "")
+
+
+def _first_line(text: str) -> str:
+    ends = [end for end in (text.find("\n"), text.find("\r")) if end >= 0]
+    return text[: min(ends) if ends else len(text)]
 
 
 def _never_commit(path: str, source: SourceFile | None, allow: Sequence[str]) -> Finding | None:
@@ -220,6 +246,12 @@ def _never_commit(path: str, source: SourceFile | None, allow: Sequence[str]) ->
         and holds_only_public_material(source.text)
     ):
         return None
+    if reason == ENV_FILE_REASON and source is not None:
+        # an env file is judged by its values (hooks/check_secrets/envfiles.py)
+        from hooks.check_secrets.envfiles import judge
+
+        message = judge(path, source.text)
+        return None if message is None else Finding(path, 1, 1, "DG390", message, HOOK_ID)
     return never_commit_finding(path, reason)
 
 
@@ -244,7 +276,8 @@ def _read(run: CheckRun, path: str) -> SourceFile | None:
             head = handle.read(_SNIFF_BYTES)
             if is_binary(head):  # a model, a database, an archive: never read it all
                 return None
-            data = head + handle.read()
+            handle.seek(0)
+            data = handle.read()  # one buffer, not head + rest (twice the file in memory)
     except OSError as exc:
         run.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
         return None
@@ -254,9 +287,8 @@ def _read(run: CheckRun, path: str) -> SourceFile | None:
         if is_binary(data):
             return None
         text = data.decode("latin-1")
-    source = SourceFile(path, text)
-    run.sources.put(source)  # suppression comments are looked up in this same text
-    return source
+    del data
+    return SourceFile(path, text)
 
 
 OPTIONS = (

@@ -1,8 +1,8 @@
 """The detector pack: one small detect-secrets `RegexBasedDetector` per credential format.
 
-Each class names its rule code, its detect-secrets `secret_type`, the lowercase `keywords`
-one of which must occur in a file before its regexes run (the cheap prefilter), and its
-`denylist`. A regex with a `secret` group reports that group (and hashes it, as the
+Each class names its rule code, its detect-secrets `secret_type`, its `anchors` (literals,
+and `lower_anchors` in any case, where a match can start: its regexes are tried only there,
+see `anchors.py`), and its `denylist`. A regex with a `secret` group reports that group (and hashes it, as the
 detect-secrets baseline does); otherwise the whole match. `is_valid` rejects matches that have
 the shape but not the structure (checksums, JSON inside a JWT, ...).
 
@@ -20,14 +20,31 @@ from typing import ClassVar, Iterator, Pattern
 
 from detect_secrets.plugins.base import RegexBasedDetector
 
+from hooks.check_secrets.anchors import (
+    KEYWORDS,
+    TOKEN_CHARS as _TOKEN_CHARS,
+    Hits,
+    assignments,
+)
+
 # Token edges: a token is not part of a longer run of token characters.
-_START = r"(?<![A-Za-z0-9_-])"
 _END = r"(?![A-Za-z0-9_-])"
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
-def _token(body: str, flags: int = 0) -> Pattern[str]:
-    return re.compile(f"{_START}(?P<secret>{body}){_END}", flags)
+# Regexes whose match must not follow these characters (a token is not the tail of a longer
+# run). Checked in Python, not with a leading lookbehind: a pattern that starts with a
+# lookbehind is tried at every position of the text; one that starts with a literal is only
+# tried where `anchors.anchor_hits` found that literal.
+_EDGES: dict[Pattern[str], frozenset[str]] = {}
+
+
+def _token(
+    body: str, flags: int = 0, edge: frozenset[str] = _TOKEN_CHARS, end: str = _END
+) -> Pattern[str]:
+    regex = re.compile(f"(?P<secret>{body}){end}", flags)
+    _EDGES[regex] = edge
+    return regex
 
 
 def base62_crc32(data: str) -> str:
@@ -55,18 +72,37 @@ class Detector(RegexBasedDetector):
 
     code: ClassVar[str]
     secret_type: ClassVar[str]  # type: ignore[misc]  # detect-secrets declares a property
-    keywords: ClassVar[tuple[str, ...]]
     denylist: ClassVar[tuple[Pattern[str], ...]]  # type: ignore[misc]
     title: ClassVar[str] = ""  # how findings name it, when not `secret_type`
+    # Where a match can start: exact literals, and literals in any case. Each denylist regex
+    # is tried (`match`) only at these offsets, so a large file costs a few C scans.
+    anchors: ClassVar[tuple[str, ...]] = ()
+    lower_anchors: ClassVar[tuple[str, ...]] = ()
 
-    def find(self, text: str) -> Iterator[tuple[int, int, str]]:
-        """(start, end, secret) of every valid match in `text`."""
-        for regex in self.denylist:
-            group = "secret" if "secret" in regex.groupindex else 0
-            for match in regex.finditer(text):
+    def find(self, text: str, hits: Hits | None = None) -> Iterator[tuple[int, int, str]]:
+        """(start, end, secret) of every valid match in `text` (`hits`: its shared anchor scans)."""
+        if hits is None:
+            hits = Hits(text)
+        offsets = hits.exact(self.anchors)
+        if self.lower_anchors:
+            offsets = sorted(set(offsets).union(hits.any_case(self.lower_anchors)))
+        end = -1
+        for hit in offsets:
+            if hit < end:
+                continue  # inside the previous match
+            for regex in self.denylist:
+                edge = _EDGES.get(regex)
+                if edge is not None and hit > 0 and text[hit - 1] in edge:
+                    continue
+                match = regex.match(text, hit)
+                if match is None:
+                    continue
+                group = "secret" if "secret" in regex.groupindex else 0
                 secret = match.group(group)
                 if secret and self.is_valid(secret):
+                    end = match.end()
                     yield match.start(group), match.end(group), secret
+                    break
 
     def is_valid(self, secret: str) -> bool:
         return True
@@ -81,7 +117,7 @@ class OpenAIDetector(Detector):
     code = "DG301"
     secret_type = "OpenAI Token"
     title = "OpenAI API Key"
-    keywords = ("sk-", "t3blbkfj")
+    anchors = ("sk-",)
     denylist = (
         _token(r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}"),
         _token(r"sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}"),
@@ -93,14 +129,14 @@ class OpenAIDetector(Detector):
 class AnthropicDetector(Detector):
     code = "DG302"
     secret_type = "Anthropic API Key"
-    keywords = ("sk-ant-",)
+    anchors = ("sk-",)  # shared with OpenAI's scan
     denylist = (_token(r"sk-ant-(?:api|admin|oat)\d\d-[A-Za-z0-9_-]{80,}"),)
 
 
 class GitHubDetector(Detector):
     code = "DG303"
     secret_type = "GitHub Token"
-    keywords = ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")
+    anchors = ("gh", "github_pat_")
     denylist = (
         _token(r"gh[pousr]_[A-Za-z0-9]{36}"),
         _token(r"github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}"),
@@ -116,7 +152,7 @@ class GitHubDetector(Detector):
 class GitLabDetector(Detector):
     code = "DG304"
     secret_type = "GitLab Token"
-    keywords = ("glpat-", "gldt-", "glrt-", "glptt-", "glft-", "glsoat-")
+    anchors = ("gl",)
     denylist = (
         _token(
             r"(?:glpat|gldt|glrt|glptt|glft|glsoat)-[A-Za-z0-9_-]{20,}"
@@ -128,21 +164,21 @@ class GitLabDetector(Detector):
 class HuggingFaceDetector(Detector):
     code = "DG305"
     secret_type = "Hugging Face Token"
-    keywords = ("hf_", "api_org_")
+    anchors = ("hf_", "api_org_")
     denylist = (_token(r"(?:hf|api_org)_[A-Za-z]{34}"),)
 
 
 class GoogleAPIKeyDetector(Detector):
     code = "DG306"
     secret_type = "Google API Key"
-    keywords = ("aiza",)
+    anchors = ("AIza",)
     denylist = (_token(r"AIza[0-9A-Za-z_-]{35}"),)
 
 
 class SlackDetector(Detector):
     code = "DG307"
     secret_type = "Slack Token"
-    keywords = ("xox", "xapp-", "hooks.slack.com/")
+    anchors = ("xox", "xapp-", "hooks.slack.com/")
     denylist = (
         _token(r"xox[abeoprs]-(?:\d+-){1,4}[A-Za-z0-9]{8,}(?:-[A-Za-z0-9]+)*"),
         _token(r"xapp-\d-[A-Z0-9]{8,}-\d{8,}-[a-f0-9]{32,}"),
@@ -158,7 +194,7 @@ class StripeDetector(Detector):
     code = "DG308"
     secret_type = "Stripe Access Key"
     title = "Stripe Live Key"
-    keywords = ("sk_live_", "rk_live_")
+    anchors = ("sk_live_", "rk_live_")
     denylist = (_token(r"[sr]k_live_[0-9A-Za-z]{20,}"),)
 
 
@@ -166,7 +202,8 @@ class TwilioDetector(Detector):
     code = "DG309"
     secret_type = "Twilio API Key"
     title = "Twilio API key or auth token"
-    keywords = ("sk", "twilio")
+    anchors = ("SK",)
+    lower_anchors = ("twilio",)
     denylist = (
         _token(r"SK[0-9a-f]{32}"),
         re.compile(
@@ -180,7 +217,7 @@ class TwilioDetector(Detector):
 class SendGridDetector(Detector):
     code = "DG310"
     secret_type = "SendGrid API Key"
-    keywords = ("sg.",)
+    anchors = ("SG.",)
     denylist = (_token(r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}"),)
 
 
@@ -188,7 +225,7 @@ class NpmDetector(Detector):
     code = "DG311"
     secret_type = "NPM tokens"
     title = "npm Token"
-    keywords = ("npm_",)
+    anchors = ("npm_",)
     denylist = (_token(r"npm_[A-Za-z0-9]{36}"),)
 
     def is_valid(self, secret: str) -> bool:
@@ -199,7 +236,7 @@ class PyPIDetector(Detector):
     code = "DG312"
     secret_type = "PyPI Token"
     title = "PyPI Upload Token"
-    keywords = ("pypi-age",)
+    anchors = ("pypi-AgE",)
     # "pypi-" + a base64url macaroon; every macaroon starts with the same version bytes
     denylist = (_token(r"pypi-AgE[A-Za-z0-9_-]{70,}"),)
 
@@ -207,42 +244,43 @@ class PyPIDetector(Detector):
 class DatabricksDetector(Detector):
     code = "DG313"
     secret_type = "Databricks Token"
-    keywords = ("dapi",)
+    anchors = ("dapi",)
     denylist = (_token(r"dapi[0-9a-f]{32}(?:-\d)?"),)
 
 
 class DigitalOceanDetector(Detector):
     code = "DG314"
     secret_type = "DigitalOcean Token"
-    keywords = ("dop_v1_", "doo_v1_", "dor_v1_")
+    anchors = ("dop_v1_", "doo_v1_", "dor_v1_")
     denylist = (_token(r"do[opr]_v1_[0-9a-f]{64}"),)
 
 
 class ShopifyDetector(Detector):
     code = "DG315"
     secret_type = "Shopify Token"
-    keywords = ("shpat_", "shpca_", "shppa_", "shpss_")
+    anchors = ("shp",)
     denylist = (_token(r"shp(?:at|ca|pa|ss)_[0-9a-fA-F]{32}"),)
 
 
 class GroqDetector(Detector):
     code = "DG316"
     secret_type = "Groq API Key"
-    keywords = ("gsk_",)
+    anchors = ("gsk_",)
     denylist = (_token(r"gsk_[A-Za-z0-9]{52}"),)
 
 
 class XAIDetector(Detector):
     code = "DG317"
     secret_type = "xAI API Key"
-    keywords = ("xai-",)
+    anchors = ("xai-",)
     denylist = (_token(r"xai-[A-Za-z0-9]{80}"),)
 
 
 class MailgunDetector(Detector):
     code = "DG318"
     secret_type = "Mailgun API Key"
-    keywords = ("key-", "mailgun")
+    anchors = ("key-",)
+    lower_anchors = ("mailgun",)
     denylist = (
         _token(r"key-[0-9a-f]{32}"),
         re.compile(
@@ -256,15 +294,27 @@ class MailgunDetector(Detector):
 class TelegramDetector(Detector):
     code = "DG319"
     secret_type = "Telegram Bot Token"
-    keywords = (":a",)
-    denylist = (re.compile(r"(?<![\w:])(?P<secret>\d{8,10}:A[A-Za-z0-9_-]{34})(?![A-Za-z0-9_-])"),)
+    anchors = (":A",)
+    denylist = (re.compile(r":A[A-Za-z0-9_-]{34}(?![A-Za-z0-9_-])"),)
+
+    def find(self, text: str, hits: Hits | None = None) -> Iterator[tuple[int, int, str]]:
+        # 8 to 10 digits before ":A", not preceded by a word character or a colon
+        for hit in (hits or Hits(text)).exact(self.anchors):
+            start = hit
+            while start > 0 and hit - start < 11 and text[start - 1].isdigit() and text[start - 1].isascii():
+                start -= 1
+            if not 8 <= hit - start <= 10 or (start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_:")):
+                continue
+            match = self.denylist[0].match(text, hit)
+            if match is not None:
+                yield start, match.end(), text[start : match.end()]
 
 
 class AzureStorageKeyDetector(Detector):
     code = "DG320"
     secret_type = "Azure Storage Account access key"
     title = "Azure Storage Account Key"
-    keywords = ("accountkey", "azure", "storage")
+    lower_anchors = ("accountkey=", "azure", "storage")
     denylist = (
         re.compile(r"AccountKey=(?P<secret>[A-Za-z0-9+/]{86}==)", re.IGNORECASE),
         re.compile(
@@ -275,26 +325,36 @@ class AzureStorageKeyDetector(Detector):
     )
 
 
+_AZURE_SECRET_CHARS = _TOKEN_CHARS | frozenset("~.")
+
+
 class AzureClientSecretDetector(Detector):
     code = "DG321"
     secret_type = "Azure Client Secret"
-    keywords = ("q~",)
+    anchors = ("Q~",)
     # Entra ID app secrets: 3 characters, a digit, "Q~", then 31-34 more
     denylist = (
-        re.compile(
-            r"(?<![A-Za-z0-9_~.-])(?P<secret>[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34})"
-            r"(?![A-Za-z0-9_~.-])"
-        ),
+        re.compile(r"(?P<secret>[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])"),
     )
+
+    def find(self, text: str, hits: Hits | None = None) -> Iterator[tuple[int, int, str]]:
+        for hit in (hits or Hits(text)).exact(self.anchors):
+            start = hit - 4
+            if start < 0 or (start > 0 and text[start - 1] in _AZURE_SECRET_CHARS):
+                continue
+            match = self.denylist[0].match(text, start)
+            if match is not None:
+                yield match.start("secret"), match.end("secret"), match.group("secret")
 
 
 class AWSAccessKeyDetector(Detector):
     code = "DG322"
     secret_type = "AWS Access Key"
-    keywords = ("akia", "asia", "abia", "acca", "a3t")
+    anchors = ("AKIA", "ASIA", "ABIA", "ACCA", "A3T")
     denylist = (
-        re.compile(
-            r"(?<![A-Z0-9])(?P<secret>(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16})(?![A-Z0-9])"
+        _token(
+            r"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}",
+            edge=frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"), end=r"(?![A-Z0-9])",
         ),
     )
 
@@ -303,7 +363,7 @@ class AWSSecretKeyDetector(Detector):
     code = "DG323"
     secret_type = "AWS Access Key"  # what detect-secrets calls both halves of the pair
     title = "AWS Secret Access Key"
-    keywords = ("aws",)
+    lower_anchors = ("aws",)
     denylist = (
         re.compile(
             r"aws[\w.-]{0,20}?(?:secret|key|pwd|token)[\w.-]{0,20}?[\"']?\s*(?::=|=>|[:=,(])\s*[\"']?"
@@ -320,7 +380,7 @@ class AWSSecretKeyDetector(Detector):
 class JWTDetector(Detector):
     code = "DG324"
     secret_type = "JSON Web Token"
-    keywords = ("eyj",)
+    anchors = ("eyJ",)
     denylist = (_token(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}"),)
 
     def is_valid(self, secret: str) -> bool:
@@ -358,10 +418,10 @@ def pem_body(block: str) -> str:
 class PrivateKeyDetector(Detector):
     code = "DG325"
     secret_type = "Private Key"
-    keywords = ("private key",)
+    anchors = ("-----BEGIN ",)
     denylist = (_PEM,)
 
-    def find(self, text: str) -> Iterator[tuple[int, int, str]]:
+    def find(self, text: str, hits: Hits | None = None) -> Iterator[tuple[int, int, str]]:
         for match in _PEM.finditer(text):
             body = pem_body(match.group("secret"))
             if len(body) >= 40 and len(set(body)) >= 16:
@@ -375,15 +435,15 @@ class GCPServiceAccountDetector(Detector):
     code = "DG326"
     secret_type = "Private Key"
     title = "GCP Service Account Key"
-    keywords = ("service_account",)
+    anchors = ("service_account",)
     denylist = (
         re.compile(
             r"[\"']private_key[\"']\s*:\s*[\"'](?P<secret>-----BEGIN [A-Z ]*PRIVATE KEY-----[^\"']+)[\"']"
         ),
     )
 
-    def find(self, text: str) -> Iterator[tuple[int, int, str]]:
-        if not _SERVICE_ACCOUNT.search(text):
+    def find(self, text: str, hits: Hits | None = None) -> Iterator[tuple[int, int, str]]:
+        if "service_account" not in text or not _SERVICE_ACCOUNT.search(text):
             return
         for match in self.denylist[0].finditer(text):
             body = pem_body(match.group("secret").split("-----", 2)[-1].split("-----END")[0])
@@ -396,13 +456,22 @@ class GCPServiceAccountDetector(Detector):
 _DOCUMENTATION_HOST = re.compile(
     r"(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid)$", re.IGNORECASE
 )
+_LOOPBACK = re.compile(r"(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1?\])\Z", re.IGNORECASE)
+
+
+def _looks_random(password: str) -> bool:
+    from hooks.check_secrets.generic import EXAMPLE_PASSWORD_LENGTH, looks_random
+
+    return looks_random(password, EXAMPLE_PASSWORD_LENGTH)
+
+
 # "host:8080/@scope/pkg" and "host:123,other@..." are a port, not a password
 _PORT = re.compile(r"\d{1,5}(?:[/,]|$)")
 
 
 def _url_regex(password_excludes: str) -> Pattern[str]:
     return re.compile(
-        r"://[^\s:/@\"'`<>]{0,200}:(?P<secret>[^\s" + password_excludes + r"]{1,200})@"
+        r"://(?P<user>[^\s:/@\"'`<>]{0,200}):(?P<secret>[^\s" + password_excludes + r"]{1,200})@"
         r"(?P<host>[A-Za-z0-9_.~-]+|\[[0-9A-Fa-f:.]+\])(?=[:/?#\s\"'`,;)>\]]|$)"
     )
 
@@ -426,12 +495,12 @@ class URLPasswordDetector(Detector):
     code = "DG327"
     secret_type = "Basic Auth Credentials"
     title = "Password in URL"
-    keywords = ("://",)
+    anchors = ("://",)
     # scheme://user:password@host -- the last @ before a host name ends the password, so it
     # may hold @ : / # and any other punctuation.
     denylist = (_URL,)
 
-    def find(self, text: str) -> Iterator[tuple[int, int, str]]:
+    def find(self, text: str, hits: Hits | None = None) -> Iterator[tuple[int, int, str]]:
         position = 0
         while True:
             match = _URL.search(text, position)
@@ -447,7 +516,58 @@ class URLPasswordDetector(Detector):
             secret = match.group("secret")
             if _PORT.match(secret) or _DOCUMENTATION_HOST.search(match.group("host")):
                 continue
+            if secret == match.group("user"):
+                continue  # `postgres:postgres@`, `guest:guest@`: a default, not a secret
+            if _LOOPBACK.match(match.group("host")) and not _looks_random(secret):
+                continue  # a database on the developer's own machine, with a word for a password
             yield match.start("secret"), match.end("secret"), secret
+
+
+# --- generic: a credential's name assigned a random literal -------------------------------
+
+# Values in a format another detector knows: that detector's verdict stands (a `ghp_` token
+# with a broken checksum is a placeholder, not a generic credential).
+_VENDOR_PREFIX = re.compile(
+    r"(?:sk-|sk_|rk_|pk_|gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|soat)-|hf_|api_org_|AIza|"
+    r"xox[abeoprs]|xapp-|SG\.|npm_|pypi-|dapi|do[opr]_v1_|shp(?:at|ca|pa|ss)_|gsk_|xai-|key-|"
+    r"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[A-Z0-9]{4}|eyJ)"
+)
+
+
+class KeywordCredentialDetector(Detector):
+    """A name that holds a credential (`SECRET_KEY`, `db_password`, `api_key=`, `"token":`)
+    assigned a string literal that is long and random (see `hooks/check_secrets/generic.py`).
+
+    detect-secrets' KeywordDetector finds the same shapes but reports any value (`password =
+    "x"`); this one needs randomness, so placeholders, words and references stay quiet.
+    """
+
+    code = "DG328"
+    secret_type = "Secret Keyword"  # detect-secrets' KeywordDetector: its baseline entries count
+    title = "Hardcoded credential"
+    lower_anchors = KEYWORDS
+    denylist = ()
+    bare_values = True  # set per file by the engine: False for code files
+    python = False  # set per file by the engine: docstrings are documentation
+
+    def find(self, text: str, hits: Hits | None = None) -> Iterator[tuple[int, int, str]]:
+        from hooks.check_secrets.generic import is_secret_name, looks_random
+
+        hits = hits or Hits(text)
+        for start, end, match, group in assignments(text, hits.lower(), hits):
+            if group == "bare" and not self.bare_values:
+                continue
+            value = match.group(group)
+            if not is_secret_name(text[start:end]) or _VENDOR_PREFIX.match(value):
+                continue  # a known format: its own detector judged it (checksum, shape)
+            if looks_random(value) and not (self.python and _in_docstring(text, start)):
+                yield match.start(group), match.end(group), value
+
+
+def _in_docstring(text: str, offset: int) -> bool:
+    """Inside a triple-quoted string (a docstring's example, such as an RFC's sample token)?"""
+    before = text[:offset]
+    return before.count('"""') % 2 == 1 or before.count("'''") % 2 == 1
 
 
 # Order matters where two formats overlap: the more specific one claims the span first.
@@ -479,4 +599,5 @@ DETECTORS: tuple[type[Detector], ...] = (
     AWSSecretKeyDetector,
     JWTDetector,
     URLPasswordDetector,
+    KeywordCredentialDetector,
 )

@@ -24,13 +24,16 @@ from detect_secrets.util.code_snippet import get_code_snippet
 
 from hooks._core.files import SourceFile, read_bytes, to_posix
 from hooks._core.findings import Finding, HookError
+from hooks.check_secrets.anchors import CODE_SUFFIXES, Hits
 from hooks.check_secrets.detectors import (
     DETECTORS,
     Detector,
     GCPServiceAccountDetector,
+    KeywordCredentialDetector,
     PrivateKeyDetector,
     URLPasswordDetector,
 )
+from hooks.check_secrets.generic import is_example_url_password, path_context
 
 # Substrings that mark documentation and templates, not live credentials.
 PLACEHOLDER_MARKERS = (
@@ -54,6 +57,7 @@ class Candidate(NamedTuple):
     col: int
     secret: str
     legacy: str  # what detect-secrets 1.x hashed for the same secret, when that differs
+    offset: int = 0  # where the secret starts in the text
 
 
 def looks_like_placeholder(secret: str, detector: Detector) -> bool:
@@ -82,14 +86,38 @@ def _is_periodic(text: str) -> bool:
     return any(text == (text[:period] * len(text))[: len(text)] for period in range(1, 5))
 
 
-def _line_starts(text: str) -> list[int]:
-    """Offsets where each line starts, splitting exactly as SourceFile.lines does."""
-    starts = [0]
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        offset += len(line)
-        starts.append(offset)
-    return starts
+class _LineCounter:
+    """1-based line and column of increasing offsets, counting line breaks as SourceFile.lines
+    does (\\n, \\r\\n, lone \\r) and only between consecutive offsets: a multi-MB file with one
+    finding costs one count, not a table of every line."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.offset = 0
+        self.line = 1
+        self.line_start = 0
+
+    def at(self, offset: int) -> tuple[int, int]:
+        if offset < self.offset:  # out of order: count from the top again
+            self.offset, self.line, self.line_start = 0, 1, 0
+        text = self.text
+        newlines = text.count("\n", self.offset, offset)
+        returns = text.count("\r", self.offset, offset)
+        if returns:  # offsets are secrets' first characters: never inside a \r\n pair
+            returns -= text.count("\r\n", self.offset, offset)
+        self.line += newlines + returns
+        last = max(text.rfind("\n", self.offset, offset), text.rfind("\r", self.offset, offset))
+        if last >= 0:
+            self.line_start = last + 1
+        self.offset = offset
+        return self.line, offset - self.line_start + 1
+
+
+def _line_at(text: str, offset: int) -> str:
+    """The line holding `offset`, broken as SourceFile.lines breaks them (\\n, \\r\\n, \\r)."""
+    start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    ends = [end for end in (text.find("\n", offset), text.find("\r", offset)) if end >= 0]
+    return text[start : min(ends) if ends else len(text)]
 
 
 def _claim(claimed: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -121,25 +149,36 @@ class Scanner:
 
     def __init__(self, baseline_path: str) -> None:
         self.detectors = [cls() for cls in DETECTORS]
-        self.keywords = frozenset(k for detector in self.detectors for k in detector.keywords)
+        self.generic = next(d for d in self.detectors if isinstance(d, KeywordCredentialDetector))
         self.baseline = load_baseline(baseline_path)
 
     def candidates(self, source: SourceFile) -> list[Candidate]:
         text = source.text
-        lowered = text.lower()
-        starts = _line_starts(text)
+        hits = Hits(text)
         claimed: list[tuple[int, int]] = []
-        found: list[Candidate] = []
-        present = {keyword for keyword in self.keywords if keyword in lowered}
+        spans: list[tuple[int, Detector, str]] = []
+        context = path_context(to_posix(source.path))
+        self.generic.bare_values = not source.path.lower().endswith(CODE_SUFFIXES)
+        self.generic.python = source.path.lower().endswith((".py", ".pyi"))
         for detector in self.detectors:
-            if present.isdisjoint(detector.keywords):
-                continue
-            for start, end, secret in detector.find(text):
-                if looks_like_placeholder(secret, detector) or not _claim(claimed, start, end):
+            if detector is self.generic and context:
+                continue  # test fixtures and documentation examples: see generic.py
+            for start, end, secret in detector.find(text, hits):
+                if looks_like_placeholder(secret, detector):
                     continue
-                index = bisect.bisect_right(starts, start) - 1
-                legacy = _pem_label(text, start) if isinstance(detector, _PEM_DETECTORS) else ""
-                found.append(Candidate(detector, index + 1, start - starts[index] + 1, secret, legacy))
+                if isinstance(detector, URLPasswordDetector) and is_example_url_password(
+                    secret, context, _line_at(text, start)
+                ):
+                    continue
+                if not _claim(claimed, start, end):
+                    continue
+                spans.append((start, detector, secret))
+        found: list[Candidate] = []
+        lines = _LineCounter(text)
+        for start, detector, secret in sorted(spans, key=lambda span: span[0]):
+            line, col = lines.at(start)
+            legacy = _pem_label(text, start) if isinstance(detector, _PEM_DETECTORS) else ""
+            found.append(Candidate(detector, line, col, secret, legacy, start))
         return found
 
     def reportable(self, source: SourceFile) -> list[Candidate]:
@@ -157,15 +196,34 @@ class Scanner:
             candidate
             for candidate in candidates
             if not _is_accepted(candidate, accepted, legacy_counts)
-            and not is_line_allowlisted(
-                filename=filename,
-                line=source.line(candidate.line),
-                context=get_code_snippet(source.lines, candidate.line),
-            )
+            and not _allowlisted(filename, source, candidate)
         ]
 
     def scan(self, source: SourceFile, hook_id: str) -> list[Finding]:
-        return [_finding(source.path, candidate, hook_id) for candidate in self.reportable(source)]
+        return self.scan_lines(source, hook_id)[0]
+
+    def scan_lines(self, source: SourceFile, hook_id: str) -> tuple[list[Finding], dict[int, str]]:
+        """The findings and the text of their lines (for suppression comments): a run keeps
+        those lines, not the whole file."""
+        reportable = self.reportable(source)
+        lines = {c.line: _line_at(source.text, c.offset) for c in reportable}
+        return [_finding(source.path, candidate, hook_id) for candidate in reportable], lines
+
+
+def _allowlisted(filename: str, source: SourceFile, candidate: Candidate) -> bool:
+    """detect-secrets' `pragma: allowlist secret` on the line or `nextline` on the one before.
+    Its regexes search the whole line: only ask when the word is there (a minified bundle's
+    line is megabytes long), and never split the whole file into lines to find out."""
+    text = source.text
+    here = _line_at(text, candidate.offset)
+    line_start = max(text.rfind("\n", 0, candidate.offset), text.rfind("\r", 0, candidate.offset))
+    # the line before (a guard only: detect-secrets' own check below decides)
+    before = _line_at(text, line_start - 1) if line_start > 0 else ""
+    if "allowlist" not in here.lower() and "allowlist" not in before.lower():
+        return False
+    return is_line_allowlisted(
+        filename=filename, line=here, context=get_code_snippet(source.lines, candidate.line)
+    )
 
 
 def _finding(path: str, candidate: Candidate, hook_id: str) -> Finding:

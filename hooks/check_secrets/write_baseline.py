@@ -70,7 +70,7 @@ def _new_entries(run: CheckRun, baseline_path: str) -> dict[str, list[dict[str, 
     scanner = Scanner(baseline_path)
     entries: dict[str, list[dict[str, Any]]] = {}
     for source in run.sources_iter():
-        if not might_hold_secret(source.text):
+        if not might_hold_secret(source.text, source.path):
             continue
         seen: set[tuple[str, str]] = set()
         for candidate in scanner.reportable(source):
