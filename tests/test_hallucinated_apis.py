@@ -214,8 +214,8 @@ def test_not_utf8_and_empty_files_are_skipped(api_venv: Path, api_cache: Path, t
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DRIFTGATE_CACHE_DIR", str(api_cache))
     (tmp_path / "empty.py").write_text("")
-    (tmp_path / "latin.py").write_bytes(b"import json\njson.dumpz('\xe9')\n")
-    status = hook.main(["--python", venv_python(api_venv), "empty.py", "latin.py"])
+    (tmp_path / "apis_latin1.py").write_bytes(b"import json\njson.dumpz('\xe9')\n")
+    status = hook.main(["--python", venv_python(api_venv), "empty.py", "apis_latin1.py"])
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "Traceback" not in captured.err
