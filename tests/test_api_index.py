@@ -12,7 +12,7 @@ import pytest
 
 from hooks._api import FOUND, MISSING, UNKNOWN, ApiIndex, index_for_interpreter
 from hooks._core.interpreter import project_interpreter
-from tests._apis_support import build_venv, venv_python
+from _apis_support import build_venv, venv_python
 
 PY = f"Python {sys.version_info[0]}.{sys.version_info[1]}"
 
