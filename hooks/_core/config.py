@@ -17,7 +17,7 @@ GLOBAL_KEYS = ("exclude",)
 
 _KIND_NAMES = {
     int: "an integer", float: "a number", str: "a string", bool: "true or false",
-    list: "a list of strings",
+    list: "a list of strings", dict: "a table of strings",
 }
 
 
@@ -26,7 +26,7 @@ class Option:
     """A setting that is both a config key and a `--flag` of the same name."""
 
     name: str
-    kind: type  # int, float, str, bool or list (of str)
+    kind: type  # int, float, str, bool, list (of str) or dict (str -> str)
     default: Any
     help: str
     choices: tuple[str, ...] = ()
@@ -42,6 +42,8 @@ class Option:
         ok: bool
         if self.kind is list:
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        elif self.kind is dict:
+            ok = isinstance(value, dict) and all(isinstance(v, str) and v for v in value.values())
         elif self.kind is float:
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         elif self.kind is int:

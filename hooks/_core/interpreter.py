@@ -55,7 +55,7 @@ def _venv_python(venv_dir: str) -> Optional[str]:
     return None
 
 
-def _same_path(a: str, b: str) -> bool:
+def _same_dir(a: str, b: str) -> bool:
     try:
         return os.path.samefile(a, b)
     except OSError:
@@ -76,9 +76,8 @@ def discover(root: str = ".", flag: Optional[str] = None, configured: Optional[s
                 raise HookError(f"{source} {value!r}: no such interpreter; pass the project's python or its venv directory")
             return path, source
     virtual_env = os.environ.get("VIRTUAL_ENV")
-    if virtual_env and os.environ.get("PRE_COMMIT") and _same_path(virtual_env, sys.prefix):
-        # pre-commit activates the hook's own isolated environment: not the project's
-        virtual_env = None
+    if virtual_env and os.environ.get("PRE_COMMIT") and _same_dir(virtual_env, sys.prefix):
+        virtual_env = None  # pre-commit's own hook environment, not the project's
     if virtual_env:
         venv_python = _venv_python(virtual_env)
         if venv_python:
@@ -87,12 +86,7 @@ def discover(root: str = ".", flag: Optional[str] = None, configured: Optional[s
         venv_python = _venv_python(os.path.join(root, name))
         if venv_python:
             return venv_python, name
-    search = os.environ.get("PATH", os.defpath)
-    if os.environ.get("PRE_COMMIT"):
-        # pre-commit puts its hook environment first on PATH: look past it
-        own_bin = os.path.dirname(sys.executable)
-        search = os.pathsep.join(p for p in search.split(os.pathsep) if p and not _same_path(p, own_bin))
-    found = shutil.which("python3", path=search) or shutil.which("python", path=search)
+    found = shutil.which("python3") or shutil.which("python")
     if found:
         return found, "python3 on PATH"
     return sys.executable, "the hook's own interpreter"

@@ -83,9 +83,16 @@ class FileHook:
     check: CheckFn
     options: tuple[cfg.Option, ...] = ()
     needs_network: bool = False
+    # runs even when none of the files given is its own (its hook is `always_run`): it reads
+    # what it checks itself, as check-doc-drift reads the staged change
+    always_run: bool = False
 
 
 SourceCheck = Callable[[SourceFile, dict[str, Any]], Iterable[Finding]]
+
+# True in the `driftgate` hook, which pre-commit runs as one process (require_serial): there
+# the large runs may use every CPU themselves.
+RUNS_ALONE = False
 
 # Below this much source in one run, forking workers costs more than it saves.
 PARALLEL_MIN_BYTES = 1 << 20
@@ -119,7 +126,8 @@ def parallel_chunks(paths: Sequence[str]) -> list[list[str]] | None:
     in this process: one CPU, little source, no safe fork, or under pre-commit, which
     already runs one hook process per CPU on a share of the files."""
     jobs = min(_usable_cpus(), len(paths))
-    if jobs < 2 or os.environ.get("PRE_COMMIT") or os.name != "posix" or sys.platform == "darwin":
+    split_by_pre_commit = os.environ.get("PRE_COMMIT") and not RUNS_ALONE
+    if jobs < 2 or split_by_pre_commit or os.name != "posix" or sys.platform == "darwin":
         return None
     sizes = []
     for path in paths:
@@ -235,6 +243,8 @@ def build_parser(prog: str, description: str, options: Sequence[cfg.Option]) -> 
             parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=option.help)
         elif option.kind is list:
             parser.add_argument(flag, action="append", default=None, metavar="VALUE", help=option.help)
+        elif option.kind is dict:
+            parser.add_argument(flag, action="append", default=None, metavar="KEY=VALUE", help=option.help)
         else:
             parser.add_argument(
                 flag, type=option.kind, default=None, help=f"{option.help} (default: {option.default})",
@@ -248,11 +258,24 @@ def merge_cli(settings: dict[str, Any], args: argparse.Namespace, options: Seque
         value = getattr(args, option.dest)
         if value is None:
             continue
-        if option.kind is list and option.comma_separated:
+        if option.kind is dict:
+            value = {**settings[option.dest], **_pairs(option.name, value)}
+        elif option.kind is list and option.comma_separated:
             value = [part.strip() for item in value for part in item.split(",") if part.strip()]
             if option.name == "exclude":
                 value = settings.get("exclude", []) + value
         settings[option.dest] = value
+
+
+def _pairs(name: str, values: Sequence[str]) -> dict[str, str]:
+    """`--name key=value` flags (each may hold several, comma-separated) as a table."""
+    table: dict[str, str] = {}
+    for item in (part.strip() for value in values for part in value.split(",") if part.strip()):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise HookError(f"--{name} takes KEY=VALUE, got {item!r}")
+        table[key.strip()] = value.strip()
+    return table
 
 
 def load_settings(
