@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -96,3 +98,42 @@ def test_under_pre_commit_the_hooks_own_environment_is_not_the_project(
     executable, source = interpreter.discover(str(project_venv))
     assert source == ".venv"
     assert Path(executable).parent.parent == project_venv / ".venv"
+
+
+def test_the_answer_is_kept_on_disk_until_the_environment_changes(
+    project_venv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second process reads the probe's answer from the cache (no Python started); a .pth
+    file added to site-packages (an editable install) makes it ask again."""
+    monkeypatch.setenv("DRIFTGATE_CACHE_DIR", str(tmp_path / "cache"))
+    executable, _ = interpreter.discover(str(project_venv), flag=str(project_venv / ".venv"))
+    interpreter._asked.clear()
+    first = interpreter.ask(executable)
+    assert list((tmp_path / "cache" / "interpreters").glob("*.json"))
+
+    started: list[object] = []
+    real_run = subprocess.run
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: started.append(a) or real_run(*a, **k))
+    interpreter._asked.clear()
+    assert interpreter.ask(executable) == first
+    assert started == []  # answered from the disk cache
+
+    site = next(p for p in first.sys_path if p.endswith("site-packages"))
+    extra = tmp_path / "src"
+    extra.mkdir()
+    time.sleep(0.01)  # a distinct mtime on coarse-clock file systems
+    Path(site, "editable.pth").write_text(str(extra) + "\n")
+    interpreter._asked.clear()
+    assert str(extra) in interpreter.ask(executable).sys_path
+    assert len(started) == 1
+
+
+def test_a_damaged_cache_entry_is_a_miss(project_venv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DRIFTGATE_CACHE_DIR", str(tmp_path / "cache"))
+    executable, _ = interpreter.discover(str(project_venv), flag=str(project_venv / ".venv"))
+    interpreter._asked.clear()
+    facts = interpreter.ask(executable)
+    for entry in (tmp_path / "cache" / "interpreters").glob("*.json"):
+        entry.write_text('{"answer": {"version": "x"}, "dirs": {}}')
+    interpreter._asked.clear()
+    assert interpreter.ask(executable) == facts

@@ -95,10 +95,71 @@ def discover(root: str = ".", flag: Optional[str] = None, configured: Optional[s
 _asked: dict[str, Interpreter] = {}
 
 
+def _probe_key(executable: str) -> str:
+    """What the probe's answer depends on: the interpreter binary and its venv's config (a
+    venv rebuilt or upgraded in place changes one of them), and the probe itself."""
+    import hashlib
+
+    parts = [_PROBE, os.path.abspath(executable)]
+    candidates = [executable, os.path.realpath(executable)]
+    candidates.append(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(executable))), "pyvenv.cfg"))
+    for path in candidates:
+        try:
+            info = os.stat(path)
+            parts.append(f"{path}:{info.st_mtime_ns}:{info.st_size}")
+        except OSError:
+            parts.append(f"{path}:-")
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def _dir_stamps(paths: "list[str] | tuple[str, ...]") -> dict[str, int]:
+    """The mtime of each sys.path directory: installing a package that adds a .pth file (an
+    editable install) changes its site-packages directory, and so sys.path."""
+    stamps: dict[str, int] = {}
+    for path in paths:
+        try:
+            stamps[path] = os.stat(path).st_mtime_ns
+        except OSError:
+            stamps[path] = -1
+    return stamps
+
+
+def _cached_answer(executable: str) -> Optional[dict]:
+    from hooks._core.cache import user_cache_dir
+
+    path = os.path.join(user_cache_dir(), "interpreters", _probe_key(executable) + ".json")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            saved = json.load(handle)
+        answer, stamps = saved["answer"], saved["dirs"]
+        if not isinstance(answer, dict) or stamps != _dir_stamps(list(stamps)):
+            return None
+        return answer
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _remember_answer(executable: str, answer: dict, facts: Interpreter) -> None:
+    from hooks._core.cache import user_cache_dir, write_atomic
+
+    dirs = [*facts.sys_path, facts.purelib]
+    payload = json.dumps({"answer": answer, "dirs": _dir_stamps(dirs)})
+    write_atomic(os.path.join(user_cache_dir(), "interpreters", _probe_key(executable) + ".json"), payload)
+
+
 def ask(executable: str, source: str = "") -> Interpreter:
-    """Run the probe once per executable per process."""
+    """Run the probe once per executable per process; its answer is kept on disk while the
+    interpreter and its venv are unchanged (starting another Python costs 20-200 ms a commit)."""
     if executable in _asked:
         return _asked[executable]
+    cached = _cached_answer(executable)
+    if cached is not None:
+        try:
+            facts = _facts(cached, executable, source)
+            _asked[executable] = facts
+            return facts
+        except (ValueError, KeyError, TypeError):
+            pass  # a damaged entry is a miss
     try:
         proc = subprocess.run(
             [executable, "-I", "-c", _PROBE], capture_output=True, text=True,
@@ -107,21 +168,29 @@ def ask(executable: str, source: str = "") -> Interpreter:
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise HookError(f"cannot run the project's interpreter {executable}: {exc}") from None
     try:
-        data = json.loads(proc.stdout)
-        facts = Interpreter(
-            executable=str(data["executable"] or executable),
-            version=tuple(int(part) for part in data["version"])[:3],  # type: ignore[arg-type]
-            sys_path=tuple(str(p) for p in data["path"] if p),
-            prefix=str(data["prefix"]),
-            stdlib=str(data["stdlib"]),
-            purelib=str(data["purelib"]),
-            source=source,
-        )
+        answer = json.loads(proc.stdout)
+        facts = _facts(answer, executable, source)
     except (ValueError, KeyError, TypeError):
         detail = (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
         raise HookError(f"the project's interpreter {executable} is not a working Python: {detail}") from None
+    _remember_answer(executable, answer, facts)
     _asked[executable] = facts
     return facts
+
+
+def _facts(data: dict, executable: str, source: str) -> Interpreter:
+    version = tuple(int(part) for part in data["version"])[:3]
+    if len(version) != 3:
+        raise ValueError("version")
+    return Interpreter(
+        executable=str(data["executable"] or executable),
+        version=version,  # type: ignore[arg-type]
+        sys_path=tuple(str(p) for p in data["path"] if p),
+        prefix=str(data["prefix"]),
+        stdlib=str(data["stdlib"]),
+        purelib=str(data["purelib"]),
+        source=source,
+    )
 
 
 def project_interpreter(root: str = ".", flag: Optional[str] = None, configured: Optional[str] = None) -> Interpreter:
