@@ -12,7 +12,7 @@ import pytest
 
 from hooks._api import FOUND, MISSING, UNKNOWN, ApiIndex, index_for_interpreter
 from hooks._core.interpreter import project_interpreter
-from tests._apis_support import build_venv, venv_python
+from _apis_support import build_venv, venv_python
 
 PY = f"Python {sys.version_info[0]}.{sys.version_info[1]}"
 
@@ -150,7 +150,7 @@ def test_warm_cache_reads_no_library_source(index: ApiIndex, api_venv: Path, tmp
     index.resolve("minireq.Session.close")
     cache = tmp_path / "cache"
     files = sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*.json"))
-    assert any(f.startswith("api-v1/minireq-2.32.3-py") and f.endswith("/minireq.sessions.json") for f in files)
+    assert any(f.startswith("api-v2/minireq-2.32.3-py") and f.endswith("/minireq.sessions.json") for f in files)
     # a second process, with the module's source emptied, still answers from the cache
     sessions = next(api_venv.rglob("minireq/sessions.py"))
     original = sessions.read_bytes()
@@ -176,4 +176,4 @@ def test_damaged_cache_file_is_rebuilt(index: ApiIndex, tmp_path: Path, api_venv
     interpreter = project_interpreter(str(tmp_path), venv_python(api_venv))
     fresh = index_for_interpreter(interpreter, cache_dir=str(tmp_path / "cache"))
     assert fresh.resolve("minireq.Session.close_all").status == MISSING
-    assert json.loads(cache_file.read_text())["format"] == 1
+    assert json.loads(cache_file.read_text())["format"] == 2

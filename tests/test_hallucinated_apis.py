@@ -214,33 +214,22 @@ def test_not_utf8_and_empty_files_are_skipped(api_venv: Path, api_cache: Path, t
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DRIFTGATE_CACHE_DIR", str(api_cache))
     (tmp_path / "empty.py").write_text("")
-    (tmp_path / "latin.py").write_bytes(b"import json\njson.dumpz('\xe9')\n")
-    status = hook.main(["--python", venv_python(api_venv), "empty.py", "latin.py"])
+    (tmp_path / "apis_latin1.py").write_bytes(b"import json\njson.dumpz('\xe9')\n")
+    status = hook.main(["--python", venv_python(api_venv), "empty.py", "apis_latin1.py"])
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "Traceback" not in captured.err
     assert status in (0, 2)
 
 
-def test_pre_commit_try_repo_reads_the_consumers_venv(api_venv: Path, tmp_path: Path) -> None:
+def test_pre_commit_try_repo_reads_the_consumers_venv(
+    api_venv: Path, tmp_path: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
     """The consumer's own `.venv` (a real venv with the wheels installed by pip) is the
-    environment checked, not pre-commit's isolated one."""
-    from test_deps_precommit import commit_all, git
+    environment checked, not pre-commit's isolated one (which pre-commit activates)."""
+    from conftest import commit_all, init_repo, pre_commit_env
 
-    root = Path(__file__).resolve().parent.parent
-    hook_repo = tmp_path / "driftgate"
-    listed = git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0")
-    import shutil
-
-    for name in filter(None, listed):
-        if (root / name).is_file():
-            (hook_repo / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(root / name, hook_repo / name)
-    git(hook_repo, "init", "-q")
-    sha = commit_all(hook_repo)
-    consumer = tmp_path / "consumer"
-    consumer.mkdir()
-    git(consumer, "init", "-q")
+    consumer = init_repo(tmp_path / "consumer")
     subprocess.run([sys.executable, "-m", "venv", str(consumer / ".venv")], check=True)
     wheels = api_venv.parent / "wheels"
     subprocess.run([venv_python(consumer / ".venv"), "-m", "pip", "install", "-q", "--no-index",
@@ -248,13 +237,11 @@ def test_pre_commit_try_repo_reads_the_consumers_venv(api_venv: Path, tmp_path: 
     (consumer / ".gitignore").write_text(".venv/\n")
     (consumer / "app.py").write_text("import minireq\nminireq.Session().close_all()\nminireq.get('u', timeout=1)\n")
     commit_all(consumer)
-    import os
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PRE_COMMIT", "SKIP", "VIRTUAL_ENV"))}
-    env.update(PRE_COMMIT_HOME=str(tmp_path / "pc-home"), PRE_COMMIT_COLOR="never",
-               DRIFTGATE_CACHE_DIR=str(tmp_path / "cache"))
+    env = {k: v for k, v in pre_commit_env(pre_commit_home).items() if k != "VIRTUAL_ENV"}
+    env["DRIFTGATE_CACHE_DIR"] = str(tmp_path / "cache")
+    repo, sha = hook_repo
     proc = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "check-hallucinated-apis",
+        [sys.executable, "-m", "pre_commit", "try-repo", str(repo), "check-hallucinated-apis",
          "--ref", sha, "--all-files"],
         cwd=consumer, capture_output=True, text=True, env=env, timeout=600,
     )

@@ -15,7 +15,13 @@ Interface (stable; extend, don't rename):
                                             ...)) or None when not certain
     index.call_kind("pkg.mod.Cls.meth")  -> "function" | "class" | "method" | ""
     index.owner("pkg.mod")               -> "pkg 1.2.3" | "Python 3.11" | "pkg"
-    index_for_interpreter(interp, cache_dir) -> ApiIndex over a project's interpreter
+    index.exists("pkg.mod")              -> bool: a module file, package or compiled stdlib module
+    index_for_interpreter(interp, cache_dir, executable=interp.executable)
+                                         -> ApiIndex over a project's interpreter
+
+For MISSING, `parent` is the canonical path of the module or class that was read
+(`requests.sessions.Session` for `requests.Session.close_all`); callers word their message
+with the spelling the user wrote.
 
 `status` is FOUND, MISSING (certainly absent; `nearest` holds close real names and
 `elsewhere` the modules of the same package that do bind it) or UNKNOWN (dynamic, compiled

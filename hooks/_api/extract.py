@@ -39,7 +39,7 @@ import ast
 from typing import Any, Iterable, Optional, Sequence
 
 Entry = list  # JSON list, see the module docstring
-FORMAT = 1
+FORMAT = 2  # bump when the extracted data changes: old cache files are then ignored
 
 # Class decorators that add no attributes and keep the constructor's signature honest
 # enough to check (dataclass: fields become __init__ parameters, read below).
