@@ -10,8 +10,8 @@ from hooks._core import registry
 from hooks._core.findings import Finding, HookError, Rule
 from hooks._core.output import DOCUMENT_FORMATS, LINE_FORMATS, write_document, write_lines
 from hooks._core.runner import (
-    COMMON_OPTIONS, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, CheckRun, FileHook, Parser, collect,
-    is_excluded, load_settings, report_error, scan_files,
+    COMMON_OPTIONS, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, CheckRun, FileHook, Parser,
+    collect, guarded, is_excluded, load_settings, report_error, report_internal, scan_files,
 )
 
 USAGE = f"""usage: driftgate COMMAND [ARGS...]
@@ -60,6 +60,7 @@ def scan(argv: Sequence[str]) -> int:
     findings: list[Finding] = []
     rules: list[Rule] = []
     errors: list[str] = []
+    crashed = False
     for hook_id in hook_ids:
         hook: FileHook = registry.load_module(hook_id).HOOK
         rules.extend(hook.rules)
@@ -74,6 +75,9 @@ def scan(argv: Sequence[str]) -> int:
             errors.extend(f"{hook.id}: {message}" for message in run.errors)
         except HookError as exc:
             errors.append(f"{hook.id}: {exc}")
+        except Exception as exc:  # one hook's bug: the other hooks still run
+            report_internal(hook.id, exc)
+            crashed = True
     findings.sort(key=Finding.sort_key)
     if args.format in DOCUMENT_FORMATS:
         write_document(findings, rules, args.format, sys.stdout)
@@ -81,19 +85,17 @@ def scan(argv: Sequence[str]) -> int:
         write_lines(findings, args.format, sys.stdout)
     for message in errors:
         report_error("driftgate scan", message)
+    if crashed:
+        return EXIT_INTERNAL
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if findings else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    try:
-        return _dispatch(list(sys.argv[1:] if argv is None else argv))
-    except BrokenPipeError:
-        # the reader (`| head`) left early: no traceback, and no second error at exit
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_FINDINGS
+    args = list(sys.argv[1:] if argv is None else argv)
+    known = args and (args[0] == "scan" or args[0] in registry.HOOK_MODULES or args[0] in registry.EXTRA_COMMANDS)
+    return guarded(f"driftgate {args[0]}" if known else "driftgate", lambda: _dispatch(args))
 
 
 def _dispatch(args: list[str]) -> int:

@@ -16,7 +16,7 @@ from hooks._core.findings import Finding, HookError, Rule
 from hooks._core.output import LINE_FORMATS, write_lines
 from hooks._core.suppress import drop_suppressed
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
 
 # Directories never worth walking when a directory is passed instead of files.
 SKIP_DIRS = frozenset(
@@ -347,7 +347,40 @@ def report_error(prog: str, message: str) -> None:
     print(f"{prog}: error: {message}", file=sys.stderr)
 
 
+def guarded(name: str, body: Callable[[], int]) -> int:
+    """`body()`, with any unexpected exception turned into one stderr line and exit 3 (a
+    crash must never look like findings, exit 1). DRIFTGATE_DEBUG=1 prints the traceback."""
+    try:
+        return body()
+    except BrokenPipeError:
+        # the reader (`| head`) left early: no traceback, and no second error at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FINDINGS
+    except Exception as exc:  # the top-level guard: everything else is a bug of ours
+        report_internal(name, exc)
+        return EXIT_INTERNAL
+
+
+def report_internal(name: str, exc: BaseException) -> None:
+    if os.environ.get("DRIFTGATE_DEBUG", "") not in ("", "0"):
+        import traceback
+
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    # one line, and short: an exception's text may quote the input it choked on
+    detail = " ".join(str(exc).split())[:200]
+    what = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+    print(
+        f"driftgate: internal error in {name}: {what} (set DRIFTGATE_DEBUG=1 for the traceback)",
+        file=sys.stderr,
+    )
+
+
 def run_hook(hook: FileHook, argv: Sequence[str] | None = None) -> int:
+    return guarded(hook.id, lambda: _run_hook(hook, argv))
+
+
+def _run_hook(hook: FileHook, argv: Sequence[str] | None = None) -> int:
     def add_arguments(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--format", choices=LINE_FORMATS, default="text", help="output format")
         parser.add_argument("files", nargs="*", help="files (or directories) to check")
