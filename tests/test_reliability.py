@@ -130,3 +130,48 @@ def test_provenance_hooks_are_guarded(
         "driftgate: internal error in check-provenance: RuntimeError: unexpected (set DRIFTGATE_DEBUG=1 for the traceback)",
         "driftgate: internal error in record-provenance: RuntimeError: unexpected (set DRIFTGATE_DEBUG=1 for the traceback)",
     ]
+
+
+# --- 2. bad values --------------------------------------------------------------------
+
+
+def _float_options() -> list[tuple[str, str]]:
+    """(hook id, option name) for every float option of every file hook, found at run
+    time so a float option added later is covered too."""
+    found = []
+    for hook_id in registry.FILE_HOOKS:
+        hook = registry.load_module(hook_id).HOOK
+        found += [(hook_id, option.name) for option in hook.options if option.kind is float]
+    return found
+
+
+def test_there_are_float_options_to_check() -> None:
+    assert ("check-hallucinated-deps", "timeout") in _float_options()
+    assert ("check-undeclared-imports", "timeout") in _float_options()
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e999", "NaN"])
+def test_non_finite_flag_values_are_rejected(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    (in_tmp / "requirements.txt").write_text("requests\n")
+    (in_tmp / "a.py").write_text("import requests\n")
+    for hook_id, name in _float_options():
+        main = registry.load_module(hook_id).main
+        assert main([f"--{name}={value}", "--offline", "requirements.txt", "a.py"]) == 2, (hook_id, name)
+        err = capsys.readouterr().err
+        assert err == f"{hook_id}: error: argument --{name}: must be a finite number, got {value!r} (see --help)\n"
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "+nan"])
+def test_non_finite_config_values_are_rejected(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    (in_tmp / "requirements.txt").write_text("requests\n")
+    for hook_id, name in _float_options():
+        (in_tmp / "pyproject.toml").write_text(f"[tool.driftgate.{hook_id}]\n{name} = {value}\n")
+        main = registry.load_module(hook_id).main
+        assert main(["--offline", "requirements.txt"]) == 2, (hook_id, name)
+        err = capsys.readouterr().err
+        assert err.startswith(f"{hook_id}: error: pyproject.toml [tool.driftgate.{hook_id}]: `{name}` must be a finite number, got ")
+        assert err.count("\n") == 1

@@ -4,6 +4,7 @@ Unknown keys are an error that names the key: a typo must not silently disable a
 """
 from __future__ import annotations
 
+import math
 import os
 import sys
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ GLOBAL_KEYS = ("exclude",)
 
 
 _KIND_NAMES = {
-    int: "an integer", float: "a number", str: "a string", bool: "true or false",
+    int: "an integer", float: "a finite number", str: "a string", bool: "true or false",
     list: "a list of strings",
 }
 
@@ -43,7 +44,8 @@ class Option:
         if self.kind is list:
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
         elif self.kind is float:
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            # nan and inf are TOML floats too, but no setting means anything with them
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
         elif self.kind is int:
             ok = isinstance(value, int) and not isinstance(value, bool)
         else:
@@ -55,6 +57,21 @@ class Option:
                 f"{where}: `{self.name}` must be one of {', '.join(self.choices)}, got {value!r}"
             )
         return float(value) if self.kind is float else value
+
+
+def finite_float(text: str) -> float:
+    """argparse `type` for float options: `nan`, `inf` and `1e999` are not numbers a
+    timeout or threshold can use (nan compares false with everything, so it slips through
+    every later range check)."""
+    import argparse
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number: {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+    return value
 
 
 def load_toml(path: str) -> dict[str, Any]:

@@ -231,7 +231,7 @@ def build_parser(prog: str, description: str, options: Sequence[cfg.Option]) -> 
             parser.add_argument(flag, action="append", default=None, metavar="VALUE", help=option.help)
         else:
             parser.add_argument(
-                flag, type=option.kind, default=None, help=f"{option.help} (default: {option.default})",
+                flag, type=cfg.finite_float if option.kind is float else option.kind, default=None, help=f"{option.help} (default: {option.default})",
                 choices=option.choices or None,
             )
     return parser
