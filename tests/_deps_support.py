@@ -79,7 +79,10 @@ class BrokenIndex:
     """A Simple API server whose behaviour depends on the first path segment:
     /500/ errors, /hang/ never answers in time, /close/ drops the connection, /garbage/
     sends non-HTML bytes, /badjson/ sends broken PEP 691 JSON, /json/ serves `projects`
-    as valid PEP 691 JSON (PEP 700 fields included)."""
+    as valid PEP 691 JSON (PEP 700 fields included). Faults of issue 10: /trickle/ sends a
+    byte every 0.2 s, /truncated/ stops short of its Content-Length, /garbagehtml/ and
+    /plaintext/ answer 200 text/html that is no page, /slow/ takes 0.4 s per 404; any
+    other first segment answers 404 for everything, the root included."""
 
     def __init__(self) -> None:
         self.projects: dict[str, dict[str, Any]] = {}
@@ -88,6 +91,8 @@ class BrokenIndex:
         handler = self._handler()
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
+        # a client that gave up (the point of the fault modes) is no error to print
+        self.server.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -135,6 +140,42 @@ class BrokenIndex:
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
 
+            def mode_trickle(self, name: str) -> None:
+                """A valid-looking page sent one byte every 0.2 s (bounded: 200 bytes)."""
+                body = b"<html><body>" + b" " * 180 + b"</body></html>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                for byte in body[:200]:
+                    try:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                    except OSError:
+                        return  # the client gave up: the point of the test
+                    time.sleep(0.2)
+
+            def mode_truncated(self, name: str) -> None:
+                """Content-Length promises 5000 bytes; the connection ends after 60."""
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", "5000")
+                self.end_headers()
+                self.wfile.write(b"<html><body><a href='x-1.0.tar.gz'>x-1.0.tar.gz</a>"[:60])
+                self.wfile.flush()
+                self.close_connection = True
+
+            def mode_garbagehtml(self, name: str) -> None:
+                self.send(200, "text/html", bytes(range(256)) * 4)
+
+            def mode_plaintext(self, name: str) -> None:
+                self.send(200, "text/html; charset=utf-8", b"Service temporarily in maintenance mode")
+
+            def mode_slow(self, name: str) -> None:
+                """Every answer (a 404) takes 0.4 s: each request is fine, many are not."""
+                time.sleep(0.4)
+                self.send(404, "text/plain", b"not found")
+
             def mode_garbage(self, name: str) -> None:
                 self.send(200, "application/octet-stream", bytes(range(256)))
 
@@ -142,6 +183,10 @@ class BrokenIndex:
                 self.send(200, "application/vnd.pypi.simple.v1+json", b'{"files": [tru')
 
             def mode_json(self, name: str) -> None:
+                if not name:  # the index root: the project list, as real indexes serve it
+                    listing = {"meta": {"api-version": "1.0"}, "projects": [{"name": n} for n in owner.projects]}
+                    self.send(200, "application/vnd.pypi.simple.v1+json", json.dumps(listing).encode())
+                    return
                 project = owner.projects.get(name)
                 if project is None:
                     self.send(404, "application/vnd.pypi.simple.v1+json", b'{"detail": "not found"}')

@@ -673,8 +673,9 @@ def test_connections_are_kept_alive_and_reused(servers: dict[str, Any], capsys: 
     code, out, _ = run(capsys, "--index-url", url, "--public-index-url", url, "requirements.txt")
     assert code == 1 and len(out) == 40
     ports = broken.client_ports[before:]
-    assert len(ports) == 40  # one request per name...
-    assert len(set(ports)) <= 8  # ...over at most 8 connections (the pool), each reused
+    # one request per name, then (every name missing) one check of the index root
+    assert len(ports) == 41 and broken.requests[-1] == "/json/"
+    assert len(set(ports[:40])) <= 8  # the names over at most 8 connections (the pool), each reused
 
 
 def test_index_url_that_is_not_an_index(capsys: Any, tmp_path: Path) -> None:

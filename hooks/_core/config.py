@@ -79,9 +79,10 @@ def load_toml(path: str) -> dict[str, Any]:
         import tomllib
     else:  # pragma: no cover - exercised on Python < 3.11 only
         import tomli as tomllib
+    from hooks._core.files import read_bytes
+
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(read_bytes(path).decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise HookError(f"{path}: invalid TOML: {exc}; fix the file or pass --config") from None
     except UnicodeDecodeError:
