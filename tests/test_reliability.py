@@ -175,3 +175,162 @@ def test_non_finite_config_values_are_rejected(
         err = capsys.readouterr().err
         assert err.startswith(f"{hook_id}: error: pyproject.toml [tool.driftgate.{hook_id}]: `{name}` must be a finite number, got ")
         assert err.count("\n") == 1
+
+
+# --- 4. leaks -------------------------------------------------------------------------
+
+
+def _deps(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    from hooks import check_hallucinated_deps
+
+    code = check_hallucinated_deps.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_an_include_outside_the_repository_is_named_never_read(
+    repo: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret_line = "root:TOPSECRET-HASH:19000:0:99999:7:::"
+    (outside / "shadow").write_text(secret_line + "\n")
+    (repo / "link.txt").symlink_to(outside / "shadow")  # a symlink out of the repo is outside too
+    (repo / "requirements.txt").write_text(
+        f"-r {outside / 'shadow'}\n-r ../outside/shadow\n-c link.txt\n"
+    )
+    code, out, err = _deps(capsys, "--offline", "requirements.txt")
+    assert code == 1
+    assert "TOPSECRET" not in out + err
+    assert out.splitlines() == [
+        f"requirements.txt:1:1: DG100 included file `{outside / 'shadow'}` is outside the repository; "
+        "not read (include files of this repository only)",
+        "requirements.txt:2:1: DG100 included file `../outside/shadow` is outside the repository; "
+        "not read (include files of this repository only)",
+        "requirements.txt:3:1: DG100 included file `link.txt` is outside the repository; "
+        "not read (include files of this repository only)",
+    ]
+
+
+def test_an_include_inside_the_repository_is_still_followed(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "reqs").mkdir()
+    (repo / "reqs" / "base.txt").write_text("not a requirement ((\n")
+    (repo / "requirements.txt").write_text("-r reqs/base.txt\n")
+    code, out, _ = _deps(capsys, "--offline", "requirements.txt")
+    assert code == 1 and out.startswith("reqs/base.txt:1:1: DG100 cannot parse requirement line")
+
+
+def test_credentials_never_reach_the_cache(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import secrets
+
+    from _deps_support import isolated_env, make_wheel, pypiserver
+
+    isolated_env(monkeypatch, tmp_path)
+    packages = tmp_path / "pkgs"
+    packages.mkdir()
+    make_wheel(str(packages), "requests", "2.32.0")
+    password = "pw-" + secrets.token_hex(8)  # made at run time
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    (work / "requirements.txt").write_text("requests\nghost-name-xyz\n")
+    with pypiserver(str(packages)) as server:
+        with_password = server.url.replace("http://", f"http://alice:{password}@")
+        # from the environment...
+        monkeypatch.setenv("PIP_INDEX_URL", with_password)
+        code, out, err = _deps(capsys, "--public-index-url", server.url, "requirements.txt")
+        assert code == 1 and "DG101 `ghost-name-xyz`" in out and password not in out + err
+        monkeypatch.delenv("PIP_INDEX_URL")
+        # ...and from pip's configuration file
+        conf = tmp_path / "pip.conf"
+        conf.write_text(f"[global]\nextra-index-url = {with_password}\n")
+        monkeypatch.setenv("PIP_CONFIG_FILE", str(conf))
+        code, out, err = _deps(capsys, "--public-index-url", server.url, "requirements.txt")
+        assert code == 1 and password not in out + err
+    cache = tmp_path / "cache"
+    written = [p for p in cache.rglob("*") if p.is_file()]
+    assert written  # the answers were cached...
+    for path in written:  # ...without the password, in clear or in any path
+        assert password.encode() not in path.read_bytes(), path
+        assert password not in str(path)
+    assert not (cache / "pip-config.json").exists()
+
+
+# --- 5. unbounded reads ---------------------------------------------------------------
+
+
+def test_config_that_is_a_device_or_fifo_is_refused(in_tmp: Path) -> None:
+    import os
+
+    (in_tmp / "a.py").write_text("x = 1\n")
+    os.mkfifo(in_tmp / "fifo")
+    for config in ("/dev/zero", "fifo"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "hooks.check_nesting", "--config", config, "a.py"],
+            capture_output=True, text=True, cwd=in_tmp, timeout=30,
+            env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        )
+        assert proc.returncode == 2
+        assert proc.stderr == f"check-nesting: error: {config}: cannot read config: not a regular file\n"
+
+
+def test_a_fifo_passed_by_name_is_not_a_regular_file(in_tmp: Path) -> None:
+    import os
+
+    os.mkfifo(in_tmp / "pipe.py")
+    proc = subprocess.run(
+        [sys.executable, "-m", "hooks.check_nesting", "pipe.py"], capture_output=True, text=True,
+        cwd=in_tmp, timeout=30, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+    )
+    assert proc.returncode == 2
+    assert proc.stderr == "check-nesting: error: pipe.py: cannot read: not a regular file\n"
+
+
+def test_a_file_over_the_size_cap_is_skipped_with_one_line(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from hooks._core.files import MAX_FILE_BYTES
+    from hooks.check_nesting import main as check_nesting
+
+    deep = "def f(x):\n" + "".join("    " * (i + 1) + f"for a{i} in x:\n" for i in range(6)) + "    " * 7 + "pass\n"
+    (in_tmp / "big.py").write_text(deep + "#" * MAX_FILE_BYTES + "\n")
+    assert check_nesting(["big.py"]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == "driftgate: big.py: skipped, larger than the 32 MiB limit\n"
+
+
+def test_a_requirements_include_that_is_a_fifo(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    os.mkfifo(repo / "more.txt")
+    (repo / "requirements.txt").write_text("-r more.txt\n")
+    code, out, _ = _deps(capsys, "--offline", "requirements.txt")
+    assert code == 1
+    assert out == "requirements.txt:1:1: DG100 included file `more.txt` is not a regular file\n"
+
+
+# --- 6. quadratic parsing -------------------------------------------------------------
+
+
+def test_a_long_run_of_blanks_parses_in_linear_time(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import time
+
+    (in_tmp / "requirements.txt").write_text(
+        "requests" + " " * 100_000 + "x\n" + "flask" + " " * 100_000 + "\n" + "a" * 20_000 + "\n"
+    )
+    start = time.monotonic()
+    code, out, _ = _deps(capsys, "--offline", "requirements.txt")
+    assert time.monotonic() - start < 10  # minutes before the fix
+    lines = out.splitlines()
+    assert code == 1 and len(lines) == 2
+    assert lines[0].startswith("requirements.txt:1:1: DG100 cannot parse requirement line: ")
+    assert len(lines[0]) < 400  # the message quotes a little of the line, not 100,000 blanks
+    assert lines[1] == "requirements.txt:3:1: DG100 line is over 10000 characters long; not parsed"
+
+
+def test_files_that_are_no_manifest_are_not_parsed_as_requirements(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (in_tmp / "bundle.js").write_text("var a = 1; // not requirements\n" * 1000)
+    (in_tmp / "notes.txt").write_text("this is not a requirement line\n")
+    code, out, err = _deps(capsys, "--offline", "bundle.js", "notes.txt")
+    assert (code, out, err) == (0, "", "")

@@ -411,12 +411,18 @@ def read_inline_script(source: SourceFile) -> Manifest:
 # --- requirements files -------------------------------------------------------------
 
 
-def read_requirements(path: str, seen: set[str] | None = None, constraint: bool = False) -> Manifest:
+def read_requirements(
+    path: str, seen: set[str] | None = None, constraint: bool = False, root: str | None = None
+) -> Manifest:
     """A requirements file and every file it includes with -r/-c, each name at its own
     file and line. pip-requirements-parser reads the lines; includes are followed here so a
-    missing or cyclic include is a finding at its `-r` line, not a crash."""
+    missing or cyclic include is a finding at its `-r` line, not a crash. Includes are
+    followed only inside `root` (the repository: the working directory, or the top file's
+    own directory when it lies elsewhere): `-r /etc/shadow` must not echo a line of it."""
     manifest = Manifest()
     seen = set() if seen is None else seen
+    if root is None:
+        root = _boundary(path)
     seen.add(os.path.normcase(os.path.abspath(path)))
     lines = _source_lines(path)
     source = "constraints" if constraint else "requirements"
@@ -426,13 +432,18 @@ def read_requirements(path: str, seen: set[str] | None = None, constraint: bool 
         return manifest
     from pip_requirements_parser import InstallRequirement, InvalidRequirementLine, OptionLine
 
-    for item in _parse_requirement_lines(path, constraint):
+    safe_lines, too_long = _tame_lines(lines)
+    for number in too_long:
+        manifest.problems.append(Problem(
+            path, number, 1, f"line is over {MAX_LINE_CHARS} characters long; not parsed",
+        ))
+    for item in _parse_tamed(path, constraint, lines, safe_lines):
         number = item.line_number or 1
         if isinstance(item, InvalidRequirementLine):
             detail = " ".join(item.error_message.replace("Invalid requirement: :", "").split())
-            manifest.problems.append(Problem(path, number, 1, f"cannot parse requirement line: {detail}"))
+            manifest.problems.append(Problem(path, number, 1, f"cannot parse requirement line: {_clip(detail)}"))
         elif isinstance(item, OptionLine):
-            _requirement_options(manifest, path, number, item.options, seen)
+            _requirement_options(manifest, path, number, item.options, seen, root)
         elif isinstance(item, InstallRequirement):
             if item.name is None or item.link is not None or item.is_editable:
                 continue  # URL, path or editable: nothing to look up
@@ -484,6 +495,43 @@ def _valid_specifiers(parts: Sequence[str]) -> bool:
     return True
 
 
+# pip-requirements-parser's comment regex is quadratic in a run of blanks (100,000 spaces
+# take minutes): lines reach it with blank runs collapsed, and none longer than this.
+MAX_LINE_CHARS = 10_000
+_BLANK_RUN = re.compile(r"[ \t]{2,}")
+
+
+def _tame_lines(lines: Sequence[str]) -> tuple[list[str] | None, list[int]]:
+    """(lines to hand the parser instead of the file, or None when the file is fine as it
+    is; numbers of the lines too long to parse). Line numbers are kept: a dropped line
+    becomes blank. Blanks inside a requirement line carry no meaning to pip."""
+    if not any(len(text) > MAX_LINE_CHARS or "  " in text or "\t" in text for text in lines):
+        return None, []
+    safe = [_BLANK_RUN.sub(" ", text) for text in lines]
+    too_long = [n for n, text in enumerate(safe, 1) if len(text) > MAX_LINE_CHARS]
+    for number in too_long:
+        safe[number - 1] = ""
+    return safe, too_long
+
+
+def _parse_tamed(path: str, constraint: bool, lines: Sequence[str], safe: list[str] | None) -> Iterator[Any]:
+    if safe is None:
+        yield from _parse_requirement_lines(path, constraint)
+        return
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = os.path.join(tmp, os.path.basename(path))
+        with open(copy, "w", encoding="utf-8") as handle:
+            handle.write("\n".join(safe) + "\n")
+        yield from _parse_requirement_lines(copy, constraint)
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    """A message quotes at most `limit` characters of the input."""
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _parse_requirement_lines(path: str, constraint: bool) -> Iterator[Any]:
     """What `RequirementsFile.parse(path, include_nested=False)` yields, minus its cost:
     pip-requirements-parser builds a fresh optparse parser for every line (~1 ms each),
@@ -522,8 +570,17 @@ def _line_parser() -> Any:
     return parse_line
 
 
+def _boundary(path: str) -> str:
+    cwd = os.path.realpath(os.getcwd())
+    return cwd if _inside(os.path.realpath(path), cwd) else os.path.dirname(os.path.realpath(path))
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
 def _requirement_options(
-    manifest: Manifest, path: str, number: int, options: dict[str, Any], seen: set[str]
+    manifest: Manifest, path: str, number: int, options: dict[str, Any], seen: set[str], root: str
 ) -> None:
     if options.get("index_url"):
         manifest.index_url = options["index_url"]
@@ -535,10 +592,19 @@ def _requirement_options(
             included = os.path.normpath(os.path.join(os.path.dirname(path), target))
             if os.path.normcase(os.path.abspath(included)) in seen:
                 continue
-            if not os.path.isfile(included):
+            if not _inside(os.path.realpath(included), root):
+                manifest.problems.append(Problem(
+                    path, number, 1, f"included file `{target}` is outside the repository; not read "
+                    "(include files of this repository only)",
+                ))
+                continue
+            if not os.path.lexists(included):
                 manifest.problems.append(Problem(path, number, 1, f"included file `{target}` not found"))
                 continue
-            nested = read_requirements(included, seen, constraint)
+            if not os.path.isfile(included):
+                manifest.problems.append(Problem(path, number, 1, f"included file `{target}` is not a regular file"))
+                continue
+            nested = read_requirements(included, seen, constraint, root)
             manifest.includes.append(included)
             manifest.declared += nested.declared
             manifest.problems += nested.problems

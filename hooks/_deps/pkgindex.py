@@ -152,19 +152,36 @@ def pip_settings() -> tuple[dict[str, str], list[str] | None]:
 def pip_settings_cached(cache_root: str | None = None) -> dict[str, str]:
     """pip_settings(), answered from the disk cache while nothing it depends on changed."""
     path = os.path.join(cache_root or user_cache_dir(), "pip-config.json")
+    from hooks._core.files import read_bytes
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            saved = json.load(handle)
-        if saved["fingerprint"] == _pip_fingerprint(saved["files"]):
-            return dict(saved["settings"])
+        saved = json.loads(read_bytes(path, MAX_CACHE_ENTRY_BYTES).decode("utf-8"))
+        settings = saved["settings"]
+        if (
+            isinstance(settings, dict) and all(isinstance(v, str) for v in settings.values())
+            and saved["fingerprint"] == _pip_fingerprint(saved["files"])
+        ):
+            return dict(settings)
     except (OSError, ValueError, KeyError, TypeError):
         pass
     merged, files = pip_settings()
     if files is None:  # no pip: environment only, nothing worth caching
         return merged
     wanted = {k: v for k, v in merged.items() if k.split(".", 1)[-1] in _PIP_KEYS}
+    if any(_has_credentials(v) for v in wanted.values()):
+        _unlink(path)  # credentials are never written to disk: pip is asked on each run
+        return wanted
     _write_atomic(path, json.dumps({"files": files, "fingerprint": _pip_fingerprint(files), "settings": wanted}))
     return wanted
+
+
+def _has_credentials(value: str) -> bool:
+    return any("@" in urlsplit(url).netloc for url in value.split() if "://" in url)
+
+
+def _without_credentials(value: str) -> str:
+    """`value` with the user:password@ of every URL in it removed (for fingerprints)."""
+    return " ".join(Index(url).display if "://" in url else url for url in value.split())
 
 
 def _pip_fingerprint(files: Sequence[str]) -> str:
@@ -172,7 +189,8 @@ def _pip_fingerprint(files: Sequence[str]) -> str:
         from pip import __version__ as pip_version
     except ImportError:
         pip_version = "none"
-    pip_env = sorted((k, v) for k, v in os.environ.items() if k.startswith("PIP_"))
+    # hashed without credentials: not even a hash of a password is written to disk
+    pip_env = sorted((k, _without_credentials(v)) for k, v in os.environ.items() if k.startswith("PIP_"))
     parts: list[Any] = [pip_version, sys.executable, pip_env]
     for path in files:
         try:
