@@ -9,6 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Iterator
 
 import pytest
 
@@ -334,3 +335,63 @@ def test_files_that_are_no_manifest_are_not_parsed_as_requirements(in_tmp: Path,
     (in_tmp / "notes.txt").write_text("this is not a requirement line\n")
     code, out, err = _deps(capsys, "--offline", "bundle.js", "notes.txt")
     assert (code, out, err) == (0, "", "")
+
+
+# --- 7. silent success on nothing -----------------------------------------------------
+
+# Root reads any directory; the test drops the two capabilities that let it (setpriv, from
+# util-linux) so a mode-000 directory is really unreadable, as it is for any other user.
+SETPRIV = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"]
+
+
+def _unprivileged(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    import os
+    import shutil
+
+    if shutil.which("setpriv") is None:
+        pytest.skip("setpriv (util-linux) is not installed: cannot make a directory unreadable to root")
+    prefix = SETPRIV if os.geteuid() == 0 else []
+    return subprocess.run(
+        [*prefix, sys.executable, *args], capture_output=True, text=True, cwd=cwd, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+    )
+
+
+@pytest.fixture
+def unreadable_dir(in_tmp: Path) -> Iterator[Path]:
+    locked = in_tmp / "locked"
+    locked.mkdir()
+    deep = "def f(x):\n" + "".join("    " * (i + 1) + f"for a{i} in x:\n" for i in range(6)) + "    " * 7 + "pass\n"
+    (locked / "deep.py").write_text(deep)
+    locked.chmod(0)
+    yield locked
+    locked.chmod(0o755)
+
+
+def test_an_unreadable_directory_argument_is_exit_2(unreadable_dir: Path, in_tmp: Path) -> None:
+    proc = _unprivileged(["-m", "hooks.check_nesting", "locked", "."], in_tmp)
+    assert proc.returncode == 2
+    assert proc.stderr == "check-nesting: error: locked: cannot read directory: Permission denied\n"
+
+
+def test_scan_of_a_tree_with_an_unreadable_directory_is_exit_2(unreadable_dir: Path, in_tmp: Path) -> None:
+    proc = _unprivileged(["-m", "hooks.cli", "scan", "--hook", "check-nesting", "."], in_tmp)
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        "driftgate scan: error: locked: cannot read directory: Permission denied; "
+        "fix the permissions or scan another directory\n"
+    )
+
+
+def test_scan_of_a_bare_repository_or_inside_dot_git_is_exit_2(
+    tmp_path: Path, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    subprocess.run(["git", "init", "-q", "--bare", str(tmp_path / "bare.git")], check=True)
+    assert cli.main(["scan", str(tmp_path / "bare.git")]) == 2
+    assert capsys.readouterr().err == (
+        f"driftgate scan: error: {tmp_path / 'bare.git'}: is a bare repository or inside a .git directory, "
+        "which has no work tree to scan; run it on a clone's work tree\n"
+    )
+    assert cli.main(["scan", ".git"]) == 2
+    assert "error: .git: is a bare repository or inside a .git directory" in capsys.readouterr().err
+    assert cli.main(["scan", ".git/refs"]) == 2

@@ -274,8 +274,16 @@ def is_excluded(path: str, patterns: Sequence[str]) -> bool:
     return False
 
 
-def _walk(top: str, selects: Callable[[str], bool], exclude: Sequence[str]) -> Iterator[str]:
-    for dirpath, dirnames, filenames in os.walk(top):
+def _walk(
+    top: str, selects: Callable[[str], bool], exclude: Sequence[str], errors: list[str] | None = None
+) -> Iterator[str]:
+    def unreadable(exc: OSError) -> None:
+        # os.walk skips a directory it cannot list; saying nothing would pass it unchecked
+        if errors is not None:
+            where = exc.filename if os.path.isabs(top) else os.path.relpath(exc.filename)
+            errors.append(f"{where}: cannot read directory: {exc.strerror or exc}")
+
+    for dirpath, dirnames, filenames in os.walk(top, onerror=unreadable):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         for name in sorted(filenames):
             full = os.path.join(dirpath, name)
@@ -293,26 +301,34 @@ def expand_paths(
     errors: list[str] = []
     for path in paths:
         if os.path.isdir(path):
-            files.extend(_walk(path, selects, exclude))
+            files.extend(_walk(path, selects, exclude, errors))
         elif not os.path.lexists(path):
             errors.append(f"{path}: no such file")
         elif not is_excluded(path, exclude):
             files.append(path)
-    return files, errors
+    return files, list(dict.fromkeys(errors))
 
 
 def scan_files(path: str) -> tuple[str, list[str]]:
     """The root to run from and the files under `path`, relative to that root: the files git
     tracks when `path` is in a repository, else every file below it. Changes into the root."""
-    from hooks._core.git import repo_root, tracked_files
+    from hooks._core.git import inside_git_dir, repo_root, tracked_files
 
     if not os.path.isdir(path):
         raise HookError(f"{path}: not a directory; pass the directory to scan")
     root = repo_root(path)
     if root is None:
+        if inside_git_dir(path):
+            raise HookError(
+                f"{path}: is a bare repository or inside a .git directory, which has no work tree "
+                "to scan; run it on a clone's work tree"
+            )
         root = os.path.abspath(path)
         os.chdir(root)
-        files, _ = expand_paths(["."], lambda _: True, [])
+        files, errors = expand_paths(["."], lambda _: True, [])
+        if errors:
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            raise HookError(f"{errors[0]}{more}; fix the permissions or scan another directory")
         return root, [os.path.normpath(f) for f in files]
     prefix = os.path.relpath(os.path.abspath(path), root)
     os.chdir(root)
