@@ -395,3 +395,50 @@ def test_scan_of_a_bare_repository_or_inside_dot_git_is_exit_2(
     assert cli.main(["scan", ".git"]) == 2
     assert "error: .git: is a bare repository or inside a .git directory" in capsys.readouterr().err
     assert cli.main(["scan", ".git/refs"]) == 2
+
+
+# --- 8. wrong shapes ------------------------------------------------------------------
+
+WRONG_SHAPES = [
+    ("pyproject.toml", '[project]\nname = "x"\ndependencies = "requests"\n',
+     "pyproject.toml:3:1: DG100 `project.dependencies` must be an array of requirement strings, got 'requests'"),
+    ("pyproject.toml", "project = 5\n", "pyproject.toml:1:1: DG100 `project` must be a table, got 5"),
+    ("pyproject.toml", '[tool.poetry]\nname = "x"\ndependencies = ["requests"]\n',
+     "pyproject.toml:3:1: DG100 `tool.poetry.dependencies` must be a table, got list"),
+    ("pyproject.toml", '[project]\nname = "x"\noptional-dependencies = ["a"]\n',
+     "pyproject.toml:3:1: DG100 `project.optional-dependencies` must be a table, got list"),
+    ("pyproject.toml", '[dependency-groups]\ndev = "pytest"\n',
+     "pyproject.toml:2:1: DG100 `dependency-groups.dev` must be an array of requirement strings, got 'pytest'"),
+    ("pyproject.toml", '[build-system]\nrequires = "setuptools"\n',
+     "pyproject.toml:2:1: DG100 `build-system.requires` must be an array of requirement strings, got 'setuptools'"),
+    (".pre-commit-config.yaml", "- repo: local\n",
+     ".pre-commit-config.yaml:1:1: DG100 a pre-commit config must be a mapping with `repos`, got list"),
+    (".pre-commit-config.yaml", "repos: {a: 1}\n", ".pre-commit-config.yaml:1:1: DG100 `repos` must be a list, got dict"),
+    ("script.py", "# /// script\n# dependencies = 'requests'\n# ///\nimport requests\n",
+     "script.py:2:3: DG100 `dependencies` must be an array of requirement strings, got 'requests'"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), WRONG_SHAPES)
+def test_a_wrongly_shaped_manifest_is_dg100(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], name: str, text: str, expected: str
+) -> None:
+    (in_tmp / name).write_text(text)
+    code, out, err = _deps(capsys, "--offline", name)
+    assert (code, out.splitlines(), err) == (1, [expected], "")
+
+
+def test_additional_dependencies_that_are_not_strings_are_not_looked_up(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (in_tmp / ".pre-commit-config.yaml").write_text(
+        "repos:\n- repo: local\n  hooks:\n  - id: x\n    name: x\n    entry: x\n    language: python\n"
+        "    additional_dependencies: [1, null]\n"
+    )
+    # --offline: a lookup would say "1 name(s) not in the cache were not checked"
+    code, out, err = _deps(capsys, "--offline", ".pre-commit-config.yaml")
+    assert err == ""
+    assert (code, out.splitlines()) == (1, [
+        ".pre-commit-config.yaml:8:5: DG100 additional_dependencies: expected a requirement string, got 1",
+        ".pre-commit-config.yaml:8:5: DG100 additional_dependencies: expected a requirement string, got None",
+    ])

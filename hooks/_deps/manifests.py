@@ -158,7 +158,8 @@ def _declare(
 ) -> None:
     if not isinstance(text, str):
         line, col = locator.find(source.rsplit(".", 1)[-1], table)
-        manifest.problems.append(Problem(path, line, col, f"{source}: expected a requirement string, got {text!r}"))
+        shown = f"{text!r}"[:60]
+        manifest.problems.append(Problem(path, line, col, f"{source}: expected a requirement string, got {shown}"))
         return
     parsed = parse_requirement(text)
     if parsed is None:
@@ -213,42 +214,75 @@ def read_pyproject(source: SourceFile) -> Manifest:
         return manifest
     locator = Locator(source)
     path = source.path
-    for text in _strings(_table(data, "build-system", "requires")):
+    shape = _Shapes(manifest, locator, path)
+    build = shape.table(data, "build-system", "build-system")
+    for text in shape.array(build, "requires", "build-system.requires", "build-system"):
         _declare(manifest, locator, path, text, "build-system.requires", "build-system")
-    for text in _strings(_table(data, "project", "dependencies")):
+    project = shape.table(data, "project", "project")
+    for text in shape.array(project, "dependencies", "project.dependencies", "project"):
         _declare(manifest, locator, path, text, "project.dependencies", "project")
-    extras = _table(data, "project", "optional-dependencies")
-    for extra, items in (extras.items() if isinstance(extras, dict) else ()):
-        for text in _strings(items):
+    extras = shape.table(project, "optional-dependencies", "project.optional-dependencies", "project")
+    for extra, items in extras.items():
+        for text in shape.array(extras, extra, f"project.optional-dependencies.{extra}", "project"):
             _declare(manifest, locator, path, text, f"project.optional-dependencies.{extra}", "project")
-    groups = _table(data, "dependency-groups")
-    for group, items in (groups.items() if isinstance(groups, dict) else ()):
-        for item in items if isinstance(items, list) else ():
+    groups = shape.table(data, "dependency-groups", "dependency-groups")
+    for group in groups:
+        for item in shape.array(groups, group, f"dependency-groups.{group}", "dependency-groups"):
             if isinstance(item, dict) and "include-group" in item:
                 continue  # its names are read where that group is declared
             _declare(manifest, locator, path, item, f"dependency-groups.{group}", "dependency-groups")
     poetry = _table(data, "tool", "poetry")
-    for section, table in _poetry_tables(poetry):
+    for section, table in _poetry_tables(poetry, shape):
         for name, value in table.items():
             _declare_poetry(manifest, locator, path, name, value, section)
     return manifest
+
+
+class _Shapes:
+    """Reads a table or an array out of parsed TOML; a value of the wrong type (`dependencies
+    = "requests"`, `project = 5`) is a DG100 at its key, never a quiet "no dependencies"."""
+
+    def __init__(self, manifest: Manifest, locator: Locator, path: str) -> None:
+        self.manifest, self.locator, self.path = manifest, locator, path
+
+    def _wrong(self, key: str, label: str, table: str | None, expected: str, value: Any) -> None:
+        line, col = self.locator.find(key, table) if key else (1, 1)
+        got = type(value).__name__ if not isinstance(value, (str, int, float)) else f"{value!r}"[:60]
+        self.manifest.problems.append(Problem(self.path, line, col, f"`{label}` must be {expected}, got {got}"))
+
+    def table(self, data: Any, key: str, label: str, table: str | None = None) -> dict[str, Any]:
+        value = data.get(key) if isinstance(data, dict) else None
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self._wrong(key, label, table, "a table", value)
+            return {}
+        return value
+
+    def array(self, data: dict[str, Any], key: str, label: str, table: str | None) -> list[Any]:
+        value = data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self._wrong(key, label, table, "an array of requirement strings", value)
+            return []
+        return value
 
 
 def _strings(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _poetry_tables(poetry: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+def _poetry_tables(poetry: Any, shape: _Shapes) -> Iterator[tuple[str, dict[str, Any]]]:
     if not isinstance(poetry, dict):
         return
     for key in ("dependencies", "dev-dependencies"):
-        if isinstance(poetry.get(key), dict):
-            yield f"tool.poetry.{key}", poetry[key]
-    groups = poetry.get("group")
-    for group, table in (groups.items() if isinstance(groups, dict) else ()):
-        deps = table.get("dependencies") if isinstance(table, dict) else None
-        if isinstance(deps, dict):
-            yield f"tool.poetry.group.{group}.dependencies", deps
+        yield f"tool.poetry.{key}", shape.table(poetry, key, f"tool.poetry.{key}", "tool.poetry")
+    groups = shape.table(poetry, "group", "tool.poetry.group", "tool.poetry")
+    for group, table in groups.items():
+        label = f"tool.poetry.group.{group}"
+        deps = shape.table(shape.table(groups, group, label, "tool.poetry"), "dependencies", f"{label}.dependencies", "tool.poetry")
+        yield f"{label}.dependencies", deps
 
 
 def _declare_poetry(
@@ -362,15 +396,42 @@ def read_pre_commit_config(source: SourceFile) -> Manifest:
         manifest.problems.append(Problem(source.path, line, col, f"invalid YAML: {problem}"))
         return manifest
     locator = Locator(source)
-    repos = data.get("repos") if isinstance(data, dict) else None
-    for repo in repos if isinstance(repos, list) else ():
+    if data is None:
+        return manifest  # empty: pre-commit itself says so
+    if not isinstance(data, dict):
+        return _shape_problem(manifest, source.path, f"a pre-commit config must be a mapping with `repos`, got {type(data).__name__}")
+    repos = data.get("repos")
+    if repos is not None and not isinstance(repos, list):
+        line, col = locator.find("repos")
+        manifest.problems.append(Problem(source.path, line, col, f"`repos` must be a list, got {type(repos).__name__}"))
+        return manifest
+    for repo in repos or ():
         hooks = repo.get("hooks") if isinstance(repo, dict) else None
         for hook in hooks if isinstance(hooks, list) else ():
             deps = hook.get("additional_dependencies") if isinstance(hook, dict) else None
-            if not isinstance(deps, list) or not _python_hook(hook, deps):
+            if deps is None:
+                continue
+            key_at = locator.find("additional_dependencies")  # this hook's key, claimed in order
+            if not isinstance(deps, list):
+                manifest.problems.append(Problem(
+                    source.path, *key_at, f"`additional_dependencies` must be a list, got {type(deps).__name__}",
+                ))
+                continue
+            if not deps or not _python_hook(hook, deps):
                 continue
             for dep in deps:
-                _declare(manifest, locator, source.path, str(dep), "additional_dependencies", None)
+                if isinstance(dep, str):
+                    _declare(manifest, locator, source.path, dep, "additional_dependencies", None)
+                else:  # a number or null is no package name: never looked up as `1` or `None`
+                    manifest.problems.append(Problem(
+                        source.path, *key_at,
+                        f"additional_dependencies: expected a requirement string, got {f'{dep!r}'[:60]}",
+                    ))
+    return manifest
+
+
+def _shape_problem(manifest: Manifest, path: str, message: str) -> Manifest:
+    manifest.problems.append(Problem(path, 1, 1, message))
     return manifest
 
 
@@ -403,7 +464,8 @@ def read_inline_script(source: SourceFile) -> Manifest:
         if data is None:
             continue
         locator = Locator(block, line_offset=first_line, col_offset=2)  # past the "# "
-        for text in _strings(data.get("dependencies")):
+        shape = _Shapes(manifest, locator, source.path)
+        for text in shape.array(data, "dependencies", "dependencies", None):
             _declare(manifest, locator, source.path, text, "script dependencies", None)
     return manifest
 
