@@ -442,3 +442,56 @@ def test_additional_dependencies_that_are_not_strings_are_not_looked_up(
         ".pre-commit-config.yaml:8:5: DG100 additional_dependencies: expected a requirement string, got 1",
         ".pre-commit-config.yaml:8:5: DG100 additional_dependencies: expected a requirement string, got None",
     ])
+
+
+# --- 9. messages ----------------------------------------------------------------------
+
+
+def test_a_file_name_with_a_newline_stays_on_one_text_line(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from hooks.check_nesting import main as check_nesting
+
+    deep = "def f(x):\n" + "".join("    " * (i + 1) + f"for a{i} in x:\n" for i in range(6)) + "    " * 7 + "pass\n"
+    name = "evil\nfake.py:1:1: DG999 forged\x1b[2J.py"
+    (in_tmp / name).write_text(deep)
+    assert check_nesting([name]) == 1
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1  # one finding, one line
+    assert out.startswith("evil\\nfake.py:1:1: DG999 forged\\u001b[2J.py:")
+    assert check_nesting(["--format", "jsonl", name]) == 1
+    assert json.loads(capsys.readouterr().out)["path"] == name  # jsonl keeps the real name
+
+
+def test_an_absurd_package_name_is_dg100_and_never_asked(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (in_tmp / "requirements.txt").write_text("x" * 1_000_000 + "\n")
+    (in_tmp / "pyproject.toml").write_text(f'[project]\nname = "p"\ndependencies = ["{"y" * 300}>=1"]\n')
+    # a port nothing listens on: a lookup would be an index error (exit 2), not a DG100
+    code, out, err = _deps(capsys, "--index-url", "http://127.0.0.1:9/simple/", "requirements.txt", "pyproject.toml")
+    assert err == ""
+    assert code == 1
+    assert out.splitlines() == [
+        f"pyproject.toml:1:1: DG100 `{'y' * 40}...` is 300 characters long: not a package name (at most 200); not looked up",
+        f"requirements.txt:1:1: DG100 `{'x' * 40}...` is 1000000 characters long: not a package name (at most 200); not looked up",
+    ]
+
+
+def test_the_index_client_never_asks_for_an_impossible_name() -> None:
+    from hooks._deps.pkgindex import Client, Index
+
+    # port 9 (discard) has no server: any request would raise IndexUnavailable
+    project = Client(timeout=1).fetch(Index("http://127.0.0.1:9/simple/"), "z" * 5000)
+    assert project.found is False
+
+
+def test_a_binary_docker_compose_is_skipped_as_the_readme_says(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from hooks.check_env_vars import main as check_env_vars
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert "A binary declaration file (NUL\nbytes" in readme
+    (repo / "app.py").write_text('import os\nos.environ["FEATURE_FLAG_X"]\n')
+    (repo / ".env.example").write_text("FEATURE_FLAG_X=\n")
+    (repo / "docker-compose.yml").write_bytes(b"services:\n  a:\n    environment:\n      - OTHER=1\n\0\0\0\x01")
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    assert check_env_vars(["app.py"]) == 0
+    assert capsys.readouterr() == ("", "")

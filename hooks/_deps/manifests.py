@@ -170,8 +170,24 @@ def _declare(
         manifest.problems.append(Problem(path, line, col, parsed))
         return
     name, spec = parsed
-    line, col = locator.find(name, table)
-    manifest.declared.append(Declared(name, spec, path, line, col, source))
+    line, col = locator.find(name, table) if len(name) <= MAX_NAME_CHARS else (1, 1)
+    _add(manifest, Declared(name, spec, path, line, col, source))
+
+
+# No index holds a project name this long (the longest real ones are under 100): a longer
+# "name" is garbage to report here, not a question for the index.
+MAX_NAME_CHARS = 200
+
+
+def _add(manifest: Manifest, item: Declared) -> None:
+    if len(item.name) > MAX_NAME_CHARS:
+        manifest.problems.append(Problem(
+            item.path, item.line, item.col,
+            f"`{item.name[:40]}...` is {len(item.name)} characters long: not a package name "
+            f"(at most {MAX_NAME_CHARS}); not looked up",
+        ))
+    else:
+        manifest.declared.append(item)
 
 
 # --- pyproject.toml -----------------------------------------------------------------
@@ -297,8 +313,8 @@ def _declare_poetry(
             return
         value = value.get("version", "*")
     spec = poetry_specifier(str(value)) if isinstance(value, str) else ""
-    line, col = locator.find(name, "tool.poetry")
-    manifest.declared.append(Declared(name, spec or "", path, line, col, section))
+    line, col = locator.find(name, "tool.poetry") if len(name) <= MAX_NAME_CHARS else (1, 1)
+    _add(manifest, Declared(name, spec or "", path, line, col, section))
 
 
 def poetry_specifier(constraint: str) -> str:
@@ -490,7 +506,8 @@ def read_requirements(
     source = "constraints" if constraint else "requirements"
     simple = _simple_requirements(lines)
     if simple is not None:
-        manifest.declared = [Declared(n, spec, path, line, col, source) for n, spec, line, col in simple]
+        for name, spec, line, col in simple:
+            _add(manifest, Declared(name, spec, path, line, col, source))
         return manifest
     from pip_requirements_parser import InstallRequirement, InvalidRequirementLine, OptionLine
 
@@ -511,7 +528,7 @@ def read_requirements(
                 continue  # URL, path or editable: nothing to look up
             text = lines[number - 1] if number <= len(lines) else ""
             col = _name_col(text, item.name)
-            manifest.declared.append(Declared(item.name, str(item.specifier or ""), path, number, col, source))
+            _add(manifest, Declared(item.name, str(item.specifier or ""), path, number, col, source))
     return manifest
 
 

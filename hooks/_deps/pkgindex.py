@@ -107,6 +107,8 @@ def _finite(value: Any) -> bool:
 
 
 _SEPARATORS = re.compile(r"[-_.]+")
+_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")  # PEP 508 names
+MAX_NAME_CHARS = 200  # longer is no project name on any index
 
 
 @functools.lru_cache(maxsize=8192)
@@ -490,6 +492,9 @@ class Client:
         return project
 
     def fetch(self, index: Index, name: str) -> Project:
+        if len(name) > MAX_NAME_CHARS or not _NAME.match(name):
+            # no index has such a project; asking would only earn a 414 blamed on the index
+            return Project(False)
         url = urljoin(index.base, normalize(name) + "/")
         if url.startswith("file:"):
             return self._fetch_file(index, name, url)
