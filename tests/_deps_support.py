@@ -212,6 +212,79 @@ def json_project(name: str, releases: dict[str, str]) -> dict[str, Any]:
     }
 
 
+class BasicAuthProxy:
+    """A password-protected index on loopback: HTTP Basic auth in front of a real pypiserver,
+    the way a reverse proxy (nginx, Artifactory) guards a private index. pypiserver's own
+    `-P htpasswd` needs passlib, which needs `crypt`, gone in Python 3.13; this needs nothing."""
+
+    def __init__(self, upstream: PypiServer, user: str, password: str) -> None:
+        import base64
+
+        self.upstream = upstream
+        self.expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/simple/"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def _handler(self) -> type:
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:  # http.server's method name
+                import http.client
+
+                if self.headers.get("Authorization") != owner.expected:
+                    body = b"authentication required"
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", 'Basic realm="pypi"')
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
+                conn = http.client.HTTPConnection("127.0.0.1", owner.upstream.port, timeout=10)
+                try:
+                    conn.request("GET", self.path, headers={"Accept": self.headers.get("Accept", "*/*")})
+                    answer = conn.getresponse()
+                    body = answer.read()
+                finally:
+                    conn.close()
+                self.send_response(answer.status)
+                for name in ("Content-Type", "Location"):
+                    if answer.getheader(name):
+                        self.send_header(name, answer.getheader(name))
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        return Handler
+
+
+@contextlib.contextmanager
+def guarded_pypiserver(directory: str, user: str, password: str) -> Iterator[BasicAuthProxy]:
+    """pypiserver behind Basic auth (see BasicAuthProxy)."""
+    with pypiserver(directory) as upstream:
+        proxy = BasicAuthProxy(upstream, user, password)
+        try:
+            yield proxy
+        finally:
+            proxy.stop()
+
+
 @contextlib.contextmanager
 def pypiserver(directory: str, htpasswd: str | None = None) -> Iterator[PypiServer]:
     server = PypiServer(directory, htpasswd)

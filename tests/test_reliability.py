@@ -414,6 +414,11 @@ WRONG_SHAPES = [
     (".pre-commit-config.yaml", "- repo: local\n",
      ".pre-commit-config.yaml:1:1: DG100 a pre-commit config must be a mapping with `repos`, got list"),
     (".pre-commit-config.yaml", "repos: {a: 1}\n", ".pre-commit-config.yaml:1:1: DG100 `repos` must be a list, got dict"),
+    # found by benchmarks/fault_corpus.py
+    (".pre-commit-config.yaml", "repos:\n- repo: local\n  hooks: 5\n",
+     ".pre-commit-config.yaml:3:3: DG100 `hooks` must be a list, got int"),
+    ("requirements.txt", "# -*- coding: nope -*-\nrequests\n-r other.txt\n",
+     "requirements.txt:1:1: DG100 cannot read requirements file: unknown encoding: nope"),
     ("script.py", "# /// script\n# dependencies = 'requests'\n# ///\nimport requests\n",
      "script.py:2:3: DG100 `dependencies` must be an array of requirement strings, got 'requests'"),
 ]

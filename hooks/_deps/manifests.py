@@ -423,7 +423,11 @@ def read_pre_commit_config(source: SourceFile) -> Manifest:
         return manifest
     for repo in repos or ():
         hooks = repo.get("hooks") if isinstance(repo, dict) else None
-        for hook in hooks if isinstance(hooks, list) else ():
+        if hooks is not None and not isinstance(hooks, list):
+            line, col = locator.find("hooks")
+            manifest.problems.append(Problem(source.path, line, col, f"`hooks` must be a list, got {type(hooks).__name__}"))
+            continue
+        for hook in hooks or ():
             deps = hook.get("additional_dependencies") if isinstance(hook, dict) else None
             if deps is None:
                 continue
@@ -516,7 +520,14 @@ def read_requirements(
         manifest.problems.append(Problem(
             path, number, 1, f"line is over {MAX_LINE_CHARS} characters long; not parsed",
         ))
-    for item in _parse_tamed(path, constraint, lines, safe_lines):
+    try:
+        items = list(_parse_tamed(path, constraint, lines, safe_lines))
+    except (LookupError, UnicodeError) as exc:
+        # pip honours a `# -*- coding: X -*-` line in requirements files; an unknown or
+        # wrong one fails inside the parser
+        manifest.problems.append(Problem(path, 1, 1, f"cannot read requirements file: {_clip(str(exc))}"))
+        return manifest
+    for item in items:
         number = item.line_number or 1
         if isinstance(item, InvalidRequirementLine):
             detail = " ".join(item.error_message.replace("Invalid requirement: :", "").split())
