@@ -81,7 +81,7 @@ class BrokenIndex:
     sends non-HTML bytes, /badjson/ sends broken PEP 691 JSON, /json/ serves `projects`
     as valid PEP 691 JSON (PEP 700 fields included). Faults of issue 10: /trickle/ sends a
     byte every 0.2 s, /truncated/ stops short of its Content-Length, /garbagehtml/ and
-    /plaintext/ answer 200 text/html that is no page, /slow/ takes 0.4 s per 404; any
+    /plaintext/ answer 200 text/html that is no page, /slow/ takes 0.25 s per 404; any
     other first segment answers 404 for everything, the root included."""
 
     def __init__(self) -> None:
@@ -172,8 +172,8 @@ class BrokenIndex:
                 self.send(200, "text/html; charset=utf-8", b"Service temporarily in maintenance mode")
 
             def mode_slow(self, name: str) -> None:
-                """Every answer (a 404) takes 0.4 s: each request is fine, many are not."""
-                time.sleep(0.4)
+                """Every answer (a 404) takes 0.25 s: each request is fine, many are not."""
+                time.sleep(0.25)
                 self.send(404, "text/plain", b"not found")
 
             def mode_garbage(self, name: str) -> None:

@@ -500,3 +500,15 @@ def test_a_binary_docker_compose_is_skipped_as_the_readme_says(repo: Path, capsy
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
     assert check_env_vars(["app.py"]) == 0
     assert capsys.readouterr() == ("", "")
+
+
+def test_check_secrets_does_not_block_on_a_fifo(in_tmp: Path) -> None:
+    import os
+
+    os.mkfifo(in_tmp / "pipe.txt")
+    proc = subprocess.run(
+        [sys.executable, "-m", "hooks.check_secrets", "pipe.txt"], capture_output=True, text=True,
+        cwd=in_tmp, timeout=30, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+    )
+    assert proc.returncode == 2
+    assert proc.stderr == "check-secrets: error: pipe.txt: cannot read: not a regular file\n"
