@@ -11,7 +11,7 @@ import sys
 from typing import Any, Iterator, Sequence
 
 from hooks._core.config import Option
-from hooks._core.files import SourceFile, parse_python
+from hooks._core.files import SourceFile, TooNewSyntax, parse_python
 from hooks._core.findings import Finding, HookError, Rule, char_col
 from hooks._core.runner import FileHook, per_file, run_hook, suffix_selector
 
@@ -148,10 +148,13 @@ def _is_collapsible(stmt: ast.If) -> bool:
     )
 
 
-def parse(source: SourceFile) -> ast.Module | Finding:
-    """The module's AST, or a DG500 finding saying why it does not parse."""
+def parse(source: SourceFile) -> ast.Module | Finding | None:
+    """The module's AST, a DG500 finding saying why it does not parse, or None when it uses a
+    newer Python than this one and the project targets that Python (reported once per run)."""
     try:
         return parse_python(source)
+    except TooNewSyntax:
+        return None
     except SyntaxError as exc:
         line = exc.lineno or 1
         col = exc.offset if exc.offset and exc.offset > 0 else 1
@@ -165,6 +168,8 @@ def check_source(source: SourceFile, settings: dict[str, Any]) -> list[Finding]:
     if max_depth < 1:
         raise HookError(f"max-depth must be at least 1, got {max_depth}")
     tree = parse(source)
+    if tree is None:
+        return []
     if isinstance(tree, Finding):
         return [tree]
     visitor = _NestingVisitor(source, max_depth)

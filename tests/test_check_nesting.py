@@ -409,7 +409,7 @@ def test_bad_arguments_exit_2_with_one_line(
     [
         ("[tool.driftgate.check-nesting]\nmax-dept = 3\n",
          "check-nesting: error: pyproject.toml [tool.driftgate.check-nesting]: unknown key `max-dept`; "
-         "valid keys: exclude, extend-select, ignore, max-depth, select\n"),
+         "valid keys: exclude, extend-select, ignore, max-depth, select, strict\n"),
         ("[tool.driftgate.check-nesting]\nmax-depth = '3'\n",
          "check-nesting: error: pyproject.toml [tool.driftgate.check-nesting]: `max-depth` must be an integer, got '3'\n"),
         ("[tool.driftgate.check-nestin]\nmax-depth = 3\n",

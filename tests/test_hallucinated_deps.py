@@ -590,11 +590,29 @@ def test_pip_configuration_answer_is_cached_until_a_file_changes(
     write("requirements.txt", "internal-only\n")
     args = ("--public-index-url", servers["public"], "requirements.txt")
     assert run(capsys, *args) == (0, [], [])
-    assert (tmp_path / "cache" / "pip-config.json").is_file()
+    assert len(list((tmp_path / "cache").glob("pip-config-*.json"))) == 1
     # same file, new content (and size): pip is asked again, so the public index is used now
     conf.write_text(f"# moved\n[global]\nindex-url = {servers['public']}\n")
     code, out, _ = run(capsys, *args)
     assert code == 1 and "DG101 `internal-only`" in out[0]
+
+
+def test_interpreters_sharing_one_cache_keep_their_own_pip_answer(tmp_path: Path) -> None:
+    """pre-commit's hook venv and another Python (each with its own pip) alternate on one
+    cache directory: after each has run once, neither imports pip's configuration again."""
+    other = tmp_path / "other-python"
+    other.symlink_to(os.path.realpath(sys.executable))  # another sys.executable, with pip
+    code = (
+        "import sys; from hooks._deps.pkgindex import pip_settings_cached; "
+        f"pip_settings_cached({str(tmp_path / 'cache')!r}); "
+        "print('pip._internal.configuration' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    answers = [
+        subprocess.run([python, "-c", code], capture_output=True, text=True, check=True, env=env).stdout.strip()
+        for python in (sys.executable, str(other), sys.executable, str(other))
+    ]
+    assert answers == ["True", "True", "False", "False"]
 
 
 def test_importing_the_dependency_hooks_stays_cheap() -> None:

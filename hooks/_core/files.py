@@ -152,12 +152,49 @@ def to_posix(path: str) -> str:
     return path.replace(os.sep, "/") if os.sep != "/" else path
 
 
+class TooNewSyntax(SyntaxError):
+    """The file does not parse on this interpreter, and the project targets a newer Python:
+    not a finding about the code, only a file this run could not check (see `too_new`)."""
+
+
+# path -> the project's target, for every file that raised TooNewSyntax in this process
+_too_new: dict[str, tuple[tuple[int, int], str]] = {}
+
+
 def parse_python(source: SourceFile) -> Any:
     """`ast.parse` of the file, without the SyntaxWarnings (invalid escapes, ...) that would
-    leak onto stderr. SyntaxError and ValueError (NUL bytes) propagate to the caller."""
+    leak onto stderr. SyntaxError and ValueError (NUL bytes) propagate to the caller; a
+    SyntaxError in a project that targets a newer Python than this one is TooNewSyntax."""
     import ast
     import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return ast.parse(source.text, filename=source.path)
+        try:
+            return ast.parse(source.text, filename=source.path)
+        except SyntaxError as exc:
+            from hooks._core.pyversion import newer_than_running
+
+            target = newer_than_running()
+            if target is None:
+                raise
+            _too_new[source.path] = target
+            raise TooNewSyntax(exc.msg, (source.path, exc.lineno, exc.offset, exc.text)) from None
+
+
+def too_new() -> dict[str, tuple[tuple[int, int], str]]:
+    """The files this process could not parse because the project targets a newer Python."""
+    return _too_new
+
+
+def too_new_message(paths: list[str], target: tuple[tuple[int, int], str]) -> str:
+    import sys
+
+    (major, minor), where = target
+    running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+    return (
+        f"{len(paths)} file(s) not checked ({shown}): they do not parse on Python {running}, which "
+        f"runs driftgate, and the project targets Python {major}.{minor} ({where}); run driftgate on "
+        f"Python {major}.{minor} (pre-commit: `language_version: python{major}.{minor}` on the hook)"
+    )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from hooks._core import config as cfg
-from hooks._core.files import SourceFile, read_source, to_posix
+from hooks._core.files import SourceFile, read_source, to_posix, too_new, too_new_message
 from hooks._core.findings import Finding, HookError, Rule
 from hooks._core.output import LINE_FORMATS, write_lines
 from hooks._core.suppress import drop_suppressed
@@ -146,12 +146,13 @@ def parallel_chunks(paths: Sequence[str]) -> list[list[str]] | None:
 _WORKER_JOB: tuple[SourceCheck, dict[str, Any]] | None = None
 
 
-def _check_chunk(paths: list[str]) -> tuple[list[Finding], list[str]]:
+def _check_chunk(paths: list[str]) -> tuple[list[Finding], list[str], dict[str, Any]]:
     assert _WORKER_JOB is not None
     check_source, settings = _WORKER_JOB
     run = CheckRun("", paths, settings)
     findings = [f for source in run.sources_iter() for f in check_source(source, settings)]
-    return findings, run.errors
+    # the parent reports files too new to parse; a worker's record dies with it otherwise
+    return findings, run.errors, {p: t for p, t in too_new().items() if p in set(paths)}
 
 
 def _check_in_workers(check_source: SourceCheck, run: CheckRun, chunks: list[list[str]]) -> list[Finding]:
@@ -170,9 +171,10 @@ def _check_in_workers(check_source: SourceCheck, run: CheckRun, chunks: list[lis
     finally:
         _WORKER_JOB = None
     findings: list[Finding] = []
-    for chunk_findings, chunk_errors in results:
+    for chunk_findings, chunk_errors, chunk_too_new in results:
         findings.extend(chunk_findings)
         run.errors.extend(chunk_errors)
+        too_new().update(chunk_too_new)
     return findings
 
 
@@ -207,6 +209,10 @@ COMMON_OPTIONS: tuple[cfg.Option, ...] = (
     cfg.Option("extend-select", list, [], "also report these codes, e.g. off-by-default ones"),
     cfg.Option("ignore", list, [], "never report these codes or code prefixes"),
     cfg.Option("exclude", list, [], "glob patterns of paths to skip, even when passed by name"),
+    cfg.Option(
+        "strict", bool, False,
+        "fail (exit 2) when Python files cannot be checked because the project targets a newer Python",
+    ),
 )
 
 
@@ -413,11 +419,25 @@ def _run_hook(hook: FileHook, argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     write_lines(findings, args.format, sys.stdout)
     errors = missing + run.errors
+    unchecked = unchecked_python_message()
+    if unchecked and settings.get("strict"):
+        errors.append(unchecked + "; or drop --strict to skip them")
+    elif unchecked:
+        print(f"{hook.id}: warning: {unchecked}", file=sys.stderr)
     for message in errors:
         report_error(hook.id, message)
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if findings else EXIT_OK
+
+
+def unchecked_python_message() -> str:
+    """One line for every file this process could not parse because the project targets a
+    newer Python than the one running ('' when there is none)."""
+    deferred = too_new()
+    if not deferred:
+        return ""
+    return too_new_message(sorted(deferred), next(iter(deferred.values())))
 
 
 # --- hooks that do not take files -------------------------------------------------

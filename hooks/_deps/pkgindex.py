@@ -153,7 +153,7 @@ def pip_settings() -> tuple[dict[str, str], list[str] | None]:
 
 def pip_settings_cached(cache_root: str | None = None) -> dict[str, str]:
     """pip_settings(), answered from the disk cache while nothing it depends on changed."""
-    path = os.path.join(cache_root or user_cache_dir(), "pip-config.json")
+    path = os.path.join(cache_root or user_cache_dir(), _pip_config_cache_name())
     from hooks._core.files import read_bytes
 
     try:
@@ -184,6 +184,14 @@ def _has_credentials(value: str) -> bool:
 def _without_credentials(value: str) -> str:
     """`value` with the user:password@ of every URL in it removed (for fingerprints)."""
     return " ".join(Index(url).display if "://" in url else url for url in value.split())
+
+
+def _pip_config_cache_name() -> str:
+    """One answer file per interpreter: pre-commit's hook venv, a project venv and the system
+    Python (each with its own pip) share one cache directory, and one shared file would be
+    thrown away at every switch (re-importing pip's configuration costs ~110 ms)."""
+    digest = hashlib.sha256(sys.executable.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return f"pip-config-{digest}.json"
 
 
 def _pip_fingerprint(files: Sequence[str]) -> str:

@@ -14,7 +14,7 @@ from hooks._provenance.assess import Policy, compile_author_patterns
 RECORD_CHOICES = (*t.RECORD_KEYS, t.ASSISTED_BY)
 
 OPTIONS: tuple[Option, ...] = (
-    *(option for option in COMMON_OPTIONS if option.name != "exclude"),
+    *(option for option in COMMON_OPTIONS if option.name not in ("exclude", "strict")),
     Option(
         "require",
         str,

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator, Union
 
-from hooks._core.files import SourceFile, parse_python, read_source, report_skipped
+from hooks._core.files import SourceFile, TooNewSyntax, parse_python, read_source, report_skipped
 from hooks._core.findings import char_col
 from hooks.check_env_vars.model import FileReads, Read
 
@@ -95,6 +95,8 @@ class ModuleBindings:
 def parse(source: SourceFile) -> ast.Module | None:
     try:
         return parse_python(source)
+    except TooNewSyntax:
+        pass  # the runner reports these once per run
     except SyntaxError as exc:
         report_skipped(source.path, f"not valid Python (line {exc.lineno}: {exc.msg})")
     except (ValueError, MemoryError, RecursionError) as exc:

@@ -1,0 +1,121 @@
+"""The project's own Python, for hooks that must see the code's environment rather than
+pre-commit's isolated one (check-hallucinated-apis, check-test-integrity's verify step).
+
+One discovery, in order: `--python PATH`, `python = ...` in the hook's config table,
+`VIRTUAL_ENV`, `.venv/` or `venv/` at the repository root, else `python3` on PATH. The
+interpreter is asked once per process for its version and `sys.path`; the project's
+libraries are never imported into the hook's process.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from typing import Optional
+
+from hooks._core.findings import HookError
+
+# Asked of the project's interpreter: nothing of the project is imported, only sys/sysconfig.
+_PROBE = (
+    "import json, sys, sysconfig\n"
+    "print(json.dumps({'version': list(sys.version_info[:3]), 'path': sys.path[1:],"
+    " 'prefix': sys.prefix, 'stdlib': sysconfig.get_paths().get('stdlib', ''),"
+    " 'purelib': sysconfig.get_paths().get('purelib', ''),"
+    " 'executable': sys.executable}))\n"
+)
+_PROBE_TIMEOUT_SECONDS = 20.0
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    """What the project's interpreter told us about itself."""
+
+    executable: str
+    version: tuple[int, int, int]
+    sys_path: tuple[str, ...]
+    prefix: str
+    stdlib: str
+    purelib: str
+    # where the choice came from, for messages ("--python", "VIRTUAL_ENV", ".venv", ...)
+    source: str
+
+    @property
+    def version_text(self) -> str:
+        return ".".join(str(part) for part in self.version)
+
+
+def _venv_python(venv_dir: str) -> Optional[str]:
+    for relative in (("bin", "python"), ("bin", "python3"), ("Scripts", "python.exe")):
+        candidate = os.path.join(venv_dir, *relative)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def discover(root: str = ".", flag: Optional[str] = None, configured: Optional[str] = None) -> tuple[str, str]:
+    """The interpreter to ask and where that choice came from. Raises HookError when an
+    explicitly named interpreter does not exist (a typo must not silently fall back)."""
+    for value, source in ((flag, "--python"), (configured, "config `python`")):
+        if value:
+            path = value if os.path.isabs(value) or os.sep in value else shutil.which(value) or value
+            if os.path.isdir(path):
+                venv_python = _venv_python(path)
+                if venv_python:
+                    return venv_python, source
+            if not os.path.isfile(path):
+                raise HookError(f"{source} {value!r}: no such interpreter; pass the project's python or its venv directory")
+            return path, source
+    virtual_env = os.environ.get("VIRTUAL_ENV")
+    if virtual_env:
+        venv_python = _venv_python(virtual_env)
+        if venv_python:
+            return venv_python, "VIRTUAL_ENV"
+    for name in (".venv", "venv"):
+        venv_python = _venv_python(os.path.join(root, name))
+        if venv_python:
+            return venv_python, name
+    found = shutil.which("python3") or shutil.which("python")
+    if found:
+        return found, "python3 on PATH"
+    return sys.executable, "the hook's own interpreter"
+
+
+_asked: dict[str, Interpreter] = {}
+
+
+def ask(executable: str, source: str = "") -> Interpreter:
+    """Run the probe once per executable per process."""
+    if executable in _asked:
+        return _asked[executable]
+    try:
+        proc = subprocess.run(
+            [executable, "-I", "-c", _PROBE], capture_output=True, text=True,
+            timeout=_PROBE_TIMEOUT_SECONDS,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise HookError(f"cannot run the project's interpreter {executable}: {exc}") from None
+    try:
+        data = json.loads(proc.stdout)
+        facts = Interpreter(
+            executable=str(data["executable"] or executable),
+            version=tuple(int(part) for part in data["version"])[:3],  # type: ignore[arg-type]
+            sys_path=tuple(str(p) for p in data["path"] if p),
+            prefix=str(data["prefix"]),
+            stdlib=str(data["stdlib"]),
+            purelib=str(data["purelib"]),
+            source=source,
+        )
+    except (ValueError, KeyError, TypeError):
+        detail = (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
+        raise HookError(f"the project's interpreter {executable} is not a working Python: {detail}") from None
+    _asked[executable] = facts
+    return facts
+
+
+def project_interpreter(root: str = ".", flag: Optional[str] = None, configured: Optional[str] = None) -> Interpreter:
+    """Discover and ask the project's interpreter (once per process)."""
+    executable, source = discover(root, flag, configured)
+    return ask(executable, source)

@@ -1,0 +1,131 @@
+"""The `driftgate` hook (issue 15): every file gate in one process, through real pre-commit,
+prints exactly what the separate hooks print."""
+from __future__ import annotations
+
+import os
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from _deps_support import isolated_env, make_wheel, pypiserver
+from _secrets_support import github_classic
+from conftest import commit_all, init_repo, write_files
+from hooks import cli
+from hooks._core import registry
+
+FINDING = re.compile(r"^\S+:\d+:\d+: DG\d{3} .+$")
+
+DEEP = """\
+import os
+import ghost_module_xyz
+
+TOKEN = "{token}"
+
+
+def handle(items):
+    for item in items:
+        if item:
+            while item:
+                with item:
+                    if os.environ["UNDECLARED_FLAG"]:
+                        pass
+"""
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    packages = tmp_path_factory.mktemp("pkgs")
+    for version in ("1.0.0", "1.1.0"):
+        make_wheel(str(packages), "fresh-lib", version)
+    with pypiserver(str(packages)) as server:
+        yield server.url
+
+
+def _consumer(root: Path, index: str, hooks_yaml: str, hook_repo: tuple[Path, str]) -> Path:
+    repo_path, sha = hook_repo
+    init_repo(root)
+    write_files(root, {
+        "requirements.txt": "fresh-lib>=1\nghost-dep-xyz\n",
+        "pyproject.toml": (
+            f'[tool.driftgate.check-hallucinated-deps]\nindex-url = "{index}"\npublic-index-url = "{index}"\n'
+            f'[tool.driftgate.check-undeclared-imports]\nindex-url = "{index}"\n'
+        ),
+        # a fake token in GitHub's documented shape, built at run time
+        "app/handler.py": DEEP.format(token=github_classic("p")(random.Random(7))),
+        "app/__init__.py": "",
+        "README.md": "# consumer\n",
+        ".pre-commit-config.yaml": f"repos:\n  - repo: {repo_path}\n    rev: {sha}\n    hooks:\n{hooks_yaml}",
+    })
+    commit_all(root)
+    return root
+
+
+def _run(consumer: Path, home: Path, cache: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PRE_COMMIT", "SKIP"))}
+    env.update(PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never", DRIFTGATE_CACHE_DIR=str(cache))
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files"],
+        cwd=consumer, capture_output=True, text=True, env=env, timeout=600,
+    )
+
+
+def test_one_process_prints_exactly_what_the_separate_hooks_print(
+    tmp_path: Path, index: str, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    separate_yaml = "".join(f"      - id: {hook_id}\n" for hook_id in registry.FILE_HOOKS)
+    separate = _run(_consumer(tmp_path / "separate", index, separate_yaml, hook_repo), pre_commit_home, tmp_path / "c1")
+    umbrella = _run(_consumer(tmp_path / "umbrella", index, "      - id: driftgate\n", hook_repo), pre_commit_home, tmp_path / "c2")
+    assert separate.returncode == umbrella.returncode == 1, separate.stdout + umbrella.stdout
+    lines = sorted(line for line in separate.stdout.splitlines() if FINDING.match(line))
+    assert lines == sorted(line for line in umbrella.stdout.splitlines() if FINDING.match(line))
+    codes = {line.split(": ")[1].split()[0] for line in lines}
+    # every gate found its planted problem: nesting, env var, secret, missing dep, hallucinated import
+    assert {"DG501", "DG402", "DG303", "DG101", "DG202"} <= codes, lines
+    assert "Traceback" not in separate.stdout + umbrella.stdout
+    assert re.search(r"^driftgate \(every file gate, one process\)\.+Failed$", umbrella.stdout, flags=re.M)
+
+
+def test_skip_leaves_the_network_gates_out(
+    tmp_path: Path, index: str, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    hooks_yaml = "      - id: driftgate\n        args: [--skip=check-hallucinated-deps, --skip=check-undeclared-imports]\n"
+    proc = _run(_consumer(tmp_path / "c", index, hooks_yaml, hook_repo), pre_commit_home, tmp_path / "cache")
+    codes = {line.split(": ")[1].split()[0] for line in proc.stdout.splitlines() if FINDING.match(line)}
+    assert codes == {"DG501", "DG402", "DG303"}, proc.stdout
+
+
+def test_run_gives_each_gate_only_its_own_files(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A deeply nested .js file is not Python: check-nesting must not see it, as its hook
+    (types_or: python, pyi) would not; check-env-vars reads it."""
+    write_files(repo, {"web/app.js": "const key = process.env.API_BASE;\n", "notes.txt": "for if while\n"})
+    assert cli.main(["run", "web/app.js", "notes.txt", "--skip", "check-hallucinated-deps"]) == 1
+    out, err = capsys.readouterr()
+    assert [line.split(": ")[1].split()[0] for line in out.splitlines()] == ["DG401"], out
+    assert out.startswith("web/app.js:1:") and "API_BASE" in out
+    assert err == ""
+
+
+def test_run_missing_file_and_unknown_gate_are_one_line_errors(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["run", "gone.py"]) == 2
+    assert capsys.readouterr().err == "driftgate run: error: gone.py: no such file\n"
+    assert cli.main(["run", "--skip", "check-nestin", "x.py"]) == 2
+    assert capsys.readouterr().err.startswith("driftgate run: error: unknown hook 'check-nestin'")
+
+
+def test_offline_reaches_the_network_gates(repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """--offline with an empty cache: the names are not checked (a warning), and no index is asked
+    (the index URL points at a closed port, so asking it would be an exit 2)."""
+    isolated_env(monkeypatch, tmp_path)  # no pip config from this machine: only the closed port
+    write_files(repo, {
+        "requirements.txt": "some-name\n",
+        "pyproject.toml": '[tool.driftgate.check-hallucinated-deps]\nindex-url = "http://127.0.0.1:9/simple/"\n',
+    })
+    assert cli.main(["run", "--offline", "requirements.txt"]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "not checked" in err
