@@ -37,6 +37,11 @@ def offline_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 @contextlib.contextmanager
 def tree(files: dict[str, str | bytes]) -> Iterator[Path]:
+    from hooks._core import files as core_files
+
+    # "skipped, not valid UTF-8" is said once per path and process: the examples' files must
+    # not use up that one line for the tests that run after these in the same process
+    reported = set(core_files._reported_undecodable)
     with tempfile.TemporaryDirectory() as tmp, working_directory(Path(tmp)) as root:
         for name, content in files.items():
             path = root / name
@@ -45,7 +50,11 @@ def tree(files: dict[str, str | bytes]) -> Iterator[Path]:
                 path.write_bytes(content)
             else:
                 path.write_text(content, encoding="utf-8", errors="surrogatepass")
-        yield root
+        try:
+            yield root
+        finally:
+            core_files._reported_undecodable.clear()
+            core_files._reported_undecodable.update(reported)
 
 
 def run_main(main: Callable[[Sequence[str]], int], argv: list[str]) -> tuple[int, str, str]:

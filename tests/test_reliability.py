@@ -109,6 +109,29 @@ def test_scan_reports_the_crashing_hook_runs_the_others_and_exits_3(
     assert "Traceback" not in err
 
 
+def test_the_driftgate_hook_reports_a_crashing_gate_and_exits_3(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DRIFTGATE_DEBUG", raising=False)
+    deep = "def f(x):\n" + "".join("    " * (i + 1) + f"for a{i} in x:\n" for i in range(6)) + "    " * 7 + "pass\n"
+    (in_tmp / "deep.py").write_text(deep)
+    real_load = registry.load_module
+
+    def load(hook_id: str) -> object:  # as in the scan test: one gate replaced by a broken one
+        if hook_id == "check-secrets":
+            return SimpleNamespace(HOOK=FileHook("check-secrets", "x", (), lambda p: True, _crashing_check))
+        return real_load(hook_id)
+
+    monkeypatch.setattr(registry, "load_module", load)
+    assert cli.main(["run", "--offline", "deep.py"]) == 3
+    out, err = capsys.readouterr()
+    assert "DG501" in out
+    assert err.splitlines()[0] == (
+        "driftgate: internal error in check-secrets: ZeroDivisionError: division by zero "
+        "(set DRIFTGATE_DEBUG=1 for the traceback)"
+    )
+
+
 def test_provenance_hooks_are_guarded(
     repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
