@@ -258,7 +258,9 @@ def judge(
             "check it is the project you meant",
         )
     declared_twin = None
-    if not popular_twin and item.key not in POPULAR:
+    if established(lookup, now):
+        popular_twin = None  # a look-alike with years of releases is a project of its own
+    elif not popular_twin and item.key not in POPULAR:
         declared_twin = near_miss(item.key, [k for k in declared_keys if k != item.key])
     if popular_twin:
         yield finding(
@@ -271,6 +273,22 @@ def judge(
     confusion = dependency_confusion(item, lookup, choice)
     if confusion:
         yield confusion
+
+
+ESTABLISHED_DAYS = 365
+ESTABLISHED_RELEASES = 5
+
+
+def established(lookup: Lookup, now: float) -> bool:
+    """A project with a history of its own: at least ESTABLISHED_RELEASES releases and, when
+    the index tells upload times (PEP 700), a first upload at least ESTABLISHED_DAYS old.
+    `ijson` next to `ujson`, `PyPDF2` next to `pypdf`, `tblib` next to `tablib` are such
+    projects: a near-miss of their names is no typo. A squat or a hallucination is new, thin
+    or missing."""
+    if len(lookup.versions) < ESTABLISHED_RELEASES:
+        return False
+    first = lookup.first_upload
+    return first is None or now - first >= ESTABLISHED_DAYS * _DAY
 
 
 def suspicious(lookup: Lookup, choice: IndexChoice, min_age_days: int, now: float) -> list[str]:

@@ -23,15 +23,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def make_wheel(directory: str, name: str, version: str, top_level: str | None = None) -> str:
-    """A minimal valid wheel: one module plus METADATA, WHEEL and RECORD in .dist-info."""
+def make_wheel(
+    directory: str, name: str, version: str, top_level: str | None = None,
+    members: list[str] | None = None, requires: list[str] | None = None, tag: str = "py3-none-any",
+) -> str:
+    """A minimal valid wheel: one package (or the given `members`, empty files) plus
+    METADATA (with `Requires-Dist` lines), WHEEL and RECORD in .dist-info."""
     dist = name.replace("-", "_")
-    path = os.path.join(directory, f"{dist}-{version}-py3-none-any.whl")
+    path = os.path.join(directory, f"{dist}-{version}-{tag}.whl")
     info = f"{dist}-{version}.dist-info"
     module = top_level or dist.lower()
+    requirements = "".join(f"Requires-Dist: {r}\n" for r in requires or ())
     files = {
-        f"{module}/__init__.py": "",
-        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+        **{member: "" for member in members or [f"{module}/__init__.py"]},
+        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n{requirements}",
         f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: driftgate-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
     }
     with zipfile.ZipFile(path, "w") as archive:

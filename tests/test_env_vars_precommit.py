@@ -109,3 +109,28 @@ def test_readme_dg410_recipe_in_a_consumer_config(tmp_path):
         "services/api/Dockerfile:5:5: DG410 LEGACY_MODE is declared here (Dockerfile ENV) but no code reads it",
     ]
     assert sorted(set(lines) - set(unused)) == sorted(EXPECTED + extra_lines())
+
+
+def test_one_finding_per_variable_is_per_process(tmp_path):
+    """A variable read in 30 files: each pre-commit process reports it once, at its first
+    read, counting the other reads it saw; together they account for every read."""
+    from pre_commit.lang_base import target_concurrency
+
+    repo, _ = hook_repo(tmp_path / "hooks")
+    files = dict(FILES)
+    for i in range(EXTRA_FILES):
+        files[f"services/api/app/shared_{i:02}.py"] = "import os\n\nVALUE = os.getenv('SHARED_ACROSS')\n"
+    consumer = make_repo(tmp_path / "consumer", files)
+
+    proc = pre_commit(consumer, tmp_path / "home", "try-repo", str(repo), "check-env-vars", "--all-files")
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output
+    shared = [line for line in finding_lines(output) if " SHARED_ACROSS " in line]
+    assert 1 <= len(shared) <= max(1, target_concurrency()), shared
+    reads = 0
+    for line in shared:
+        more = re.search(r"\(and (\d+) more reads?\)$", line)
+        reads += 1 + (int(more.group(1)) if more else 0)
+    assert reads == EXTRA_FILES, shared
+    # the fixture's own findings are unchanged
+    assert sorted(line for line in finding_lines(output) if " SHARED_ACROSS " not in line) == sorted(EXPECTED)

@@ -88,3 +88,17 @@ def test_readme_lists_every_option_and_code():
         assert f"`--{option.name} " in text and f"`{option.name}`" in text
     for rule in env_hook.RULES:
         assert f"| {rule.code} | check-env-vars |" in README
+
+
+def test_readme_dg404_example(tmp_path, monkeypatch, capsys):
+    console = next(block for block in blocks("console") if "DG404" in block).splitlines()
+    assert console[0] == "$ check-env-vars --extend-select DG404 app.py"
+    repo = make_repo(tmp_path / "r", {
+        "app.py": ("import os\n\nMAIL_HOST = os.environ.get(\"MAIL_HOST\", \"localhost\")\n"
+                   "SITE = os.environ.get(\"SITE_ROOT\", \"http://localhost\")\n"),
+        "docs/configuration.md": "# Settings\n\n## `SITE_ROOT`\n\nThe public URL.\n",
+        "docker-compose.yml": "services:\n  app:\n    build: .\n    environment:\n      MAIL_HOST: smtp\n",
+    })
+    monkeypatch.chdir(repo)
+    assert main(console[0].split()[2:]) == 1  # the arguments after the command name
+    assert capsys.readouterr().out.splitlines() == console[1:]

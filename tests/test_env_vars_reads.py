@@ -179,6 +179,17 @@ PYDANTIC = [
     ("class Base(BaseSettings, env_prefix='APP_'):\n    pass\nclass S(Base):\n    port: int = 1", [("APP_PORT", OPT)]),
     # a prefix that is not a literal: the names are unknown
     ("class S(BaseSettings, env_prefix=PREFIX):\n    port: int", []),
+    # a field whose type is a model (nested settings) is built by pydantic, not one variable
+    ("class Db(BaseModel):\n    host: str\nclass S(BaseSettings):\n    db: Db\n    name: str",
+     [("NAME", REQ)]),
+    ("class Db(BaseSettings, env_prefix='DB_'):\n    host: str = 'h'\n"
+     "class S(BaseSettings):\n    db: Optional[Db] = None\n    other: 'Db'\n    items: list[Db] = []",
+     [("DB_HOST", OPT)]),
+    ("from .mail import MailSettings\nclass S(BaseSettings):\n    mail: MailSettings\n    level: LogLevel",
+     [("LEVEL", REQ)]),
+    # a field the module passes to the constructor is not read from the environment
+    ("class S(BaseSettings):\n    debug: bool\n    secret: str\nsettings = S(debug=True)",
+     [("SECRET", REQ)]),
 ]
 
 
@@ -421,3 +432,33 @@ def test_js_helpers_imported_from_the_repository(tmp_path):
         "// import { optionalEnv } from './lib/env';\noptionalEnv('NOR_THIS');\n"
         "import { other } from './lib/env';\nother('NOPE');\n"
     )) == []
+
+
+def test_js_reader_is_linear_on_many_slashes():
+    """A 200 KB file of divisions (`a/b/c;`) took minutes when each `/` looked back over the
+    whole text. Run in a child process with a timeout, so a regression fails quickly; the
+    bound is generous for a loaded CI machine (about 0.1-0.3 s here)."""
+    import subprocess
+    import sys as _sys
+
+    script = (
+        "import time\n"
+        "from hooks._core.files import SourceFile\n"
+        "from hooks.check_env_vars.reads_js import js_reads\n"
+        "text = 'a/b/c;\\n' * 30000 + 'x = /re/g; y = process.env.AFTER_SLASHES / 2;\\n'\n"
+        "start = time.perf_counter()\n"
+        "reads = js_reads(SourceFile('big.js', text))\n"
+        "print(time.perf_counter() - start, [r.name for r in reads.reads])\n"
+    )
+    proc = subprocess.run([_sys.executable, "-c", script], capture_output=True, text=True, timeout=30,
+                          cwd=str(Path(__file__).resolve().parents[1]))
+    seconds, names = proc.stdout.split(" ", 1)
+    assert names.strip() == "['AFTER_SLASHES']"
+    assert float(seconds) < 2.0
+
+
+def test_js_look_back_treats_an_unterminated_string_as_a_string():
+    # the string ends at the newline; the `/` after it (past comments) follows a string, so it
+    # is a division, not a regex that would hide the read after it
+    text = "x = 'open[\n/* a *//* b *//(1) + process.env.AFTER_DIVISION / 2;\n"
+    assert js(text) == [("AFTER_DIVISION", "none")]

@@ -705,3 +705,49 @@ def test_index_url_that_is_not_an_index(capsys: Any, tmp_path: Path) -> None:
     code, out, err = run(capsys, "--index-url", "not-a-url", "--public-index-url", "not-a-url", "requirements.txt")
     assert (code, out) == (2, [])
     assert err[0].startswith("check-hallucinated-deps: error: index not-a-url: unsupported URL scheme ''")
+
+
+# --- DG104 and established projects (issue 9, issue 16) ----------------------------
+
+# Real look-alike pairs: every name here is a project of its own with years of releases.
+ESTABLISHED_PAIRS = ["ijson", "ujson", "PyPDF2", "pypdf", "tablib", "tblib", "mkdocstrings", "mkdocstrings-python"]
+
+
+@pytest.fixture(scope="module")
+def history_index(tmp_path_factory: Any) -> Iterator[str]:
+    """pypiserver (HTML, no upload times) with six releases of each established name and
+    one release of a fresh look-alike."""
+    packages = tmp_path_factory.mktemp("history")
+    for name in ESTABLISHED_PAIRS:
+        for minor in range(6):
+            make_wheel(str(packages), name, f"1.{minor}.0")
+    make_wheel(str(packages), "ijsonn", "1.0.0")
+    make_wheel(str(packages), "ijsonn", "1.1.0")
+    with pypiserver(str(packages)) as server:
+        yield server.url
+
+
+def test_no_near_miss_between_established_projects(history_index: str, capsys: Any) -> None:
+    write("requirements.txt", "\n".join(ESTABLISHED_PAIRS) + "\nijsonn\n")
+    code, out, _ = run(capsys, "--index-url", history_index, "--public-index-url", history_index, "requirements.txt")
+    # only the thin newcomer is a look-alike (of ijson, also declared)
+    assert out == [
+        "requirements.txt:9:1: DG104 `ijsonn` is a near-miss of `ijson`, also declared: check the spelling",
+    ]
+
+
+def test_age_from_the_index_decides_when_it_tells_upload_times(servers: dict[str, Any], capsys: Any) -> None:
+    """PEP 700 upload times: many releases in a few weeks is not a history."""
+    import datetime
+
+    broken = servers["broken"]
+    now = datetime.datetime.now(datetime.timezone.utc)
+    stamp = lambda days: (now - datetime.timedelta(days=days)).isoformat()  # noqa: E731
+    broken.projects["ujsno"] = json_project("ujsno", {f"1.{i}": stamp(30 - i) for i in range(8)})
+    broken.projects["ijson"] = json_project("ijson", {f"3.{i}": stamp(4000 - 300 * i) for i in range(8)})
+    url = broken.url("json")
+    write("requirements.txt", "ujsno\nijson\n")
+    code, out, _ = run(capsys, "--index-url", url, "--public-index-url", url, "requirements.txt")
+    assert out == [
+        "requirements.txt:1:1: DG104 `ujsno` is a near-miss of the widely used `ujson`: check the spelling",
+    ]

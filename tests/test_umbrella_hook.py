@@ -85,7 +85,7 @@ def test_one_process_prints_exactly_what_the_separate_hooks_print(
     assert lines == sorted(line for line in umbrella.stdout.splitlines() if FINDING.match(line))
     codes = {line.split(": ")[1].split()[0] for line in lines}
     # every gate found its planted problem: nesting, env var, secret, missing dep, hallucinated import
-    assert {"DG501", "DG402", "DG303", "DG101", "DG202"} <= codes, lines
+    assert {"DG501", "DG403", "DG303", "DG101", "DG202"} <= codes, lines
     assert "Traceback" not in separate.stdout + umbrella.stdout
     assert re.search(r"^driftgate \(every file gate, one process\)\.+Failed$", umbrella.stdout, flags=re.M)
 
@@ -96,7 +96,7 @@ def test_skip_leaves_the_network_gates_out(
     hooks_yaml = "      - id: driftgate\n        args: [--skip=check-hallucinated-deps, --skip=check-undeclared-imports]\n"
     proc = _run(_consumer(tmp_path / "c", index, hooks_yaml, hook_repo), pre_commit_home, tmp_path / "cache")
     codes = {line.split(": ")[1].split()[0] for line in proc.stdout.splitlines() if FINDING.match(line)}
-    assert codes == {"DG501", "DG402", "DG303"}, proc.stdout
+    assert codes == {"DG501", "DG403", "DG303"}, proc.stdout
 
 
 def test_run_gives_each_gate_only_its_own_files(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

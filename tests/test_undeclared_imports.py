@@ -21,8 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def index(tmp_path_factory: Any) -> Iterator[str]:
     packages = tmp_path_factory.mktemp("pkgs")
     for name in ("published-lib", "requests", "google-cloud-storage"):
-        make_wheel(str(packages), name, "1.0.0")
-        make_wheel(str(packages), name, "1.1.0")
+        # the real google-cloud-storage installs google/cloud/storage (a namespace package)
+        top = "google/cloud/storage" if name.startswith("google") else None
+        make_wheel(str(packages), name, "1.0.0", top)
+        make_wheel(str(packages), name, "1.1.0", top)
     with pypiserver(str(packages)) as server:
         yield server.url
 

@@ -18,7 +18,7 @@ GLOBAL_KEYS = ("exclude",)
 
 _KIND_NAMES = {
     int: "an integer", float: "a finite number", str: "a string", bool: "true or false",
-    list: "a list of strings",
+    list: "a list of strings", dict: "a table of strings",
 }
 
 
@@ -27,7 +27,7 @@ class Option:
     """A setting that is both a config key and a `--flag` of the same name."""
 
     name: str
-    kind: type  # int, float, str, bool or list (of str)
+    kind: type  # int, float, str, bool, list (of str) or dict (str -> str)
     default: Any
     help: str
     choices: tuple[str, ...] = ()
@@ -43,6 +43,8 @@ class Option:
         ok: bool
         if self.kind is list:
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        elif self.kind is dict:
+            ok = isinstance(value, dict) and all(isinstance(v, str) and v for v in value.values())
         elif self.kind is float:
             # nan and inf are TOML floats too, but no setting means anything with them
             ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

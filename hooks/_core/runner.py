@@ -235,6 +235,8 @@ def build_parser(prog: str, description: str, options: Sequence[cfg.Option]) -> 
             parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=option.help)
         elif option.kind is list:
             parser.add_argument(flag, action="append", default=None, metavar="VALUE", help=option.help)
+        elif option.kind is dict:
+            parser.add_argument(flag, action="append", default=None, metavar="KEY=VALUE", help=option.help)
         else:
             parser.add_argument(
                 flag, type=cfg.finite_float if option.kind is float else option.kind, default=None, help=f"{option.help} (default: {option.default})",
@@ -248,11 +250,24 @@ def merge_cli(settings: dict[str, Any], args: argparse.Namespace, options: Seque
         value = getattr(args, option.dest)
         if value is None:
             continue
-        if option.kind is list and option.comma_separated:
+        if option.kind is dict:
+            value = {**settings[option.dest], **_pairs(option.name, value)}
+        elif option.kind is list and option.comma_separated:
             value = [part.strip() for item in value for part in item.split(",") if part.strip()]
             if option.name == "exclude":
                 value = settings.get("exclude", []) + value
         settings[option.dest] = value
+
+
+def _pairs(name: str, values: Sequence[str]) -> dict[str, str]:
+    """`--name key=value` flags (each may hold several, comma-separated) as a table."""
+    table: dict[str, str] = {}
+    for item in (part.strip() for value in values for part in value.split(",") if part.strip()):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise HookError(f"--{name} takes KEY=VALUE, got {item!r}")
+        table[key.strip()] = value.strip()
+    return table
 
 
 def load_settings(

@@ -47,7 +47,7 @@ ALTERNATIVES: dict[str, tuple[str, ...]] = {
 # google-cloud-storage, not from a distribution called `google`.
 NAMESPACES = frozenset({
     "google", "azure", "zope", "jaraco", "backports", "sphinxcontrib", "opentelemetry", "ruamel",
-    "oslo", "flufl", "collective", "plone",
+    "oslo", "flufl", "collective", "plone", "llama_index",
 })
 
 # Widely used distributions (PEP 503 normalized). A declared name one edit away from one of

@@ -11,8 +11,18 @@ and node_modules are never read), whatever subset of code files pre-commit passe
   `envFrom` of a ConfigMap/Secret defined in the repo (or a kustomize generator), with prefix
 - Helm charts: `values*.yaml` env-like keys, and `env:` lists in `templates/`
 - GitHub Actions workflows and `action.yml`: `env:`; GitLab CI: `variables:`
+- more env files: `.env.<x>` (`.env.production`, ...), `template.env` (a tracked `.env` or
+  `<x>.env` only as an `env_file:` target); `export NAME` and `docker run -e NAME` lines of
+  shell scripts; pytest-env's `[tool.pytest_env]`, `[tool.pytest.ini_options] env` and the
+  `env` of pytest.ini/tox.ini/setup.cfg; turbo.json's env lists; the project's own code
+  setting a variable (`os.environ["X"] = ...`, one `git grep`)
 - the user's `declaration-files` globs (format from the name: YAML, JSON, Dockerfile, or
   dotenv lines)
+
+Documentation counts too, as a weaker kind (`Declaration.documentation`): a variable named in
+a Markdown/RST page (a heading, a table cell, inline code, a `NAME=value` line), a
+commented-out example (`# NAME=` in an env file, `# - NAME=...` in a compose file) and
+`*.conf.example` files. Only names shaped like variables (UPPER_SNAKE) count there.
 """
 from __future__ import annotations
 
@@ -39,9 +49,41 @@ _HELM_ENV_KEY = re.compile(
     r"(?:env|envs|environment|envVars|env_vars|environmentVariables|extraEnv|extraEnvs|"
     r"extraEnvVars|[a-z][A-Za-z]*Env(?:Vars)?)\Z"
 )
+# env files beyond the templates above: `.env.production`, `variables.env`, `template.env`
+_ENV_FILE = re.compile(r"\.env\.[\w.-]+\Z|(?:[\w.-]+[.-])?template\.env\Z")
+_CONF_EXAMPLE = re.compile(r"[\w.-]+\.conf\.(?:example|sample|dist)\Z")
+_DOCS = (".md", ".mdx", ".markdown", ".rst")
+_SHELL = re.compile(r"[\w.-]+\.(?:sh|bash)\Z|(?:docker-)?entrypoint(?:[.-][\w.-]+)?\Z")
+_PYTEST_CONFIGS = ("pytest.ini", "tox.ini", "setup.cfg")
 _YAML = (".yaml", ".yml")
 _TEMPLATE_MARKS = ("{{", "{%")
 _DOTENV_LINE = re.compile(r"\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:=|\Z|#)")
+# A name in documentation: upper case, digits and underscores, at least two characters.
+_DOC_NAME = r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_?"
+_UPPER = re.compile(rf"{_DOC_NAME}\Z")
+_COMMENTED_DOTENV = re.compile(rf"\s*#+\s*(?:export\s+)?(?P<name>{_DOC_NAME})\s*=")
+# `# - NAME=value`, `# NAME=value`, `# NAME: value` (map form: only names with an underscore,
+# so that `# TODO: ...` and `# NOTE: ...` comments are not variables)
+_COMMENTED_COMPOSE = re.compile(
+    rf"\s*#+\s*(?:-\s*['\"]?(?P<item>{_DOC_NAME})\s*(?:=|['\"]?\s*\Z)"
+    rf"|['\"]?(?P<name>{_DOC_NAME})\s*=|(?P<key>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\s*:)"
+)
+_SHELL_EXPORT = re.compile(r"\s*(?:export|declare\s+-x)\s+(?P<rest>[A-Za-z_].*)")
+_SHELL_WORD = re.compile(
+    r"\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<value>=(?:\"[^\"]*\"|'[^']*'|[^\s;]*))?(?=\s|;|\Z)"
+)
+_INLINE_CODE = re.compile(r"(`+)(?P<body>[^`\n]+?)\1(?!`)")
+_DOC_CODE_BODY = re.compile(
+    rf"\s*(?:export\s+|-e\s+|--env\s+)?\$?\{{?(?P<name>{_DOC_NAME})\}}?\s*(?:=.*)?\Z"
+)
+_DOC_ASSIGNMENT = re.compile(
+    rf"\s*(?:[-*>]\s+|\$\s+)?(?:export\s+|set\s+|ENV\s+)?(?P<name>{_DOC_NAME})=[^=]"
+)
+_DOC_DOCKER_ENV = re.compile(rf"(?:\s-e|--env)[\s=]['\"]?(?P<name>{_DOC_NAME})(?:=|['\"\s]|\Z)")
+_MD_HEADING = re.compile(r"\s{0,3}#{1,6}\s+(?P<text>.+?)\s*#*\s*\Z")
+_RST_UNDERLINE = re.compile(r"([=\-~^\"'*+#`:.])\1{2,}\s*\Z")
+_RST_ENVVAR = re.compile(rf"\s*\.\.\s+envvar::\s+(?P<name>{_DOC_NAME})\s*\Z")
+_HEADING_WORD = re.compile(rf"(?<![\w-]){_DOC_NAME}(?![\w-])")
 _TEMPLATED_ENV_ITEM = re.compile(
     r"\s*-\s*name:\s*['\"]?(?P<name>[A-Za-z_][A-Za-z0-9_]*)['\"]?\s*(?:#.*)?\Z"
 )
@@ -52,22 +94,47 @@ class DeclarationSet:
     sites: list[Declaration] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # every file the repo tracks (posix)
+    globs: list[Declaration] = field(default_factory=list)  # `VITE_*` (turbo.json)
 
     def __post_init__(self) -> None:
-        self._names: set[str] | None = None
-        self._lower: set[str] | None = None
+        self._index: dict[str, Declaration] | None = None
+        self._lower: dict[str, Declaration] = {}
+
+    def _build(self) -> dict[str, Declaration]:
+        """name -> its best site: the first deployment site, else the first documentation one."""
+        if self._index is None:
+            index: dict[str, Declaration] = {}
+            for decl in self.sites:
+                best = index.get(decl.name)
+                if best is None or (best.documentation and not decl.documentation):
+                    index[decl.name] = decl
+            lower: dict[str, Declaration] = {}
+            for name, decl in index.items():
+                best = lower.get(name.lower())
+                if best is None or (best.documentation and not decl.documentation):
+                    lower[name.lower()] = decl
+            self._index, self._lower = index, lower
+        return self._index
 
     @property
     def names(self) -> set[str]:
-        if self._names is None:
-            self._names = {d.name for d in self.sites}
-            self._lower = {n.lower() for n in self._names}
-        return self._names
+        """Every declared name, documentation included."""
+        return set(self._build())
+
+    def find(self, name: str, case_insensitive: bool = False) -> Declaration | None:
+        """The site declaring `name`, a deployment file in preference to documentation."""
+        found = self._build().get(name)
+        if case_insensitive and (found is None or found.documentation):
+            folded = self._lower.get(name.lower())
+            if folded is not None and (found is None or not folded.documentation):
+                found = folded
+        if (found is None or found.documentation) and self.globs:
+            glob = next((g for g in self.globs if fnmatch.fnmatchcase(name, g.name)), None)
+            found = glob or found
+        return found
 
     def declares(self, name: str, case_insensitive: bool = False) -> bool:
-        if name in self.names:
-            return True
-        return case_insensitive and name.lower() in (self._lower or set())
+        return self.find(name, case_insensitive) is not None
 
 
 class _Malformed(Exception):
@@ -83,6 +150,20 @@ def kind_of(path: str, chart_dirs: set[str]) -> str | None:
         return "dotenv"
     if _DOCKERFILE.match(name):
         return "dockerfile"
+    if name.endswith(_DOCS):
+        return "docs"
+    if _ENV_FILE.match(name) and name != ".env":
+        return "env-file"
+    if _CONF_EXAMPLE.match(name):
+        return "conf-example"
+    if _SHELL.match(name):
+        return "shell"
+    if name in _PYTEST_CONFIGS:
+        return "pytest-ini"
+    if name == "pyproject.toml":
+        return "pyproject"
+    if name == "turbo.json":
+        return "turbo"
     if not name.endswith(_YAML):
         return None
     if _COMPOSE.match(name):
@@ -133,22 +214,33 @@ class _Collector:
         self.env_from: list[tuple[str, str]] = []
         self.dotenv_done: set[str] = set()
 
-    def add(self, name: str, path: str, line: int, col: int, kind: str, reportable: bool) -> None:
+    def add(self, name: str, path: str, line: int, col: int, kind: str, reportable: bool,
+            documentation: bool = False) -> None:
         if ENV_NAME.match(name):
-            self.result.sites.append(Declaration(name, path, line, col, kind, reportable))
+            self.result.sites.append(
+                Declaration(name, path, line, col, kind, reportable and not documentation,
+                            documentation))
 
-    def read_text(self, path: str, data: bytes | None = None) -> str | None:
+    def document(self, name: str, path: str, line: int, col: int, kind: str) -> None:
+        """A name documentation mentions: only when it is shaped like a variable."""
+        if _UPPER.match(name) and len(name) > 1:
+            self.add(name, path, line, col, kind, False, documentation=True)
+
+    def read_text(self, path: str, data: bytes | None = None, quiet: bool = False) -> str | None:
+        """`quiet`: a file that cannot be read or decoded is skipped without an error
+        (documentation: a page in another encoding must not stop the hook)."""
         if data is None:
             try:
                 data = read_bytes(os.path.join(self.top, path))
             except OSError as exc:
-                self.result.errors.append(
-                    f"{path}: cannot read declarations: {exc.strerror or exc}")
+                if not quiet:
+                    self.result.errors.append(
+                        f"{path}: cannot read declarations: {exc.strerror or exc}")
                 return None
         try:
             return decode(path, data)
         except Unreadable as exc:
-            if str(exc) == "binary file":
+            if str(exc) == "binary file" or quiet:
                 return None
             self.result.errors.append(
                 f"{path}: cannot read declarations: {exc}; the variables it declares are unknown"
@@ -157,6 +249,18 @@ class _Collector:
 
     def run(self, path: str, kind: str) -> None:
         data = None
+        if kind in _SNIFFED:
+            # most of these files declare nothing: sniff the bytes before decoding
+            try:
+                data = read_bytes(os.path.join(self.top, path))
+            except OSError:
+                return
+            if not _SNIFFED[kind](data):
+                return
+            text = self.read_text(path, data, quiet=True)
+            if text is not None:
+                _PARSERS[kind](self, path, text)
+            return
         if kind == "yaml":
             # only manifests are worth parsing: sniff before decoding
             try:
@@ -191,6 +295,224 @@ def _parse_dotenv(c: _Collector, path: str, text: str, reportable: bool = True) 
         m = _DOTENV_LINE.match(line)
         if m:
             c.add(m.group("name"), path, number, m.start("name") + 1, "dotenv", reportable)
+            continue
+        m = _COMMENTED_DOTENV.match(line)  # `# OPTIONAL_SETTING=` documents an optional one
+        if m:
+            c.document(m.group("name"), path, number, m.start("name") + 1,
+                       "commented example")
+
+
+def _parse_env_file(c: _Collector, path: str, text: str) -> None:
+    """`.env.production`, `variables.env`: read once (a compose `env_file:` may name it too);
+    their names are consumed by more than the code (images, scripts), so never DG410's."""
+    if path not in c.dotenv_done:
+        c.dotenv_done.add(path)
+        _parse_dotenv(c, path, text, reportable=False)
+
+
+def _parse_conf_example(c: _Collector, path: str, text: str) -> None:
+    """`app.conf.example`: an example configuration documents its `NAME=value` lines."""
+    for number, line in enumerate(text.splitlines(), 1):
+        m = _DOTENV_LINE.match(line) or _COMMENTED_DOTENV.match(line)
+        if m:
+            c.document(m.group("name"), path, number, m.start("name") + 1, "example config")
+
+
+def _parse_shell(c: _Collector, path: str, text: str) -> None:
+    """`export NAME=value`, `export A B`: an entrypoint script sets them for the program."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if "-e" in line:  # `docker run -e NAME=value --env OTHER`: passed into the container
+            for option in _DOC_DOCKER_ENV.finditer(line):
+                c.add(option.group("name"), path, number, option.start("name") + 1,
+                      "docker -e in a script", False)
+        m = _SHELL_EXPORT.match(line)
+        if not m:
+            continue
+        rest, pos = m.group("rest"), 0
+        while True:
+            word = _SHELL_WORD.match(rest, pos)
+            if word is None:
+                break
+            c.add(word.group("name"), path, number, m.start("rest") + word.start("name") + 1,
+                  "shell export", False)
+            if (word.group("value") or "").startswith(("=$(", "=`")):
+                break  # `export A=$(cmd x y)`: the rest is a command, not names
+            pos = word.end()
+
+
+def _parse_pytest_ini(c: _Collector, path: str, text: str) -> None:
+    """pytest-env's `env =` lines in `[pytest]` (pytest.ini, tox.ini) or `[tool:pytest]`."""
+    section, in_env = "", False
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            section, in_env = stripped[1:-1].strip(), False
+            continue
+        if section not in ("pytest", "tool:pytest"):
+            continue
+        m = re.match(r"env\s*[=:]\s*(?P<first>.*)", line)
+        if m:
+            in_env = True
+            item = m.group("first")
+            offset = m.start("first")
+        elif in_env and line[:1].isspace() and stripped:
+            item, offset = line, 0
+        else:
+            in_env = False
+            continue
+        _pytest_env_item(c, path, number, item, offset)
+
+
+def _pytest_env_item(c: _Collector, path: str, number: int, item: str, offset: int) -> None:
+    m = re.match(r"\s*['\"]?(?:[DR]+:)*(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=", item)
+    if m:
+        c.add(m.group("name"), path, number, offset + m.start("name") + 1, "pytest-env", False)
+
+
+def _parse_pyproject(c: _Collector, path: str, text: str) -> None:
+    """`[tool.pytest_env]` keys and `[tool.pytest.ini_options] env = [...]` (pytest-env)."""
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - 3.9/3.10
+        import tomli as tomllib
+    try:
+        data = tomllib.loads(text)
+    except ValueError:
+        return  # a broken pyproject.toml is the config loader's error to report
+    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    lines = text.splitlines()
+    table = tool.get("pytest_env")
+    for name in table if isinstance(table, dict) else ():
+        number, col = _first_mention(lines, name)
+        c.add(str(name), path, number, col, "pytest-env", False)
+    pytest = tool.get("pytest")
+    options = pytest.get("ini_options") if isinstance(pytest, dict) else None
+    env = options.get("env") if isinstance(options, dict) else None
+    for item in env if isinstance(env, list) else ():
+        if isinstance(item, str):
+            m = re.match(r"\s*(?:[DR]+:)*(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=", item)
+            if m:
+                number, col = _first_mention(lines, m.group("name"))
+                c.add(m.group("name"), path, number, col, "pytest-env", False)
+
+
+def _first_mention(lines: list[str], name: str) -> tuple[int, int]:
+    for number, line in enumerate(lines, 1):
+        col = line.find(name)
+        if col >= 0:
+            return number, col + 1
+    return 1, 1
+
+
+# --- documentation ----------------------------------------------------------------
+
+
+def _parse_docs(c: _Collector, path: str, text: str) -> None:
+    """Markdown / reStructuredText: a variable named in a heading, a table cell, inline code,
+    a `NAME=value` line (often in a code block) or an RST `.. envvar::` directive."""
+    lines = text.splitlines()
+    fence = ""  # the fence of the code block we are in: its `#` lines are comments, not headings
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.startswith(("```", "~~~")):
+            marker = stripped[:3]
+            fence = "" if fence == marker else (fence or marker)
+            continue
+        following = lines[number] if number < len(lines) and not fence else ""
+        for name, col in _doc_names(line, following, in_code=bool(fence)):
+            c.document(name, path, number, col, "documentation")
+
+
+def _doc_names(line: str, following: str, in_code: bool = False) -> Iterator[tuple[str, int]]:
+    """(name, 1-based column) of every variable `line` documents (`in_code`: a line of a
+    fenced code block, where headings and tables do not exist)."""
+    if "`" in line:
+        for m in _INLINE_CODE.finditer(line):
+            body = _DOC_CODE_BODY.match(m.group("body"))
+            if body:
+                yield body.group("name"), m.start("body") + body.start("name") + 1
+    for pattern in (_DOC_ASSIGNMENT, _RST_ENVVAR):
+        m = pattern.match(line)
+        if m:
+            yield m.group("name"), m.start("name") + 1
+    if "-e" in line:
+        for m in _DOC_DOCKER_ENV.finditer(line):
+            yield m.group("name"), m.start("name") + 1
+    if in_code:
+        return
+    heading = _MD_HEADING.match(line)
+    if heading:
+        yield from _heading_names(heading.group("text"), heading.start("text"))
+    elif following and _RST_UNDERLINE.match(following) and len(following.strip()) >= len(line.strip()):
+        yield from _heading_names(line, 0)
+    if line.lstrip().startswith("|"):
+        start = line.index("|")
+        for cell in re.finditer(r"\|(?P<cell>[^|]*)", line[start:]):
+            body = cell.group("cell").strip().strip("`*_ ").strip()
+            if _UPPER.match(body) and len(body) > 1:
+                yield body, start + cell.start("cell") + cell.group("cell").find(body) + 1
+
+
+def _heading_names(text: str, offset: int) -> Iterator[tuple[str, int]]:
+    """A heading that is one name (`## DEBUG`, ``## `ADMINS` {: #ADMINS }``), or the
+    UPPER_SNAKE words (with an underscore) of a longer heading."""
+    bare = re.sub(r"\{[:#][^}]*\}", "", text).replace("`", "").strip()
+    if _UPPER.match(bare) and len(bare) > 1:
+        yield bare, offset + text.find(bare) + 1
+        return
+    for m in _HEADING_WORD.finditer(text):
+        if "_" in m.group(0).strip("_"):
+            yield m.group(0), offset + m.start() + 1
+
+
+def _sniff_docs(data: bytes) -> bool:
+    """Worth decoding: upper-case names appear in code, a heading, a table or an assignment."""
+    return _DOCS_SNIFF.search(data) is not None
+
+
+_DOCS_SNIFF = re.compile(rb"[A-Z][A-Z0-9]*_[A-Z0-9]|[`#|][ \t]*[A-Z]{2}|[A-Z]{2}=|envvar")
+
+
+def _parse_turbo(c: _Collector, path: str, text: str) -> None:
+    """Turborepo's `turbo.json`: the variables its tasks depend on or pass through
+    (`globalEnv`, `globalPassThroughEnv`, and `env`/`passThroughEnv` of each task), globs too."""
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return  # turbo.json may hold comments (JSONC): then it declares nothing we can read
+    if not isinstance(data, dict):
+        return
+    lists = [data.get("globalEnv"), data.get("globalPassThroughEnv")]
+    for tasks in (data.get("tasks"), data.get("pipeline")):
+        for task in tasks.values() if isinstance(tasks, dict) else ():
+            if isinstance(task, dict):
+                lists += [task.get("env"), task.get("passThroughEnv")]
+    lines = text.splitlines()
+    for names in lists:
+        for name in names if isinstance(names, list) else ():
+            if not isinstance(name, str) or name.startswith("!"):
+                continue
+            number, col = _first_mention(lines, f'"{name}"')
+            if "*" in name:
+                c.result.globs.append(Declaration(name, path, number, col + 1, "turbo.json env", False))
+            else:
+                c.add(name, path, number, col + 1, "turbo.json env", False)
+
+
+_SNIFFED: dict[str, Callable[[bytes], bool]] = {
+    "turbo": lambda data: b"nv" in data,
+    "docs": _sniff_docs,
+    "shell": lambda data: b"export" in data or b"declare" in data or b"-e" in data,
+    "pytest-ini": lambda data: b"env" in data,
+    "pyproject": lambda data: b"pytest_env" in data or b"env" in data and b"ini_options" in data,
+    "conf-example": lambda data: b"=" in data,
+}
 
 
 def _dockerfile_instructions(text: str) -> Iterator[tuple[int, int, str, str]]:
@@ -204,11 +526,18 @@ def _dockerfile_instructions(text: str) -> Iterator[tuple[int, int, str, str]]:
             i += 1
             continue
         parts = [line]
-        while parts[-1].rstrip().endswith("\\") and i + 1 < len(lines):
-            parts[-1] = parts[-1].rstrip()[:-1]
+        # As Docker does: a line ending in `\` continues onto the next line that is neither
+        # a comment nor empty; comment and empty lines inside the instruction are dropped.
+        continued = line.rstrip().endswith("\\")
+        if continued:
+            parts[-1] = line.rstrip()[:-1]
+        while continued and i + 1 < len(lines):
             i += 1
-            if not lines[i].lstrip().startswith("#"):
-                parts.append(lines[i])
+            following = lines[i]
+            if following.lstrip().startswith("#") or not following.strip():
+                continue
+            continued = following.rstrip().endswith("\\")
+            parts.append(following.rstrip()[:-1] if continued else following)
         i += 1
         joined = " ".join(parts).strip()
         m = re.match(r"(?P<ins>[A-Za-z]+)\s+(?P<args>.*)", joined)
@@ -337,6 +666,12 @@ def _walk_keys(node: Any, want: Callable[[str], bool], depth: int = 0,
 
 
 def _parse_compose(c: _Collector, path: str, text: str) -> None:
+    if "#" in text:  # commented-out examples: `# - NAME=value`, `# NAME: value`
+        for number, line in enumerate(text.splitlines(), 1):
+            m = _COMMENTED_COMPOSE.match(line)
+            if m:
+                group = next(g for g in ("item", "name", "key") if m.group(g))
+                c.document(m.group(group), path, number, m.start(group) + 1, "commented example")
     for doc in _compose_nodes(text):
         services = _get(doc, "services")
         if services is None:
@@ -527,6 +862,13 @@ def _json_env_names(node: Any, depth: int = 0) -> Iterator[str]:
 
 _PARSERS: dict[str, Callable[[_Collector, str, str], None]] = {
     "dotenv": _parse_dotenv,
+    "env-file": _parse_env_file,
+    "conf-example": _parse_conf_example,
+    "shell": _parse_shell,
+    "pytest-ini": _parse_pytest_ini,
+    "pyproject": _parse_pyproject,
+    "docs": _parse_docs,
+    "turbo": _parse_turbo,
     "dockerfile": _parse_dockerfile,
     "compose": _parse_compose,
     "actions": _parse_ci("env", "GitHub Actions env"),
@@ -559,12 +901,63 @@ def repository_files(top: str, in_git: bool) -> list[str]:
     return found
 
 
+# The project's own code setting a variable (`os.environ["X"] = ...`, `.setdefault("X", ...)`,
+# `putenv`, `process.env.X = ...`): whoever reads it later finds it set.
+_WRITE_GREP = (r"environb?(\[[^]]*\][[:space:]]*=[^=]|\.setdefault\(|\.update\()|putenv\("
+               r"|process\.env(\.[A-Za-z_$][A-Za-z0-9_$]*|\[[^]]*\])[[:space:]]*=[^=]")
+_WRITES = (
+    re.compile(r"environb?\[\s*b?['\"](?P<name>[A-Za-z_][A-Za-z0-9_]*)['\"]\s*\]\s*=(?!=)"),
+    re.compile(r"(?:setdefault|putenv)\(\s*b?['\"](?P<name>[A-Za-z_][A-Za-z0-9_]*)['\"]\s*,"),
+    re.compile(r"process\.env(?:\.|\[\s*['\"`])(?P<name>[A-Za-z_$][\w$]*)['\"`]?\]?\s*=(?!=)"),
+)
+_UPDATE_KEYS = re.compile(r"['\"](?P<name>[A-Za-z_][A-Za-z0-9_]*)['\"]\s*:")
+_CODE_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts")
+
+
+def _code_writes(c: _Collector, in_git: bool, excluded: Callable[[str], bool]) -> None:
+    """Variables the project's code sets (not its tests: a test setting a variable says
+    nothing about the deployment). Found with one `git grep` in a repository."""
+    from hooks.check_env_vars import is_test_path
+
+    hits: list[tuple[str, int, str]] = []
+    if in_git:
+        from hooks._core.git import run_git
+
+        out = run_git(["grep", "-I", "-n", "-E", "-e", _WRITE_GREP, "--",
+                       *(f"*{suffix}" for suffix in _CODE_SUFFIXES)], cwd=c.top, check=False)
+        for line in out.splitlines():
+            path, _, rest = line.partition(":")
+            number, _, text = rest.partition(":")
+            if number.isdigit():
+                hits.append((path, int(number), text))
+    else:
+        grep = re.compile(_WRITE_GREP.replace("[[:space:]]", r"\s"))
+        for path in c.files:
+            if not path.endswith(_CODE_SUFFIXES):
+                continue
+            text = c.read_text(path, quiet=True) or ""
+            if grep.search(text):
+                hits += [(path, n, t) for n, t in enumerate(text.splitlines(), 1) if grep.search(t)]
+    for path, number, text in hits:
+        if excluded(path) or is_test_path(path):
+            continue
+        for pattern in _WRITES:
+            for m in pattern.finditer(text):
+                c.add(m.group("name"), path, number, m.start("name") + 1, "set by the code", False)
+        if ".update(" in text:
+            for m in _UPDATE_KEYS.finditer(text, text.index(".update(")):
+                c.add(m.group("name"), path, number, m.start("name") + 1, "set by the code", False)
+
+
 def collect(
-    top: str, files: list[str], extra: Sequence[str], excluded: Callable[[str], bool]
+    top: str, files: list[str], extra: Sequence[str], excluded: Callable[[str], bool],
+    in_git: bool = False,
 ) -> DeclarationSet:
-    """Every declaration in the repository at `top` whose tracked files are `files`."""
+    """Every declaration in the repository at `top` whose tracked files are `files`
+    (`in_git`: `top` is a git work tree, so `git grep` can search it)."""
     chart_dirs = {posixpath.dirname(f) for f in files if posixpath.basename(f) == "Chart.yaml"}
     collector = _Collector(top, files)
+    jobs: list[tuple[str, str]] = []
     for path in files:
         if excluded(path):
             continue
@@ -572,6 +965,12 @@ def collect(
             kind: str | None = _extra_kind(path)
         else:
             kind = kind_of(path, chart_dirs)
-        if kind is not None and path not in collector.dotenv_done:
+        if kind is not None:
+            jobs.append((path, kind))
+    # compose files first: an env file they load takes its reportability from its service
+    jobs.sort(key=lambda job: job[1] != "compose")
+    for path, kind in jobs:
+        if path not in collector.dotenv_done:
             collector.run(path, kind)
+    _code_writes(collector, in_git, excluded)
     return collector.finish()

@@ -12,6 +12,8 @@ class Read:
     `how`: the construct, for the message (`os.environ[...]`, `process.env`, ...).
     `case_insensitive`: pydantic-settings matches names ignoring case by default.
     `alternatives`: more names any of which satisfies the read (pydantic AliasChoices).
+    `function`: the function whose body holds the read (it runs when that function is
+    called, not when the module is imported); None for module and class level.
     """
 
     name: str
@@ -21,6 +23,7 @@ class Read:
     how: str
     case_insensitive: bool = False
     alternatives: tuple[str, ...] = ()
+    function: str | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -34,6 +37,10 @@ class Declaration:
     `reportable`: whether a DG410 (declared, never read) may point here. Build arguments,
     CI job variables and third-party images' settings are consumed by something other than
     the project's code, so they are declarations but never DG410 candidates.
+
+    `documentation`: the name is only documented here (a Markdown/RST page, a commented-out
+    example line), not set by anything that deploys the code. It still counts as declared
+    unless DG404 is selected; never a DG410 candidate.
     """
 
     name: str
@@ -42,6 +49,7 @@ class Declaration:
     col: int
     kind: str
     reportable: bool = True
+    documentation: bool = False
 
 
 @dataclass

@@ -37,6 +37,9 @@ PLATFORM_NAMES: frozenset[str] = frozenset(
         "FLY_APP_NAME", "FLY_REGION", "RENDER", "RAILWAY_ENVIRONMENT", "VERCEL", "NETLIFY",
         "GOOGLE_CLOUD_PROJECT", "GAE_ENV", "GAE_SERVICE", "GAE_VERSION", "FUNCTION_TARGET",
         "WEBSITE_SITE_NAME", "WEBSITE_HOSTNAME", "READTHEDOCS",
+        # distributed-training launchers (torchrun, torch.distributed, MPI, deepspeed)
+        "RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE", "GROUP_RANK", "ROLE_RANK",
+        "MASTER_ADDR", "MASTER_PORT", "CUDA_VISIBLE_DEVICES",
     }
 )
 
@@ -68,6 +71,12 @@ PLATFORM_PREFIXES: tuple[str, ...] = (
     "KUBERNETES_",  # Kubernetes service links
     "npm_",  # set by npm/yarn/pnpm for package scripts
     "READTHEDOCS_",  # Read the Docs builds
+    "TORCHELASTIC_",  # torchrun
+    "OMPI_COMM_WORLD_",  # Open MPI's mpirun
+    "PMI_",  # MPI process managers (MPICH, Intel MPI: PMI_RANK, PMI_SIZE)
+    "SLURM_",  # Slurm jobs
+    "ACCELERATE_",  # set by `accelerate launch` from its config
+    "FSDP_",  # set by `accelerate launch` for FSDP runs
 )
 
 # Set by Vite for every `import.meta.env` (not by the deployment).

@@ -50,119 +50,136 @@ _DELETE_BEFORE = re.compile(r"\bdelete\s*$")
 # characters after which a `/` starts a regex literal rather than a division
 # (not `<` or `>`: in JSX they open and close tags, `</div>` is no regex)
 _REGEX_PRECEDERS = set("(,=:[!&|?{};+-*%~^")
+_WORD = re.compile(r"[\w$]+")
 _REGEX_KEYWORDS = ("return", "typeof", "case", "do", "else", "in", "of", "yield", "await", "void")
 
 
+_SPECIAL = re.compile(r"[/'\"`{}]")
+_STRING_BODY = {
+    q: re.compile(rf"(?:[^{q}\\\n]|\\.)*", re.DOTALL) for q in ("'", '"')
+}
+_TEMPLATE_BODY = re.compile(r"(?:[^`\\$]|\\.|\$(?!\{))*", re.DOTALL)
+_REGEX_BODY = re.compile(r"(?:[^/\\\[\n]|\\.|\[(?:[^\]\\\n]|\\.)*\])*/")
+
+
 def non_code_spans(text: str) -> list[tuple[int, int]]:
-    """[start, end) spans of comments, strings, template text and regex literals."""
+    """[start, end) spans of comments, strings, template text and regex literals.
+
+    Linear in the length of the text: it jumps from one character that can open or close a
+    span (`/ ' " ` { }`) to the next with a regex, skips each span with a regex, and only
+    looks back (over blanks, comments and one word) to tell a regex from a division."""
     spans: list[tuple[int, int]] = []
+    comments: dict[int, int] = {}  # end -> start of each comment, to look back past them
+    # end of each string / template text / regex -> the character a look-back sees there
+    # (its quote, "`" or "/"), whatever the span holds (an unterminated string ends at a newline)
+    closers: dict[int, str] = {}
     i, n = 0, len(text)
     brace_stack: list[int] = []  # per open `${`: the brace depth inside it
-    last_significant = ""
-    last_word_end = -1
-    while i < n:
+    find = _SPECIAL.search
+    while True:
+        m = find(text, i)
+        if m is None:
+            return spans
+        i = m.start()
         c = text[i]
         if c == "/" and text.startswith("//", i):
             end = text.find("\n", i)
             end = n if end < 0 else end
             spans.append((i, end))
+            comments[end] = i
             i = end
-            continue
-        if c == "/" and text.startswith("/*", i):
+        elif c == "/" and text.startswith("/*", i):
             end = text.find("*/", i + 2)
             end = n if end < 0 else end + 2
             spans.append((i, end))
+            comments[end] = i
             i = end
-            continue
-        if c in "'\"":
+        elif c in "'\"":
             end = _string_end(text, i, c)
             spans.append((i, end))
+            closers[end] = c
             i = end
-            last_significant = c
-            continue
-        if c == "`" or (c == "}" and brace_stack and brace_stack[-1] == 0):
+        elif c == "`" or (c == "}" and brace_stack and brace_stack[-1] == 0):
             if c == "}":
                 brace_stack.pop()
             start = i
             i, opened = _template_text_end(text, i + 1)
             spans.append((start, i))
+            closers[i] = "`"
             if opened:
                 brace_stack.append(0)
-            last_significant = "`"
-            continue
-        if c == "/" and _starts_regex(text, last_significant, last_word_end):
-            end = _regex_end(text, i)
-            spans.append((i, end))
+        elif c == "/":
+            end = _regex_end(text, i) if _starts_regex(*_before(text, i, comments, closers)) else i + 1
+            if end > i + 1:
+                spans.append((i, end))
+                closers[end] = "/"
             i = end
-            last_significant = "/"
-            continue
-        if c == "{" and brace_stack:
-            brace_stack[-1] += 1
-        elif c == "}" and brace_stack:
-            brace_stack[-1] -= 1
-        if not c.isspace():
-            last_significant = c
-            if c.isalnum() or c in "_$":
-                last_word_end = i + 1
-        i += 1
-    return spans
+        else:
+            if c == "{" and brace_stack:
+                brace_stack[-1] += 1
+            elif c == "}" and brace_stack:
+                brace_stack[-1] -= 1
+            i += 1
+
+
+def _before(text: str, i: int, comments: dict[int, int], closers: dict[int, str]) -> tuple[str, str]:
+    """The last significant character before `i` (blanks and comments skipped; a string,
+    template text or regex counts as its closing character) and, when it ends a word, that
+    word."""
+    p = i - 1
+    while p >= 0:
+        if p + 1 in closers:
+            return closers[p + 1], ""
+        comment = comments.get(p + 1)
+        if comment is not None:
+            p = comment - 1
+        elif text[p].isspace():
+            p -= 1
+        else:
+            break
+    if p < 0:
+        return "", ""
+    last = text[p]
+    if not (last.isalnum() or last in "_$"):
+        return last, ""
+    q = p
+    while q > 0 and (text[q - 1].isalnum() or text[q - 1] in "_$"):
+        q -= 1
+    return last, text[q: p + 1]
 
 
 def _string_end(text: str, start: int, quote: str) -> int:
-    i, n = start + 1, len(text)
-    while i < n:
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == quote or c == "\n":
-            return i + 1
-        i += 1
-    return n
+    end = _STRING_BODY[quote].match(text, start + 1).end()  # type: ignore[union-attr]
+    if end < len(text) and text[end] in (quote, "\n"):
+        return end + 1
+    return len(text)
 
 
 def _template_text_end(text: str, i: int) -> tuple[int, bool]:
     """End of template text from `i`; True when it stops at a `${` (an expression opens)."""
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "`":
-            return i + 1, False
-        if c == "$" and text.startswith("${", i):
-            return i + 2, True
-        i += 1
-    return n, False
+    end = _TEMPLATE_BODY.match(text, i).end()  # type: ignore[union-attr]
+    if text.startswith("`", end):
+        return end + 1, False
+    if text.startswith("${", end):
+        return end + 2, True
+    return len(text), False
 
 
-def _starts_regex(text: str, last: str, last_word_end: int) -> bool:
+def _starts_regex(last: str, last_word: str) -> bool:
+    """Whether a `/` after the last significant character `last` (and, when that ends a
+    word, the word `last_word`) opens a regex literal."""
     if last == "" or last in _REGEX_PRECEDERS:
         return True
     if last.isalnum() or last in "_$":
-        word = re.search(r"[\w$]+$", text[:last_word_end])
-        return bool(word) and word.group(0) in _REGEX_KEYWORDS
+        return last_word in _REGEX_KEYWORDS
     return False
 
 
 def _regex_end(text: str, start: int) -> int:
-    i, n, in_class = start + 1, len(text), False
-    while i < n:
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "\n":
-            return start + 1  # not a regex after all: treat as a division
-        if c == "[":
-            in_class = True
-        elif c == "]":
-            in_class = False
-        elif c == "/" and not in_class:
-            return i + 1
-        i += 1
-    return start + 1
+    """The end of the regex literal at `start`, or start + 1 when it does not close on its
+    line (then the `/` was a division)."""
+    m = _REGEX_BODY.match(text, start + 1)
+    return m.end() if m is not None else start + 1
 
 
 class _Locator:

@@ -13,7 +13,7 @@ import ast
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Iterator, Union
+from typing import Iterator, Tuple, Union
 
 from hooks._core.files import SourceFile, TooNewSyntax, parse_python, read_source, report_skipped
 from hooks._core.findings import char_col
@@ -105,8 +105,11 @@ def parse(source: SourceFile) -> ast.Module | None:
 
 
 # The node types anything below looks at; every other node is only walked through.
+_TRY_TYPES = (ast.Try, getattr(ast, "TryStar", ast.Try))
+_FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_GUARD_TYPES = (ast.If, ast.IfExp, ast.While, ast.BoolOp)
 _USED = (ast.Import, ast.ImportFrom, ast.Assign, ast.Subscript, ast.Compare, ast.Call,
-         ast.ClassDef, ast.With, ast.AsyncWith)
+         ast.ClassDef, ast.With, ast.AsyncWith, *_TRY_TYPES, *_FUNCTION_TYPES, *_GUARD_TYPES)
 # Nodes with no child worth visiting.
 _LEAVES = (ast.Constant, ast.Name, ast.expr_context, ast.alias, ast.Pass, ast.Break,
            ast.Continue, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
@@ -675,10 +678,76 @@ def _field_required_and_aliases(value: ast.expr | None) -> tuple[bool, list[str]
     return not has_default, aliases
 
 
+# Imported classes named like these are models, not values read from one variable.
+_MODEL_SUFFIXES = ("Settings", "Model", "Config")
+_WRAPPERS = frozenset({"Optional", "Union", "Annotated", "List", "list", "Dict", "dict"})
+
+
+def _model_classes(classes: list[ast.ClassDef], b: ModuleBindings, local: dict[str, _SettingsConfig]) -> set[str]:
+    """Classes of the module that are pydantic models or settings (directly or through
+    another one of the module)."""
+    models: set[str] = set()
+    for cls in classes:
+        for base in cls.bases:
+            name = base.id if isinstance(base, ast.Name) else getattr(base, "attr", "")
+            if name in ("BaseModel", "BaseSettings") or name in models or name in local:
+                models.add(cls.name)
+                break
+    return models
+
+
+def _annotation_names(node: ast.expr | None) -> Iterator[str]:
+    """The class names an annotation mentions: `Optional[X]`, `X | None`, `Annotated[X, ...]`."""
+    if isinstance(node, ast.Name):
+        yield node.id
+    elif isinstance(node, ast.Attribute):
+        yield node.attr
+    elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            yield from _annotation_names(ast.parse(node.value, mode="eval").body)
+        except SyntaxError:
+            return
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        yield from _annotation_names(node.left)
+        yield from _annotation_names(node.right)
+    elif isinstance(node, ast.Subscript):
+        outer = node.value.id if isinstance(node.value, ast.Name) else getattr(node.value, "attr", "")
+        if outer in _WRAPPERS:
+            inner = node.slice
+            inner = getattr(inner, "value", inner) if type(inner).__name__ == "Index" else inner
+            elts = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+            for elt in elts[:1] if outer == "Annotated" else elts:
+                yield from _annotation_names(elt)
+
+
+def _is_model_field(annotation: ast.expr, models: set[str], b: ModuleBindings) -> bool:
+    """A nested model or settings object: pydantic builds it, no one variable holds it."""
+    for name in _annotation_names(annotation):
+        if name in models:
+            return True
+        if name in b.imported_functions and name.endswith(_MODEL_SUFFIXES):
+            return True
+    return False
+
+
+def _explicit_arguments(nodes: list[ast.AST], classes: set[str]) -> dict[str, set[str]]:
+    """class name -> the keywords the module passes to its constructor (`Settings(debug=True)`)."""
+    passed: dict[str, set[str]] = {}
+    for node in nodes:
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        if name in classes:
+            passed.setdefault(name, set()).update(kw.arg for kw in node.keywords if kw.arg)
+    return passed
+
+
 def _settings_reads(nodes: list[ast.AST], source: SourceFile, b: ModuleBindings) -> Iterator[Read]:
     local: dict[str, _SettingsConfig] = {}
     classes = [n for n in nodes if isinstance(n, ast.ClassDef)]
     classes.sort(key=lambda n: (n.lineno, n.col_offset))
+    settings: list[tuple[ast.ClassDef, _SettingsConfig]] = []
     for cls in classes:
         settings_bases = [base for base in cls.bases if _is_settings_base(base, b, local)]
         if not settings_bases:
@@ -689,18 +758,26 @@ def _settings_reads(nodes: list[ast.AST], source: SourceFile, b: ModuleBindings)
             inherited = local.get(parent.id, inherited)
         config = _config_of(cls, inherited)
         local[cls.name] = config
-        if config.prefix is None:
-            continue
-        yield from _class_field_reads(cls, config, source)
+        if config.prefix is not None:
+            settings.append((cls, config))
+    if not settings:
+        return
+    models = _model_classes(classes, b, local)
+    passed = _explicit_arguments(nodes, {cls.name for cls, _ in settings})
+    for cls, config in settings:
+        yield from _class_field_reads(cls, config, source, models, passed.get(cls.name, set()), b)
 
 
-def _class_field_reads(cls: ast.ClassDef, config: _SettingsConfig, source: SourceFile) -> Iterator[Read]:
+def _class_field_reads(cls: ast.ClassDef, config: _SettingsConfig, source: SourceFile,
+                       models: set[str], passed: set[str], b: ModuleBindings) -> Iterator[Read]:
     for stmt in cls.body:
         if not isinstance(stmt, ast.AnnAssign) or not isinstance(stmt.target, ast.Name):
             continue
         field_name = stmt.target.id
         if field_name.startswith("_") or field_name == "model_config" or _is_classvar(stmt.annotation):
             continue
+        if field_name in passed or _is_model_field(stmt.annotation, models, b):
+            continue  # given by the code, or a nested model: not one environment variable
         required, aliases = _field_required_and_aliases(stmt.value)
         if aliases:
             name, alternatives = aliases[0], tuple(aliases[1:])
@@ -774,6 +851,7 @@ def python_reads(source: SourceFile, index: HelperIndex) -> FileReads:
             if name_expr is not None:
                 raws.append(_RawRead(call, name_expr, helper.required, helper.how))
     raws.sort(key=lambda r: (getattr(r.node, "lineno", 0), getattr(r.node, "col_offset", 0)))
+    named: list[tuple[_RawRead, str]] = []
     for raw in raws:
         name = literal_name(raw.name, b)
         if name is not None and raw.environs is not None:
@@ -785,12 +863,96 @@ def python_reads(source: SourceFile, index: HelperIndex) -> FileReads:
             if prefix:
                 result.dynamic_prefixes.append(prefix)
             continue
+        named.append((raw, name))
+    ctx: _Context | None = None
+    for raw, name in named:
         required = raw.required and name not in raw.scheme_defaults
+        function, guarded = None, False
+        if required:  # only a read that can fail needs to know where it runs
+            if ctx is None:
+                ctx = _context(nodes, [(r.node, n) for r, n in named if not r.required])
+            guarded = ctx.guarded(raw.node, name)
+            required = not guarded
+            function = ctx.function_of(raw.node) if required else None
         line = getattr(raw.node, "lineno", 1)
         col = char_col(source.line(line), getattr(raw.node, "col_offset", 0))
-        result.reads.append(Read(name, line, col, required, _describe(raw.how, required)))
+        how = f"{raw.how}, guarded by a check" if guarded else _describe(raw.how, required)
+        result.reads.append(Read(name, line, col, required, how, function=function))
     result.reads.sort(key=lambda r: (r.line, r.col))
     return result
+
+
+# --- where a read runs: at import, or when a function is called; guarded or not -----
+
+Position = Tuple[int, int]
+Span = Tuple[Position, Position]
+
+
+def _span(node: ast.AST) -> Span:
+    return ((node.lineno, node.col_offset),  # type: ignore[attr-defined]
+            (getattr(node, "end_lineno", None) or node.lineno,  # type: ignore[attr-defined]
+             getattr(node, "end_col_offset", None) or 0))
+
+
+def _inside(node: ast.AST, span: Span) -> bool:
+    inner = _span(node)
+    return span[0] <= inner[0] and inner[1] <= span[1]
+
+
+_CAUGHT = frozenset({"KeyError", "LookupError", "Exception", "BaseException", "ImproperlyConfigured"})
+
+
+def _catches_missing(handler: ast.ExceptHandler) -> bool:
+    """`except KeyError`, `except (KeyError, ValueError)`, `except Exception`, bare `except`."""
+    kind = handler.type
+    if kind is None:
+        return True
+    kinds = kind.elts if isinstance(kind, ast.Tuple) else [kind]
+    return any((isinstance(k, ast.Name) and k.id in _CAUGHT)
+               or (isinstance(k, ast.Attribute) and k.attr in _CAUGHT) for k in kinds)
+
+
+@dataclass
+class _Context:
+    """The functions (body spans) and the guarded regions of a module."""
+
+    functions: list[tuple[Span, str]] = field(default_factory=list)
+    # (span, name): a read of `name` inside is guarded; name None: any read (try/except)
+    guards: list[tuple[Span, str | None]] = field(default_factory=list)
+
+    def function_of(self, node: ast.AST) -> str | None:
+        best: tuple[Span, str] | None = None
+        for span, name in self.functions:
+            if _inside(node, span) and (best is None or span[0] > best[0][0]):
+                best = (span, name)
+        return best[1] if best is not None else None
+
+    def guarded(self, node: ast.AST, name: str) -> bool:
+        return any(_inside(node, span) and guard in (None, name) for span, guard in self.guards)
+
+
+def _context(nodes: list[ast.AST], checks: list[tuple[ast.AST, str]]) -> _Context:
+    """`checks`: the reads that cannot fail ((node, name): `in os.environ`, `.get()`,
+    `getenv()`); an `if`/`while`/conditional expression/`and`/`or` whose test holds one
+    guards the reads of that name inside it."""
+    ctx = _Context()
+    for node in nodes:
+        if isinstance(node, _FUNCTION_TYPES):
+            body = node.body
+            first = body if isinstance(body, ast.AST) else body[0]
+            span = (_span(first)[0], _span(node)[1])
+            ctx.functions.append((span, getattr(node, "name", "<lambda>")))
+        elif isinstance(node, _TRY_TYPES):
+            if node.body and any(_catches_missing(h) for h in node.handlers):
+                ctx.guards.append(((_span(node.body[0])[0], _span(node.body[-1])[1]), None))
+        elif isinstance(node, _GUARD_TYPES):
+            tests = node.values[:-1] if isinstance(node, ast.BoolOp) else [node.test]
+            for test in tests:
+                test_span = _span(test)
+                for check, name in checks:
+                    if _inside(check, test_span):
+                        ctx.guards.append((_span(node), name))
+    return ctx
 
 
 def _describe(how: str, required: bool) -> str:
