@@ -96,7 +96,7 @@ def run_gates(
                 settings["offline"] = True
             strict = strict or bool(settings.get("strict"))
             paths = [f for f in files if hook.selects(f) and not is_excluded(f, settings["exclude"])]
-            if not paths:
+            if not paths and not hook.always_run:
                 continue  # as pre-commit, which does not start a hook that has no files
             run = CheckRun(hook.id, paths, settings, root=root)
             findings.extend(collect(hook, run))
@@ -156,6 +156,9 @@ def run(argv: Sequence[str]) -> int:
     except HookError as exc:
         report_error("driftgate run", str(exc))
         return EXIT_ERROR
+    from hooks._core import runner
+
+    runner.RUNS_ALONE = True  # the hook is require_serial: one process sees every file
     files: list[str] = []
     missing: list[str] = []
     for path in args.files:

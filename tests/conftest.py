@@ -58,6 +58,19 @@ def working_directory(path: Path) -> Iterator[Path]:
         os.chdir(old)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_hook_process_state() -> Iterator[None]:
+    """Each test runs hooks as a fresh process would: what the core remembers per process
+    (files already reported as skipped, files too new to parse, the project's target Python)
+    must not leak from one test's run into the next."""
+    from hooks._core import files, pyversion
+
+    files._reported_undecodable.clear()
+    files._too_new.clear()
+    pyversion._cache.clear()
+    yield
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Iterator[Path]:
     """An empty git repository with a committer identity, as the cwd."""

@@ -82,3 +82,17 @@ def test_the_probe_imports_nothing_of_the_project(tmp_path: Path, monkeypatch: p
     interpreter._asked.clear()
     facts = interpreter.ask(sys.executable)
     assert facts.version == tuple(sys.version_info[:3])
+
+
+def test_under_pre_commit_the_hooks_own_environment_is_not_the_project(
+    project_venv: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pre-commit sets VIRTUAL_ENV to the hook's isolated env and puts it first on PATH;
+    the project's .venv must win over both."""
+    import sys
+
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    monkeypatch.setenv("VIRTUAL_ENV", sys.prefix)
+    executable, source = interpreter.discover(str(project_venv))
+    assert source == ".venv"
+    assert Path(executable).parent.parent == project_venv / ".venv"

@@ -10,7 +10,6 @@ import pytest
 
 from conftest import write_files
 from hooks import check_env_vars, check_nesting, cli
-from hooks._core import files as core_files
 from hooks._core import pyversion
 
 RUNNING = f"{sys.version_info[0]}.{sys.version_info[1]}"
@@ -26,13 +25,6 @@ class Loader[T]:
 def label(row: dict) -> str:
     return f"{row["name"]}"
 '''
-
-
-@pytest.fixture(autouse=True)
-def _fresh_process_state() -> None:
-    """Each test is its own 'process': the target and the deferred files are per process."""
-    pyversion._cache.clear()
-    core_files._too_new.clear()
 
 
 def _project(root: Path, pyproject: str, files: dict[str, str]) -> None:

@@ -23,7 +23,7 @@ README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 EXTERNAL_FLAGS = {
     "--all-files", "--hook-type", "--files", "--ref", "--version", "--help",  # pre-commit
     "--from-ref", "--to-ref", "--hook-stage",  # pre-commit run
-    "--if-exists", "--if-missing", "--no-divider", "--where", "--signoff",  # git
+    "--if-exists", "--if-missing", "--no-divider", "--where", "--signoff", "--cached",  # git
 }
 
 
@@ -180,3 +180,30 @@ def test_pre_commit_config_examples_pass_pre_commit_validation(tmp_path: Path) -
         assert proc.returncode == 0, proc.stdout + proc.stderr
         checked += 1
     assert checked >= 1
+
+
+def test_readme_passes_check_doc_drift(capsys: pytest.CaptureFixture[str]) -> None:
+    """Dogfood: the README's console examples use only the options and subcommands driftgate's
+    parsers define (check-doc-drift reads hooks/cli.py and the runner's build_parser)."""
+    from hooks import check_doc_drift
+    from conftest import working_directory
+
+    with working_directory(PROJECT_ROOT):
+        code = check_doc_drift.main(["--all", "README.md"])
+    assert (code, capsys.readouterr().out) == (0, "")
+
+
+def test_check_doc_drift_would_catch_a_stale_readme_example(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The dogfood above is not vacuous: the same README with one flag renamed fails."""
+    from hooks import check_doc_drift
+    from conftest import working_directory
+
+    stale = README.replace("$ check-nesting --max-depth 2 example.py", "$ check-nesting --max-deep 2 example.py")
+    assert stale != README
+    (tmp_path / "STALE.md").write_text(stale, encoding="utf-8")
+    with working_directory(PROJECT_ROOT):
+        code = check_doc_drift.main(["--all", str(tmp_path / "STALE.md")])
+    out = capsys.readouterr().out
+    assert code == 1 and "check-nesting defines no option `--max-deep`" in out

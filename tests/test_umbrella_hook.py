@@ -129,3 +129,25 @@ def test_offline_reaches_the_network_gates(repo: Path, capsys: pytest.CaptureFix
     out, err = capsys.readouterr()
     assert out == ""
     assert "not checked" in err
+
+
+def test_a_code_only_commit_still_gets_the_stale_doc_check(
+    tmp_path: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """check-doc-drift's hook is always_run: a commit touching only code can break a doc it
+    does not touch. Through `driftgate`, which pre-commit runs once (require_serial), the
+    same line is reported once."""
+    from _doc_drift_support import ARGPARSE_SRC, make_repo
+    from conftest import git, run_pre_commit
+
+    repo_path, sha = hook_repo
+    consumer = make_repo(
+        tmp_path / "consumer", ARGPARSE_SRC,
+        docs={"README.md": "```console\n$ mytool sync --dry-run x\n```\n", "docs/a.md": "a\n", "docs/b.md": "b\n"},
+    )
+    cli_file = consumer / "src/mytool/cli.py"
+    cli_file.write_text(cli_file.read_text().replace('"--dry-run"', '"--simulate"'))
+    git(consumer, "add", "src/mytool/cli.py")
+    proc = run_pre_commit(consumer, pre_commit_home, "try-repo", str(repo_path), "driftgate", "--ref", sha)
+    lines = [line for line in proc.stdout.splitlines() if FINDING.match(line)]
+    assert [line.split(" DG")[0] for line in lines if " DG95" in line] == ["README.md:2:15:"], proc.stdout

@@ -55,6 +55,13 @@ def _venv_python(venv_dir: str) -> Optional[str]:
     return None
 
 
+def _same_dir(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def discover(root: str = ".", flag: Optional[str] = None, configured: Optional[str] = None) -> tuple[str, str]:
     """The interpreter to ask and where that choice came from. Raises HookError when an
     explicitly named interpreter does not exist (a typo must not silently fall back)."""
@@ -69,6 +76,8 @@ def discover(root: str = ".", flag: Optional[str] = None, configured: Optional[s
                 raise HookError(f"{source} {value!r}: no such interpreter; pass the project's python or its venv directory")
             return path, source
     virtual_env = os.environ.get("VIRTUAL_ENV")
+    if virtual_env and os.environ.get("PRE_COMMIT") and _same_dir(virtual_env, sys.prefix):
+        virtual_env = None  # pre-commit's own hook environment, not the project's
     if virtual_env:
         venv_python = _venv_python(virtual_env)
         if venv_python:

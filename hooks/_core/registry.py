@@ -13,12 +13,19 @@ HOOK_MODULES: dict[str, str] = {
     "check-secrets": "hooks.check_secrets",
     "check-hallucinated-deps": "hooks.check_hallucinated_deps",
     "check-undeclared-imports": "hooks.check_undeclared_imports",
+    "check-doc-drift": "hooks.check_doc_drift",
+    "check-hallucinated-apis": "hooks.check_hallucinated_apis",
+    "check-hidden-instructions": "hooks.check_hidden_instructions",
+    "check-agent-leftovers": "hooks.check_agent_leftovers",
+    "check-test-integrity": "hooks.check_test_integrity",
+    "verify-tests": "hooks.verify_tests",
 }
 
 # Hooks that `driftgate scan` runs over a tree (each module exposes `HOOK`, a FileHook).
 FILE_HOOKS: tuple[str, ...] = (
     "check-nesting", "check-env-vars", "check-secrets", "check-hallucinated-deps",
-    "check-undeclared-imports",
+    "check-undeclared-imports", "check-hallucinated-apis", "check-hidden-instructions",
+    "check-agent-leftovers", "check-doc-drift",
 )
 
 

@@ -83,9 +83,16 @@ class FileHook:
     check: CheckFn
     options: tuple[cfg.Option, ...] = ()
     needs_network: bool = False
+    # runs even when none of the files given is its own (its hook is `always_run`): it reads
+    # what it checks itself, as check-doc-drift reads the staged change
+    always_run: bool = False
 
 
 SourceCheck = Callable[[SourceFile, dict[str, Any]], Iterable[Finding]]
+
+# True in the `driftgate` hook, which pre-commit runs as one process (require_serial): there
+# the large runs may use every CPU themselves.
+RUNS_ALONE = False
 
 # Below this much source in one run, forking workers costs more than it saves.
 PARALLEL_MIN_BYTES = 1 << 20
@@ -119,7 +126,8 @@ def parallel_chunks(paths: Sequence[str]) -> list[list[str]] | None:
     in this process: one CPU, little source, no safe fork, or under pre-commit, which
     already runs one hook process per CPU on a share of the files."""
     jobs = min(_usable_cpus(), len(paths))
-    if jobs < 2 or os.environ.get("PRE_COMMIT") or os.name != "posix" or sys.platform == "darwin":
+    split_by_pre_commit = os.environ.get("PRE_COMMIT") and not RUNS_ALONE
+    if jobs < 2 or split_by_pre_commit or os.name != "posix" or sys.platform == "darwin":
         return None
     sizes = []
     for path in paths:

@@ -1,0 +1,235 @@
+"""check-hallucinated-apis against pylint and mypy: recall on a planted set, and speed on a
+1,500-file project.
+
+    python benchmarks/bench_apis.py verify [--venv DIR]   # every planted use really fails there
+    python benchmarks/bench_apis.py recall [--venv DIR]   # found per library, side by side
+    python benchmarks/bench_apis.py speed  [--venv DIR] [--files 1500] [--hook-python PY]
+
+recall: `benchmarks/apis_recall/*.py` hold 80 planted uses (invented attributes, moved or
+removed names, invented keywords) across 11 libraries and the standard library, one per
+`case_*` function, marked `# planted:`. The libraries, pylint and mypy are installed in the
+benchmark venv (default benchmarks/.work/bench-venv; see benchmarks/README.md), never in the
+project's dependencies. A tool finds a planted use when it reports that line: driftgate any
+DG7xx; pylint E1101 (no-member), E1123 (unexpected-keyword-arg), E0611 (no-name-in-module),
+E1121 (too-many-function-args), E0401 (import-error); mypy (--check-untyped-defs) any error but
+import-untyped.
+Reports on other lines are counted as false alarms.
+
+speed: a project of `--files` Python files made of copies of healthchecks' `hc/` package
+(benchmarks/.work/real/healthchecks, unpacked by real_repos.py, its venv by apis_envs.py, with
+pylint and mypy installed in it), checked by each tool with that venv's packages. driftgate
+runs cold (empty cache) and warm; mypy without and with its incremental cache; pylint as is.
+`--hook-python` is the interpreter that runs driftgate (the project's Python version, so its
+standard library parses).
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parent
+RECALL = HERE / "apis_recall"
+WORK = HERE / ".work"
+PYLINT_CODES = "E1101,E1123,E0611,E1121,E0401"
+# mypy skips the bodies of unannotated functions unless asked: the planted cases, like much
+# application code, have no annotations
+MYPY_FLAGS = ("--check-untyped-defs", "--follow-imports=silent")
+
+
+def _bin(venv: Path, name: str) -> str:
+    return str(venv / "bin" / name)
+
+
+def planted() -> dict[tuple[str, int], str]:
+    """(file name, line) -> kind, for every planted use."""
+    out = {}
+    for path in sorted(RECALL.glob("*.py")):
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            match = re.search(r"# planted: (.*)$", line)
+            if match:
+                out[(path.name, number)] = match.group(1)
+    return out
+
+
+def run_driftgate(venv: Path, files: list[str], python: str, env: dict[str, str]) -> set[tuple[str, int]]:
+    proc = subprocess.run(
+        [python, "-m", "hooks.check_hallucinated_apis", "--python", str(venv), "--format", "jsonl", *files],
+        capture_output=True, text=True, cwd=PROJECT, env=env)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"driftgate failed: {proc.stderr.strip()}")
+    return {(Path(f["path"]).name, int(f["line"])) for f in map(json.loads, proc.stdout.splitlines())}
+
+
+def run_pylint(venv: Path, files: list[str]) -> set[tuple[str, int]]:
+    proc = subprocess.run(
+        [_bin(venv, "pylint"), "--disable=all", f"--enable={PYLINT_CODES}", "--output-format=json",
+         "--score=n", *files], capture_output=True, text=True, cwd=PROJECT)
+    return {(Path(m["path"]).name, int(m["line"])) for m in json.loads(proc.stdout or "[]")}
+
+
+_MYPY_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): error: .*?(?:\[(?P<code>[a-z-]+)\])?$")
+
+
+def run_mypy(venv: Path, files: list[str], cache_dir: str | None = None) -> set[tuple[str, int]]:
+    cache = ["--cache-dir", cache_dir] if cache_dir else ["--no-incremental", "--cache-dir", os.devnull]
+    proc = subprocess.run(
+        [_bin(venv, "mypy"), *MYPY_FLAGS, "--show-error-codes", "--no-error-summary", *cache, *files],
+        capture_output=True, text=True, cwd=PROJECT)
+    found = set()
+    for line in proc.stdout.splitlines():
+        match = _MYPY_LINE.match(line)
+        if match and match.group("code") != "import-untyped":
+            found.add((Path(match.group("path")).name, int(match.group("line"))))
+    return found
+
+
+def recall(args: argparse.Namespace) -> int:
+    venv = Path(args.venv)
+    cases = planted()
+    files = [str(p.relative_to(PROJECT)) for p in sorted(RECALL.glob("*.py"))]
+    env = {**os.environ, "DRIFTGATE_CACHE_DIR": tempfile.mkdtemp(prefix="bench-apis-cache-")}
+    results = {
+        "driftgate": run_driftgate(venv, files, sys.executable, env),
+        "pylint": run_pylint(venv, files),
+        "mypy": run_mypy(venv, files),
+    }
+    per_file: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    for (name, line) in cases:
+        per_file[name]["planted"] += 1
+        for tool, found in results.items():
+            per_file[name][tool] += (name, line) in found
+    tools = list(results)
+    print(f"{'file':<20} {'planted':>7} " + " ".join(f"{t:>9}" for t in tools))
+    for name in sorted(per_file):
+        row = per_file[name]
+        print(f"{name:<20} {row['planted']:>7} " + " ".join(f"{row[t]:>9}" for t in tools))
+    total = len(cases)
+    print(f"{'total':<20} {total:>7} " + " ".join(
+        f"{sum(r[t] for r in per_file.values()):>9}" for t in tools))
+    print(f"{'recall':<20} {'':>7} " + " ".join(
+        f"{100 * sum(r[t] for r in per_file.values()) / total:>8.1f}%" for t in tools))
+    print(f"{'false alarms':<20} {'':>7} " + " ".join(
+        f"{len(results[t] - set(cases)):>9}" for t in tools))
+    if args.missed:
+        for tool in tools:
+            missed = sorted(set(cases) - results[tool])
+            print(f"\n{tool} missed {len(missed)}: " + ", ".join(f"{n}:{l}" for n, l in missed))
+    return 0
+
+
+def verify(args: argparse.Namespace) -> int:
+    """Call every case in the benchmark venv: each must raise AttributeError, ImportError or
+    TypeError (the planted use is really wrong for the installed versions)."""
+    code = r'''
+import importlib, os, sys, warnings
+warnings.simplefilter("ignore")
+sys.path.insert(0, sys.argv[1])
+ok, bad = 0, []
+for f in sorted(os.listdir(sys.argv[1])):
+    if not f.endswith(".py"):
+        continue
+    module = importlib.import_module(f[:-3])
+    for name in sorted((n for n in dir(module) if n.startswith("case_")), key=lambda n: int(n[5:])):
+        try:
+            getattr(module, name)()
+        except (AttributeError, ImportError, TypeError):
+            ok += 1
+        except Exception as exc:
+            bad.append(f"{f} {name}: {type(exc).__name__}: {exc}")
+        else:
+            bad.append(f"{f} {name}: no error")
+print(ok, "planted uses fail as expected"); print("\n".join(bad))
+sys.exit(1 if bad else 0)
+'''
+    return subprocess.run([_bin(Path(args.venv), "python"), "-c", code, str(RECALL)]).returncode
+
+
+def build_project(target: Path, source: Path, count: int) -> list[str]:
+    """`count` Python files: copies of healthchecks' hc/ package under hc, hc_copy1, ..."""
+    if target.exists():
+        shutil.rmtree(target)
+    originals = sorted(p for p in (source / "hc").rglob("*.py"))
+    files: list[str] = []
+    copy = 0
+    while len(files) < count:
+        package = "hc" if copy == 0 else f"hc_copy{copy}"
+        for path in originals:
+            if len(files) >= count:
+                break
+            dest = target / package / path.relative_to(source / "hc")
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, dest)
+            files.append(str(dest.relative_to(target)))
+        copy += 1
+    for directory in {p for p in target.rglob("*") if p.is_dir()}:
+        (directory / "__init__.py").touch(exist_ok=True)
+    return files
+
+
+def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1, 2, 4, 8, 16, 20, 22, 28, 30, 32) and "error" in proc.stderr.lower():
+        print(f"  ({cmd[0]} exit {proc.returncode}: {proc.stderr.strip().splitlines()[-1:]})")
+    return elapsed
+
+
+def speed(args: argparse.Namespace) -> int:
+    healthchecks = WORK / "real" / "healthchecks"
+    venv = Path(args.venv) if args.venv else healthchecks / ".venv"
+    target = WORK / "speed-project"
+    files = build_project(target, healthchecks, args.files)
+    print(f"{len(files)} files in {target} (copies of healthchecks' hc/), environment {venv}")
+    cache = Path(tempfile.mkdtemp(prefix="bench-apis-speed-"))
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PRE_COMMIT")}
+    env.update(DRIFTGATE_CACHE_DIR=str(cache / "driftgate"), PYTHONPATH=str(PROJECT))
+    hook = [os.path.abspath(args.hook_python), "-m", "hooks.check_hallucinated_apis", "--python", str(venv.absolute())]
+    three = files[:3]
+    rows = [
+        ("driftgate cold (empty cache)", timed([*hook, "."], target, env)),
+        ("driftgate warm", timed([*hook, "."], target, env)),
+        ("driftgate warm, 3 files", timed([*hook, *three], target, env)),
+        ("mypy, no cache", timed([_bin(venv, "mypy"), *MYPY_FLAGS, "--no-incremental", "--cache-dir",
+                                  os.devnull, "."], target, env)),
+        ("mypy, cold cache", timed([_bin(venv, "mypy"), *MYPY_FLAGS, "--cache-dir", str(cache / "mypy"),
+                                    "."], target, env)),
+        ("mypy, warm cache", timed([_bin(venv, "mypy"), *MYPY_FLAGS, "--cache-dir", str(cache / "mypy"),
+                                    "."], target, env)),
+        ("pylint (E1101,E1123,E0611,E1121,E0401)", timed(
+            [_bin(venv, "pylint"), "--disable=all", f"--enable={PYLINT_CODES}", "--score=n", *files],
+            target, env)),
+    ]
+    warm = rows[1][1]
+    for label, seconds in rows:
+        ratio = f"{seconds / warm:6.1f}x" if not label.startswith("driftgate") else ""
+        print(f"{label:<42} {seconds:8.2f} s  {ratio}")
+    shutil.rmtree(cache, ignore_errors=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=("verify", "recall", "speed"))
+    parser.add_argument("--venv", default=None, help="the benchmark venv (libraries, pylint, mypy)")
+    parser.add_argument("--files", type=int, default=1500)
+    parser.add_argument("--hook-python", default=sys.executable)
+    parser.add_argument("--missed", action="store_true", help="recall: list what each tool missed")
+    args = parser.parse_args(argv)
+    if args.mode != "speed":
+        args.venv = args.venv or str(WORK / "bench-venv")
+    return {"verify": verify, "recall": recall, "speed": speed}[args.mode](args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

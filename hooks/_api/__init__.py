@@ -1,0 +1,60 @@
+"""The API index shared by check-hallucinated-apis and check-doc-drift: which modules,
+names, class members and call parameters exist in a set of source roots (an interpreter's
+sys.path, or a repository's own packages), read statically from .py and .pyi files; nothing
+is imported.
+
+Interface (stable; extend, don't rename):
+
+    from hooks._api import ApiIndex, FOUND, MISSING, UNKNOWN
+
+    index = ApiIndex(search_paths, python_version=(3, 11, 7), cache_dir=None, stdlib=None)
+    index.resolve("pkg.mod.Name.attr")   -> Resolution(status, path, kind, owner, parent,
+                                            parent_kind, name, nearest, elsewhere, installed)
+    index.module_status("pkg.mod")       -> Resolution (does `import pkg.mod` work?)
+    index.signature("pkg.mod.func")      -> Signature(params=(Param(name, kind, has_default),
+                                            ...)) or None when not certain
+    index.call_kind("pkg.mod.Cls.meth")  -> "function" | "class" | "method" | ""
+    index.owner("pkg.mod")               -> "pkg 1.2.3" | "Python 3.11" | "pkg"
+    index_for_interpreter(interp, cache_dir) -> ApiIndex over a project's interpreter
+
+`status` is FOUND, MISSING (certainly absent; `nearest` holds close real names and
+`elsewhere` the modules of the same package that do bind it) or UNKNOWN (dynamic, compiled
+without stub, not installed: say nothing).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+from hooks._api.index import FOUND, MISSING, UNKNOWN, ApiIndex, Param, Resolution, Signature
+
+if TYPE_CHECKING:
+    from hooks._core.interpreter import Interpreter
+
+__all__ = [
+    "FOUND", "MISSING", "UNKNOWN", "ApiIndex", "Param", "Resolution", "Signature",
+    "index_for_interpreter", "default_cache_dir",
+]
+
+
+def default_cache_dir() -> str:
+    """The per-user cache directory (DRIFTGATE_CACHE_DIR overrides), shared with the
+    other hooks' caches."""
+    import os
+    import sys
+
+    override = os.environ.get("DRIFTGATE_CACHE_DIR")
+    if override:
+        return override
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~\\AppData\\Local")
+        return os.path.join(base, "driftgate", "Cache")
+    if sys.platform == "darwin":
+        return os.path.expanduser("~/Library/Caches/driftgate")
+    return os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "driftgate")
+
+
+def index_for_interpreter(interpreter: "Interpreter", cache_dir: Optional[str] = None, **extra: Any) -> ApiIndex:
+    """The index of everything the project's interpreter can import (its sys.path)."""
+    return ApiIndex(
+        interpreter.sys_path, interpreter.version, cache_dir=cache_dir, stdlib=interpreter.stdlib, **extra
+    )

@@ -1,0 +1,59 @@
+"""check-doc-drift: docs that show flags, config keys, routes or Python names the code does
+not have (DG95x).
+
+Reads Markdown and reStructuredText files and checks what their code blocks and inline code
+show against the repository's own code, statically: console-script invocations against the
+scripts' argparse/click/typer definitions, `[tool.<project>]` keys against the code that
+reads them, `GET /path` references against the app's routes. Nothing is imported or run.
+"""
+from __future__ import annotations
+
+from typing import Iterator, Sequence
+
+from hooks._core.config import Option
+from hooks._core.findings import Finding, Rule
+from hooks._core.runner import CheckRun, FileHook, run_hook
+
+HOOK_ID = "check-doc-drift"
+
+RULES = (
+    Rule("DG951", "a console-script invocation uses an option or subcommand its parser does not define"),
+    Rule("DG952", "a `[tool.<project>]` key shown in a TOML block that no code reads"),
+    Rule("DG953", "an HTTP endpoint reference (`GET /path`) that no route of the app matches"),
+    Rule("DG954", "docs name a Python function or class that the change removed or renamed"),
+    Rule("DG955", "a Python import, attribute or call keyword in the docs that the project's code does not have"),
+)
+
+
+def check(run: CheckRun) -> Iterator[Finding]:
+    from hooks.check_doc_drift.engine import check_docs
+
+    yield from check_docs(run)
+
+
+def _selects(path: str) -> bool:
+    from hooks.check_doc_drift.docs import is_doc
+
+    return is_doc(path)
+
+
+HOOK = FileHook(
+    id=HOOK_ID,
+    description="Report docs that show options, keys, routes or names the code does not have.",
+    rules=RULES,
+    selects=_selects,
+    check=check,
+    always_run=True,  # a code-only change can make an untouched doc stale
+    options=(
+        Option(
+            "all", bool, False,
+            "report every reference that does not resolve, not only those the staged change "
+            "broke or made stale (what runs outside pre-commit)",
+        ),
+    ),
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_hook(HOOK, argv)
+
