@@ -118,12 +118,15 @@ def _files(root: Path) -> list[Path]:
 
 
 DEEP = "def f(x):\n" + "".join("    " * (i + 1) + f"for a{i} in x:\n" for i in range(6)) + "    " * 7 + "pass\n"
-HOOKS = ["check-nesting", "check-env-vars", "check-secrets", "check-hallucinated-deps", "check-undeclared-imports"]
-MODULE = {h: "hooks." + h.replace("-", "_") for h in HOOKS}
+sys.path.insert(0, str(ROOT))
+from hooks._core import registry  # noqa: E402
+
+HOOKS = list(registry.FILE_HOOKS)  # every file hook, the ones added later too
+MODULE = dict(registry.HOOK_MODULES)
 
 
 def offline(hook: str) -> list[str]:
-    return ["--offline"] if hook in ("check-hallucinated-deps", "check-undeclared-imports") else []
+    return ["--offline"] if registry.load_module(hook).HOOK.needs_network else []
 
 
 def cases(broken: BrokenIndex, good_index: str) -> list[Case]:
