@@ -57,6 +57,8 @@ def read_declarations(run: CheckRun) -> Manifest:
 
     total = Manifest()
     for path in run.paths:
+        if not selects(path):
+            continue  # passed by name but no manifest (a 20 MB bundle.js is no requirements file)
         source = _read(run, path)
         if source is None:
             continue

@@ -22,6 +22,7 @@ from hooks._core.runner import (
     EXIT_FINDINGS,
     EXIT_OK,
     enabled_codes,
+    guarded,
     parse_settings,
     report_error,
 )
@@ -183,6 +184,10 @@ def find(args: argparse.Namespace, settings: dict[str, Any]) -> list[Finding]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    return guarded(HOOK_ID, lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         args, settings = parse_settings(HOOK_ID, DESCRIPTION, OPTIONS, argv, _add_arguments)
         findings = find(args, settings)

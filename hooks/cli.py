@@ -11,8 +11,9 @@ from hooks._core import registry
 from hooks._core.findings import Finding, HookError, Rule
 from hooks._core.output import DOCUMENT_FORMATS, LINE_FORMATS, write_document, write_lines
 from hooks._core.runner import (
-    COMMON_OPTIONS, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, CheckRun, FileHook, Parser, collect,
-    is_excluded, load_settings, report_error, scan_files, unchecked_python_message,
+    COMMON_OPTIONS, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, CheckRun, FileHook, Parser,
+    collect, guarded, is_excluded, load_settings, report_error, report_internal, scan_files,
+    unchecked_python_message,
 )
 
 USAGE = f"""usage: driftgate COMMAND [ARGS...]
@@ -102,6 +103,9 @@ def run_gates(
             errors.extend(f"{hook.id}: {message}" for message in run.errors)
         except HookError as exc:
             errors.append(f"{hook.id}: {exc}")
+        except Exception as exc:  # one hook's bug (reported now, exit 3): the other hooks still run
+            report_internal(hook.id, exc)
+            errors.append(_CRASHED)
     findings.sort(key=Finding.sort_key)
     unchecked = unchecked_python_message()
     if unchecked and strict:
@@ -111,9 +115,16 @@ def run_gates(
     return findings, rules, errors
 
 
+# In run_gates' error list: a hook crashed (already reported as an internal error).
+_CRASHED = "\0internal error"
+
+
 def _finish(prog: str, findings: list[Finding], errors: list[str]) -> int:
     for message in errors:
-        report_error(prog, message)
+        if message != _CRASHED:
+            report_error(prog, message)
+    if _CRASHED in errors:
+        return EXIT_INTERNAL
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if findings else EXIT_OK
@@ -158,13 +169,11 @@ def run(argv: Sequence[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    try:
-        return _dispatch(list(sys.argv[1:] if argv is None else argv))
-    except BrokenPipeError:
-        # the reader (`| head`) left early: no traceback, and no second error at exit
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_FINDINGS
+    args = list(sys.argv[1:] if argv is None else argv)
+    known = args and (
+        args[0] in ("scan", "run") or args[0] in registry.HOOK_MODULES or args[0] in registry.EXTRA_COMMANDS
+    )
+    return guarded(f"driftgate {args[0]}" if known else "driftgate", lambda: _dispatch(args))
 
 
 def _dispatch(args: list[str]) -> int:

@@ -16,7 +16,7 @@ from typing import Sequence
 from hooks._core.files import read_bytes
 from hooks._core.findings import HookError
 from hooks._core.git import run_git
-from hooks._core.runner import EXIT_ERROR, EXIT_OK, parse_settings, report_error
+from hooks._core.runner import EXIT_ERROR, EXIT_OK, guarded, parse_settings, report_error
 from hooks._provenance import run
 from hooks._provenance import trailers as t
 
@@ -113,6 +113,10 @@ def _file_hint(key: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    return guarded(HOOK_ID, lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         args, _ = parse_settings(HOOK_ID, DESCRIPTION, (), argv, _add_arguments)
         source = (

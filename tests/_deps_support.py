@@ -84,7 +84,10 @@ class BrokenIndex:
     """A Simple API server whose behaviour depends on the first path segment:
     /500/ errors, /hang/ never answers in time, /close/ drops the connection, /garbage/
     sends non-HTML bytes, /badjson/ sends broken PEP 691 JSON, /json/ serves `projects`
-    as valid PEP 691 JSON (PEP 700 fields included)."""
+    as valid PEP 691 JSON (PEP 700 fields included). Faults of issue 10: /trickle/ sends a
+    byte every 0.2 s, /truncated/ stops short of its Content-Length, /garbagehtml/ and
+    /plaintext/ answer 200 text/html that is no page, /slow/ takes 0.25 s per 404; any
+    other first segment answers 404 for everything, the root included."""
 
     def __init__(self) -> None:
         self.projects: dict[str, dict[str, Any]] = {}
@@ -93,6 +96,8 @@ class BrokenIndex:
         handler = self._handler()
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
+        # a client that gave up (the point of the fault modes) is no error to print
+        self.server.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -140,6 +145,42 @@ class BrokenIndex:
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
 
+            def mode_trickle(self, name: str) -> None:
+                """A valid-looking page sent one byte every 0.2 s (bounded: 200 bytes)."""
+                body = b"<html><body>" + b" " * 180 + b"</body></html>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                for byte in body[:200]:
+                    try:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                    except OSError:
+                        return  # the client gave up: the point of the test
+                    time.sleep(0.2)
+
+            def mode_truncated(self, name: str) -> None:
+                """Content-Length promises 5000 bytes; the connection ends after 60."""
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", "5000")
+                self.end_headers()
+                self.wfile.write(b"<html><body><a href='x-1.0.tar.gz'>x-1.0.tar.gz</a>"[:60])
+                self.wfile.flush()
+                self.close_connection = True
+
+            def mode_garbagehtml(self, name: str) -> None:
+                self.send(200, "text/html", bytes(range(256)) * 4)
+
+            def mode_plaintext(self, name: str) -> None:
+                self.send(200, "text/html; charset=utf-8", b"Service temporarily in maintenance mode")
+
+            def mode_slow(self, name: str) -> None:
+                """Every answer (a 404) takes 0.25 s: each request is fine, many are not."""
+                time.sleep(0.25)
+                self.send(404, "text/plain", b"not found")
+
             def mode_garbage(self, name: str) -> None:
                 self.send(200, "application/octet-stream", bytes(range(256)))
 
@@ -147,6 +188,10 @@ class BrokenIndex:
                 self.send(200, "application/vnd.pypi.simple.v1+json", b'{"files": [tru')
 
             def mode_json(self, name: str) -> None:
+                if not name:  # the index root: the project list, as real indexes serve it
+                    listing = {"meta": {"api-version": "1.0"}, "projects": [{"name": n} for n in owner.projects]}
+                    self.send(200, "application/vnd.pypi.simple.v1+json", json.dumps(listing).encode())
+                    return
                 project = owner.projects.get(name)
                 if project is None:
                     self.send(404, "application/vnd.pypi.simple.v1+json", b'{"detail": "not found"}')
@@ -170,6 +215,79 @@ def json_project(name: str, releases: dict[str, str]) -> dict[str, Any]:
             for v, t in releases.items()
         ],
     }
+
+
+class BasicAuthProxy:
+    """A password-protected index on loopback: HTTP Basic auth in front of a real pypiserver,
+    the way a reverse proxy (nginx, Artifactory) guards a private index. pypiserver's own
+    `-P htpasswd` needs passlib, which needs `crypt`, gone in Python 3.13; this needs nothing."""
+
+    def __init__(self, upstream: PypiServer, user: str, password: str) -> None:
+        import base64
+
+        self.upstream = upstream
+        self.expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/simple/"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def _handler(self) -> type:
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:  # http.server's method name
+                import http.client
+
+                if self.headers.get("Authorization") != owner.expected:
+                    body = b"authentication required"
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", 'Basic realm="pypi"')
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
+                conn = http.client.HTTPConnection("127.0.0.1", owner.upstream.port, timeout=10)
+                try:
+                    conn.request("GET", self.path, headers={"Accept": self.headers.get("Accept", "*/*")})
+                    answer = conn.getresponse()
+                    body = answer.read()
+                finally:
+                    conn.close()
+                self.send_response(answer.status)
+                for name in ("Content-Type", "Location"):
+                    if answer.getheader(name):
+                        self.send_header(name, answer.getheader(name))
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        return Handler
+
+
+@contextlib.contextmanager
+def guarded_pypiserver(directory: str, user: str, password: str) -> Iterator[BasicAuthProxy]:
+    """pypiserver behind Basic auth (see BasicAuthProxy)."""
+    with pypiserver(directory) as upstream:
+        proxy = BasicAuthProxy(upstream, user, password)
+        try:
+            yield proxy
+        finally:
+            proxy.stop()
 
 
 @contextlib.contextmanager

@@ -13,7 +13,9 @@ from typing import Any, Iterator
 import pytest
 
 from hooks import check_hallucinated_deps as hook
-from _deps_support import BrokenIndex, isolated_env, json_project, make_wheel, pypiserver, write
+from _deps_support import (
+    BrokenIndex, guarded_pypiserver, isolated_env, json_project, make_wheel, pypiserver, write,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,15 +41,10 @@ def servers(tmp_path_factory: Any) -> Iterator[dict[str, Any]]:
         make_wheel(str(public_dir), name, version)
     for name, version in PRIVATE_WHEELS:
         make_wheel(str(private_dir), name, version)
-    from passlib.apache import HtpasswdFile
-
     password = secrets.token_hex(8)  # made at run time: no credential lives in the repo
-    htpasswd = HtpasswdFile(str(base / "htpasswd"), new=True)
-    htpasswd.set_password("alice", password)
-    htpasswd.save()
     broken = BrokenIndex()
     with pypiserver(str(public_dir)) as public, pypiserver(str(private_dir)) as private, \
-            pypiserver(str(private_dir), str(base / "htpasswd")) as guarded:
+            guarded_pypiserver(str(private_dir), "alice", password) as guarded:
         yield {"public": public.url, "private": private.url, "guarded": guarded, "password": password,
                "broken": broken}
     broken.stop()
@@ -691,8 +688,9 @@ def test_connections_are_kept_alive_and_reused(servers: dict[str, Any], capsys: 
     code, out, _ = run(capsys, "--index-url", url, "--public-index-url", url, "requirements.txt")
     assert code == 1 and len(out) == 40
     ports = broken.client_ports[before:]
-    assert len(ports) == 40  # one request per name...
-    assert len(set(ports)) <= 8  # ...over at most 8 connections (the pool), each reused
+    # one request per name, then (every name missing) one check of the index root
+    assert len(ports) == 41 and broken.requests[-1] == "/json/"
+    assert len(set(ports[:40])) <= 8  # the names over at most 8 connections (the pool), each reused
 
 
 def test_index_url_that_is_not_an_index(capsys: Any, tmp_path: Path) -> None:

@@ -159,7 +159,7 @@ def test_check_nesting_console_examples_run_as_shown(
 
 def test_setup_commands_and_ci_agree() -> None:
     assert "pip install . && driftgate scan ." in README
-    test_command = "pip install '.[test]' && python -m pytest"
+    test_command = "pip install '.[test]' && python -m nox"  # every supported Python (noxfile.py)
     assert test_command in README
     ci = (PROJECT_ROOT / ".ci" / "run").read_text()
     assert [line for line in ci.splitlines() if "pip install" in line] == [test_command]

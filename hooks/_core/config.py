@@ -4,6 +4,7 @@ Unknown keys are an error that names the key: a typo must not silently disable a
 """
 from __future__ import annotations
 
+import math
 import os
 import sys
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ GLOBAL_KEYS = ("exclude",)
 
 
 _KIND_NAMES = {
-    int: "an integer", float: "a number", str: "a string", bool: "true or false",
+    int: "an integer", float: "a finite number", str: "a string", bool: "true or false",
     list: "a list of strings", dict: "a table of strings",
 }
 
@@ -45,7 +46,8 @@ class Option:
         elif self.kind is dict:
             ok = isinstance(value, dict) and all(isinstance(v, str) and v for v in value.values())
         elif self.kind is float:
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            # nan and inf are TOML floats too, but no setting means anything with them
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
         elif self.kind is int:
             ok = isinstance(value, int) and not isinstance(value, bool)
         else:
@@ -59,14 +61,30 @@ class Option:
         return float(value) if self.kind is float else value
 
 
+def finite_float(text: str) -> float:
+    """argparse `type` for float options: `nan`, `inf` and `1e999` are not numbers a
+    timeout or threshold can use (nan compares false with everything, so it slips through
+    every later range check)."""
+    import argparse
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number: {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+    return value
+
+
 def load_toml(path: str) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on Python < 3.11 only
         import tomli as tomllib
+    from hooks._core.files import read_bytes
+
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(read_bytes(path).decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise HookError(f"{path}: invalid TOML: {exc}; fix the file or pass --config") from None
     except UnicodeDecodeError:

@@ -80,9 +80,47 @@ def decode(path: str, data: bytes) -> str:
         raise Unreadable(f"unknown encoding {encoding!r}") from None
 
 
-def read_bytes(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
+# The largest file any hook reads (sources, manifests, configs, cache entries). Larger
+# files are minified bundles, data dumps or a device: reading them whole would stall a
+# commit, and nothing a person reviews is that big.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+
+
+class NotRegularFile(OSError):
+    """A FIFO, device, socket, ...: reading it could block forever or never end."""
+
+
+class FileTooLarge(OSError):
+    """A regular file over the size cap."""
+
+
+def read_bytes(path: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes. Only regular files are read (OSError with strerror "not a regular
+    file" otherwise), and at most `limit` bytes (FileTooLarge past it). Opened non-blocking
+    and checked on the open descriptor, so a FIFO swapped in cannot hang the open."""
+    import errno
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(errno.EINVAL, "not a regular file", path)
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1  # the file object owns it now
+            data = handle.read(limit + 1)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > limit:
+        raise FileTooLarge(errno.EFBIG, f"larger than the {_size(limit)} limit", path)
+    return data
+
+
+def _size(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit} bytes"
 
 
 def read_source(path: str) -> SourceFile | None:
@@ -90,7 +128,11 @@ def read_source(path: str) -> SourceFile | None:
 
     OSError (missing, unreadable, a directory) propagates: that is the caller's exit 2.
     """
-    data = read_bytes(path)
+    try:
+        data = read_bytes(path)
+    except FileTooLarge as exc:
+        report_skipped(path, exc.strerror)  # like a binary file: not source to check
+        return None
     try:
         return SourceFile(path, decode(path, data))
     except Unreadable as exc:

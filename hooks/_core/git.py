@@ -34,6 +34,18 @@ def repo_root(path: str = ".") -> str | None:
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
+def inside_git_dir(path: str) -> bool:
+    """True for a bare repository or a directory inside a .git directory."""
+    try:
+        proc = subprocess.run(
+            ["git", "rev-parse", "--is-inside-git-dir", "--is-bare-repository"], cwd=path,
+            capture_output=True, text=True,
+        )
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    return proc.returncode == 0 and "true" in proc.stdout.split()
+
+
 def tracked_files(root: str) -> list[str]:
     """Files git tracks under `root` (relative, posix), skipping ones deleted in the work tree."""
     out = run_git(["ls-files", "-z", "--cached", "--", "."], cwd=root)

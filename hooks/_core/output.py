@@ -3,6 +3,7 @@ stdout of parallel processes; whole-document formats belong to `driftgate scan`.
 from __future__ import annotations
 
 import json
+import re
 from typing import Iterable, Sequence, TextIO
 
 from hooks import __version__
@@ -13,8 +14,22 @@ DOCUMENT_FORMATS = ("json", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _escape_text(value: str) -> str:
+    """Control characters as JSON writes them (`\\n`, `\\u001b`): a file name with a newline
+    must not split a finding over two lines, nor an escape sequence reach the terminal."""
+    if not _CONTROL.search(value):
+        return value
+    return _CONTROL.sub(lambda m: json.dumps(m.group())[1:-1], value)
+
+
 def format_text(finding: Finding) -> str:
-    return f"{finding.path}:{finding.line}:{finding.col}: {finding.code} {finding.message}"
+    return (
+        f"{_escape_text(finding.path)}:{finding.line}:{finding.col}: {finding.code} "
+        f"{_escape_text(finding.message)}"
+    )
 
 
 def format_jsonl(finding: Finding) -> str:

@@ -16,7 +16,7 @@ from hooks._core.findings import Finding, HookError, Rule
 from hooks._core.output import LINE_FORMATS, write_lines
 from hooks._core.suppress import drop_suppressed
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
 
 # Directories never worth walking when a directory is passed instead of files.
 SKIP_DIRS = frozenset(
@@ -247,7 +247,7 @@ def build_parser(prog: str, description: str, options: Sequence[cfg.Option]) -> 
             parser.add_argument(flag, action="append", default=None, metavar="KEY=VALUE", help=option.help)
         else:
             parser.add_argument(
-                flag, type=option.kind, default=None, help=f"{option.help} (default: {option.default})",
+                flag, type=cfg.finite_float if option.kind is float else option.kind, default=None, help=f"{option.help} (default: {option.default})",
                 choices=option.choices or None,
             )
     return parser
@@ -303,8 +303,16 @@ def is_excluded(path: str, patterns: Sequence[str]) -> bool:
     return False
 
 
-def _walk(top: str, selects: Callable[[str], bool], exclude: Sequence[str]) -> Iterator[str]:
-    for dirpath, dirnames, filenames in os.walk(top):
+def _walk(
+    top: str, selects: Callable[[str], bool], exclude: Sequence[str], errors: list[str] | None = None
+) -> Iterator[str]:
+    def unreadable(exc: OSError) -> None:
+        # os.walk skips a directory it cannot list; saying nothing would pass it unchecked
+        if errors is not None:
+            where = exc.filename if os.path.isabs(top) else os.path.relpath(exc.filename)
+            errors.append(f"{where}: cannot read directory: {exc.strerror or exc}")
+
+    for dirpath, dirnames, filenames in os.walk(top, onerror=unreadable):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         for name in sorted(filenames):
             full = os.path.join(dirpath, name)
@@ -322,26 +330,34 @@ def expand_paths(
     errors: list[str] = []
     for path in paths:
         if os.path.isdir(path):
-            files.extend(_walk(path, selects, exclude))
+            files.extend(_walk(path, selects, exclude, errors))
         elif not os.path.lexists(path):
             errors.append(f"{path}: no such file")
         elif not is_excluded(path, exclude):
             files.append(path)
-    return files, errors
+    return files, list(dict.fromkeys(errors))
 
 
 def scan_files(path: str) -> tuple[str, list[str]]:
     """The root to run from and the files under `path`, relative to that root: the files git
     tracks when `path` is in a repository, else every file below it. Changes into the root."""
-    from hooks._core.git import repo_root, tracked_files
+    from hooks._core.git import inside_git_dir, repo_root, tracked_files
 
     if not os.path.isdir(path):
         raise HookError(f"{path}: not a directory; pass the directory to scan")
     root = repo_root(path)
     if root is None:
+        if inside_git_dir(path):
+            raise HookError(
+                f"{path}: is a bare repository or inside a .git directory, which has no work tree "
+                "to scan; run it on a clone's work tree"
+            )
         root = os.path.abspath(path)
         os.chdir(root)
-        files, _ = expand_paths(["."], lambda _: True, [])
+        files, errors = expand_paths(["."], lambda _: True, [])
+        if errors:
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            raise HookError(f"{errors[0]}{more}; fix the permissions or scan another directory")
         return root, [os.path.normpath(f) for f in files]
     prefix = os.path.relpath(os.path.abspath(path), root)
     os.chdir(root)
@@ -376,7 +392,40 @@ def report_error(prog: str, message: str) -> None:
     print(f"{prog}: error: {message}", file=sys.stderr)
 
 
+def guarded(name: str, body: Callable[[], int]) -> int:
+    """`body()`, with any unexpected exception turned into one stderr line and exit 3 (a
+    crash must never look like findings, exit 1). DRIFTGATE_DEBUG=1 prints the traceback."""
+    try:
+        return body()
+    except BrokenPipeError:
+        # the reader (`| head`) left early: no traceback, and no second error at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FINDINGS
+    except Exception as exc:  # the top-level guard: everything else is a bug of ours
+        report_internal(name, exc)
+        return EXIT_INTERNAL
+
+
+def report_internal(name: str, exc: BaseException) -> None:
+    if os.environ.get("DRIFTGATE_DEBUG", "") not in ("", "0"):
+        import traceback
+
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    # one line, and short: an exception's text may quote the input it choked on
+    detail = " ".join(str(exc).split())[:200]
+    what = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+    print(
+        f"driftgate: internal error in {name}: {what} (set DRIFTGATE_DEBUG=1 for the traceback)",
+        file=sys.stderr,
+    )
+
+
 def run_hook(hook: FileHook, argv: Sequence[str] | None = None) -> int:
+    return guarded(hook.id, lambda: _run_hook(hook, argv))
+
+
+def _run_hook(hook: FileHook, argv: Sequence[str] | None = None) -> int:
     def add_arguments(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--format", choices=LINE_FORMATS, default="text", help="output format")
         parser.add_argument("files", nargs="*", help="files (or directories) to check")

@@ -158,7 +158,8 @@ def _declare(
 ) -> None:
     if not isinstance(text, str):
         line, col = locator.find(source.rsplit(".", 1)[-1], table)
-        manifest.problems.append(Problem(path, line, col, f"{source}: expected a requirement string, got {text!r}"))
+        shown = f"{text!r}"[:60]
+        manifest.problems.append(Problem(path, line, col, f"{source}: expected a requirement string, got {shown}"))
         return
     parsed = parse_requirement(text)
     if parsed is None:
@@ -169,8 +170,24 @@ def _declare(
         manifest.problems.append(Problem(path, line, col, parsed))
         return
     name, spec = parsed
-    line, col = locator.find(name, table)
-    manifest.declared.append(Declared(name, spec, path, line, col, source))
+    line, col = locator.find(name, table) if len(name) <= MAX_NAME_CHARS else (1, 1)
+    _add(manifest, Declared(name, spec, path, line, col, source))
+
+
+# No index holds a project name this long (the longest real ones are under 100): a longer
+# "name" is garbage to report here, not a question for the index.
+MAX_NAME_CHARS = 200
+
+
+def _add(manifest: Manifest, item: Declared) -> None:
+    if len(item.name) > MAX_NAME_CHARS:
+        manifest.problems.append(Problem(
+            item.path, item.line, item.col,
+            f"`{item.name[:40]}...` is {len(item.name)} characters long: not a package name "
+            f"(at most {MAX_NAME_CHARS}); not looked up",
+        ))
+    else:
+        manifest.declared.append(item)
 
 
 # --- pyproject.toml -----------------------------------------------------------------
@@ -213,42 +230,75 @@ def read_pyproject(source: SourceFile) -> Manifest:
         return manifest
     locator = Locator(source)
     path = source.path
-    for text in _strings(_table(data, "build-system", "requires")):
+    shape = _Shapes(manifest, locator, path)
+    build = shape.table(data, "build-system", "build-system")
+    for text in shape.array(build, "requires", "build-system.requires", "build-system"):
         _declare(manifest, locator, path, text, "build-system.requires", "build-system")
-    for text in _strings(_table(data, "project", "dependencies")):
+    project = shape.table(data, "project", "project")
+    for text in shape.array(project, "dependencies", "project.dependencies", "project"):
         _declare(manifest, locator, path, text, "project.dependencies", "project")
-    extras = _table(data, "project", "optional-dependencies")
-    for extra, items in (extras.items() if isinstance(extras, dict) else ()):
-        for text in _strings(items):
+    extras = shape.table(project, "optional-dependencies", "project.optional-dependencies", "project")
+    for extra, items in extras.items():
+        for text in shape.array(extras, extra, f"project.optional-dependencies.{extra}", "project"):
             _declare(manifest, locator, path, text, f"project.optional-dependencies.{extra}", "project")
-    groups = _table(data, "dependency-groups")
-    for group, items in (groups.items() if isinstance(groups, dict) else ()):
-        for item in items if isinstance(items, list) else ():
+    groups = shape.table(data, "dependency-groups", "dependency-groups")
+    for group in groups:
+        for item in shape.array(groups, group, f"dependency-groups.{group}", "dependency-groups"):
             if isinstance(item, dict) and "include-group" in item:
                 continue  # its names are read where that group is declared
             _declare(manifest, locator, path, item, f"dependency-groups.{group}", "dependency-groups")
     poetry = _table(data, "tool", "poetry")
-    for section, table in _poetry_tables(poetry):
+    for section, table in _poetry_tables(poetry, shape):
         for name, value in table.items():
             _declare_poetry(manifest, locator, path, name, value, section)
     return manifest
+
+
+class _Shapes:
+    """Reads a table or an array out of parsed TOML; a value of the wrong type (`dependencies
+    = "requests"`, `project = 5`) is a DG100 at its key, never a quiet "no dependencies"."""
+
+    def __init__(self, manifest: Manifest, locator: Locator, path: str) -> None:
+        self.manifest, self.locator, self.path = manifest, locator, path
+
+    def _wrong(self, key: str, label: str, table: str | None, expected: str, value: Any) -> None:
+        line, col = self.locator.find(key, table) if key else (1, 1)
+        got = type(value).__name__ if not isinstance(value, (str, int, float)) else f"{value!r}"[:60]
+        self.manifest.problems.append(Problem(self.path, line, col, f"`{label}` must be {expected}, got {got}"))
+
+    def table(self, data: Any, key: str, label: str, table: str | None = None) -> dict[str, Any]:
+        value = data.get(key) if isinstance(data, dict) else None
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self._wrong(key, label, table, "a table", value)
+            return {}
+        return value
+
+    def array(self, data: dict[str, Any], key: str, label: str, table: str | None) -> list[Any]:
+        value = data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self._wrong(key, label, table, "an array of requirement strings", value)
+            return []
+        return value
 
 
 def _strings(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _poetry_tables(poetry: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+def _poetry_tables(poetry: Any, shape: _Shapes) -> Iterator[tuple[str, dict[str, Any]]]:
     if not isinstance(poetry, dict):
         return
     for key in ("dependencies", "dev-dependencies"):
-        if isinstance(poetry.get(key), dict):
-            yield f"tool.poetry.{key}", poetry[key]
-    groups = poetry.get("group")
-    for group, table in (groups.items() if isinstance(groups, dict) else ()):
-        deps = table.get("dependencies") if isinstance(table, dict) else None
-        if isinstance(deps, dict):
-            yield f"tool.poetry.group.{group}.dependencies", deps
+        yield f"tool.poetry.{key}", shape.table(poetry, key, f"tool.poetry.{key}", "tool.poetry")
+    groups = shape.table(poetry, "group", "tool.poetry.group", "tool.poetry")
+    for group, table in groups.items():
+        label = f"tool.poetry.group.{group}"
+        deps = shape.table(shape.table(groups, group, label, "tool.poetry"), "dependencies", f"{label}.dependencies", "tool.poetry")
+        yield f"{label}.dependencies", deps
 
 
 def _declare_poetry(
@@ -263,8 +313,8 @@ def _declare_poetry(
             return
         value = value.get("version", "*")
     spec = poetry_specifier(str(value)) if isinstance(value, str) else ""
-    line, col = locator.find(name, "tool.poetry")
-    manifest.declared.append(Declared(name, spec or "", path, line, col, section))
+    line, col = locator.find(name, "tool.poetry") if len(name) <= MAX_NAME_CHARS else (1, 1)
+    _add(manifest, Declared(name, spec or "", path, line, col, section))
 
 
 def poetry_specifier(constraint: str) -> str:
@@ -362,15 +412,46 @@ def read_pre_commit_config(source: SourceFile) -> Manifest:
         manifest.problems.append(Problem(source.path, line, col, f"invalid YAML: {problem}"))
         return manifest
     locator = Locator(source)
-    repos = data.get("repos") if isinstance(data, dict) else None
-    for repo in repos if isinstance(repos, list) else ():
+    if data is None:
+        return manifest  # empty: pre-commit itself says so
+    if not isinstance(data, dict):
+        return _shape_problem(manifest, source.path, f"a pre-commit config must be a mapping with `repos`, got {type(data).__name__}")
+    repos = data.get("repos")
+    if repos is not None and not isinstance(repos, list):
+        line, col = locator.find("repos")
+        manifest.problems.append(Problem(source.path, line, col, f"`repos` must be a list, got {type(repos).__name__}"))
+        return manifest
+    for repo in repos or ():
         hooks = repo.get("hooks") if isinstance(repo, dict) else None
-        for hook in hooks if isinstance(hooks, list) else ():
+        if hooks is not None and not isinstance(hooks, list):
+            line, col = locator.find("hooks")
+            manifest.problems.append(Problem(source.path, line, col, f"`hooks` must be a list, got {type(hooks).__name__}"))
+            continue
+        for hook in hooks or ():
             deps = hook.get("additional_dependencies") if isinstance(hook, dict) else None
-            if not isinstance(deps, list) or not _python_hook(hook, deps):
+            if deps is None:
+                continue
+            key_at = locator.find("additional_dependencies")  # this hook's key, claimed in order
+            if not isinstance(deps, list):
+                manifest.problems.append(Problem(
+                    source.path, *key_at, f"`additional_dependencies` must be a list, got {type(deps).__name__}",
+                ))
+                continue
+            if not deps or not _python_hook(hook, deps):
                 continue
             for dep in deps:
-                _declare(manifest, locator, source.path, str(dep), "additional_dependencies", None)
+                if isinstance(dep, str):
+                    _declare(manifest, locator, source.path, dep, "additional_dependencies", None)
+                else:  # a number or null is no package name: never looked up as `1` or `None`
+                    manifest.problems.append(Problem(
+                        source.path, *key_at,
+                        f"additional_dependencies: expected a requirement string, got {f'{dep!r}'[:60]}",
+                    ))
+    return manifest
+
+
+def _shape_problem(manifest: Manifest, path: str, message: str) -> Manifest:
+    manifest.problems.append(Problem(path, 1, 1, message))
     return manifest
 
 
@@ -403,7 +484,8 @@ def read_inline_script(source: SourceFile) -> Manifest:
         if data is None:
             continue
         locator = Locator(block, line_offset=first_line, col_offset=2)  # past the "# "
-        for text in _strings(data.get("dependencies")):
+        shape = _Shapes(manifest, locator, source.path)
+        for text in shape.array(data, "dependencies", "dependencies", None):
             _declare(manifest, locator, source.path, text, "script dependencies", None)
     return manifest
 
@@ -411,34 +493,53 @@ def read_inline_script(source: SourceFile) -> Manifest:
 # --- requirements files -------------------------------------------------------------
 
 
-def read_requirements(path: str, seen: set[str] | None = None, constraint: bool = False) -> Manifest:
+def read_requirements(
+    path: str, seen: set[str] | None = None, constraint: bool = False, root: str | None = None
+) -> Manifest:
     """A requirements file and every file it includes with -r/-c, each name at its own
     file and line. pip-requirements-parser reads the lines; includes are followed here so a
-    missing or cyclic include is a finding at its `-r` line, not a crash."""
+    missing or cyclic include is a finding at its `-r` line, not a crash. Includes are
+    followed only inside `root` (the repository: the working directory, or the top file's
+    own directory when it lies elsewhere): `-r /etc/shadow` must not echo a line of it."""
     manifest = Manifest()
     seen = set() if seen is None else seen
+    if root is None:
+        root = _boundary(path)
     seen.add(os.path.normcase(os.path.abspath(path)))
     lines = _source_lines(path)
     source = "constraints" if constraint else "requirements"
     simple = _simple_requirements(lines)
     if simple is not None:
-        manifest.declared = [Declared(n, spec, path, line, col, source) for n, spec, line, col in simple]
+        for name, spec, line, col in simple:
+            _add(manifest, Declared(name, spec, path, line, col, source))
         return manifest
     from pip_requirements_parser import InstallRequirement, InvalidRequirementLine, OptionLine
 
-    for item in _parse_requirement_lines(path, constraint):
+    safe_lines, too_long = _tame_lines(lines)
+    for number in too_long:
+        manifest.problems.append(Problem(
+            path, number, 1, f"line is over {MAX_LINE_CHARS} characters long; not parsed",
+        ))
+    try:
+        items = list(_parse_tamed(path, constraint, lines, safe_lines))
+    except (LookupError, UnicodeError) as exc:
+        # pip honours a `# -*- coding: X -*-` line in requirements files; an unknown or
+        # wrong one fails inside the parser
+        manifest.problems.append(Problem(path, 1, 1, f"cannot read requirements file: {_clip(str(exc))}"))
+        return manifest
+    for item in items:
         number = item.line_number or 1
         if isinstance(item, InvalidRequirementLine):
             detail = " ".join(item.error_message.replace("Invalid requirement: :", "").split())
-            manifest.problems.append(Problem(path, number, 1, f"cannot parse requirement line: {detail}"))
+            manifest.problems.append(Problem(path, number, 1, f"cannot parse requirement line: {_clip(detail)}"))
         elif isinstance(item, OptionLine):
-            _requirement_options(manifest, path, number, item.options, seen)
+            _requirement_options(manifest, path, number, item.options, seen, root)
         elif isinstance(item, InstallRequirement):
             if item.name is None or item.link is not None or item.is_editable:
                 continue  # URL, path or editable: nothing to look up
             text = lines[number - 1] if number <= len(lines) else ""
             col = _name_col(text, item.name)
-            manifest.declared.append(Declared(item.name, str(item.specifier or ""), path, number, col, source))
+            _add(manifest, Declared(item.name, str(item.specifier or ""), path, number, col, source))
     return manifest
 
 
@@ -484,6 +585,43 @@ def _valid_specifiers(parts: Sequence[str]) -> bool:
     return True
 
 
+# pip-requirements-parser's comment regex is quadratic in a run of blanks (100,000 spaces
+# take minutes): lines reach it with blank runs collapsed, and none longer than this.
+MAX_LINE_CHARS = 10_000
+_BLANK_RUN = re.compile(r"[ \t]{2,}")
+
+
+def _tame_lines(lines: Sequence[str]) -> tuple[list[str] | None, list[int]]:
+    """(lines to hand the parser instead of the file, or None when the file is fine as it
+    is; numbers of the lines too long to parse). Line numbers are kept: a dropped line
+    becomes blank. Blanks inside a requirement line carry no meaning to pip."""
+    if not any(len(text) > MAX_LINE_CHARS or "  " in text or "\t" in text for text in lines):
+        return None, []
+    safe = [_BLANK_RUN.sub(" ", text) for text in lines]
+    too_long = [n for n, text in enumerate(safe, 1) if len(text) > MAX_LINE_CHARS]
+    for number in too_long:
+        safe[number - 1] = ""
+    return safe, too_long
+
+
+def _parse_tamed(path: str, constraint: bool, lines: Sequence[str], safe: list[str] | None) -> Iterator[Any]:
+    if safe is None:
+        yield from _parse_requirement_lines(path, constraint)
+        return
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = os.path.join(tmp, os.path.basename(path))
+        with open(copy, "w", encoding="utf-8") as handle:
+            handle.write("\n".join(safe) + "\n")
+        yield from _parse_requirement_lines(copy, constraint)
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    """A message quotes at most `limit` characters of the input."""
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _parse_requirement_lines(path: str, constraint: bool) -> Iterator[Any]:
     """What `RequirementsFile.parse(path, include_nested=False)` yields, minus its cost:
     pip-requirements-parser builds a fresh optparse parser for every line (~1 ms each),
@@ -522,8 +660,17 @@ def _line_parser() -> Any:
     return parse_line
 
 
+def _boundary(path: str) -> str:
+    cwd = os.path.realpath(os.getcwd())
+    return cwd if _inside(os.path.realpath(path), cwd) else os.path.dirname(os.path.realpath(path))
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
 def _requirement_options(
-    manifest: Manifest, path: str, number: int, options: dict[str, Any], seen: set[str]
+    manifest: Manifest, path: str, number: int, options: dict[str, Any], seen: set[str], root: str
 ) -> None:
     if options.get("index_url"):
         manifest.index_url = options["index_url"]
@@ -535,10 +682,19 @@ def _requirement_options(
             included = os.path.normpath(os.path.join(os.path.dirname(path), target))
             if os.path.normcase(os.path.abspath(included)) in seen:
                 continue
-            if not os.path.isfile(included):
+            if not _inside(os.path.realpath(included), root):
+                manifest.problems.append(Problem(
+                    path, number, 1, f"included file `{target}` is outside the repository; not read "
+                    "(include files of this repository only)",
+                ))
+                continue
+            if not os.path.lexists(included):
                 manifest.problems.append(Problem(path, number, 1, f"included file `{target}` not found"))
                 continue
-            nested = read_requirements(included, seen, constraint)
+            if not os.path.isfile(included):
+                manifest.problems.append(Problem(path, number, 1, f"included file `{target}` is not a regular file"))
+                continue
+            nested = read_requirements(included, seen, constraint, root)
             manifest.includes.append(included)
             manifest.declared += nested.declared
             manifest.problems += nested.problems

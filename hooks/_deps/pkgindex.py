@@ -33,6 +33,12 @@ MISSING_TTL = 3600.0  # ...but a missing name may be published any minute (priva
 CACHE_FORMAT = 1
 USER_AGENT = "driftgate (Simple Repository API client)"
 MAX_ANSWER_BYTES = 256 * 1024 * 1024  # the largest real project pages are tens of MB
+# The whole run's time on the network: this many times --timeout (each request, from
+# connect to its last byte, is bounded by --timeout itself). Past it, names still waiting
+# are an index error, so no index, however slow, holds a commit longer than this.
+RUN_BUDGET_TIMEOUTS = 6
+MAX_CACHE_ENTRY_BYTES = 4 * 1024 * 1024  # an entry is a summary: names, versions, a date
+CLOCK_SKEW = 300.0  # seconds a cache entry's dates may lie in the future (clock changes)
 
 
 class IndexUnavailable(Exception):
@@ -74,14 +80,35 @@ class Project:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Project:
-        return cls(
-            bool(data["found"]), tuple(data.get("versions") or ()), data.get("first_upload"),
-            int(data.get("files") or 0), tuple(data.get("tracks") or ()),
-        )
+    def from_json(cls, data: Any, now: float | None = None) -> Project:
+        """The project a cache entry holds; ValueError when the entry is not exactly what
+        to_json writes (hand-edited, another version's, damaged): a miss, never a verdict."""
+        if not isinstance(data, dict) or not isinstance(data.get("found"), bool):
+            raise ValueError("not a cached project")
+        versions, tracks = data.get("versions", []), data.get("tracks", [])
+        first, files = data.get("first_upload"), data.get("files", 0)
+        if not (_strings(versions) and _strings(tracks)):
+            raise ValueError("versions and tracks must be lists of strings")
+        if first is not None and not (_finite(first) and (now is None or first <= now + CLOCK_SKEW)):
+            raise ValueError("first_upload must be a past time")
+        if not (isinstance(files, int) and not isinstance(files, bool) and files >= 0):
+            raise ValueError("files must be a count")
+        return cls(data["found"], tuple(versions), None if first is None else float(first), files, tuple(tracks))
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _finite(value: Any) -> bool:
+    import math
+
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 _SEPARATORS = re.compile(r"[-_.]+")
+_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")  # PEP 508 names
+MAX_NAME_CHARS = 200  # longer is no project name on any index
 
 
 @functools.lru_cache(maxsize=8192)
@@ -127,19 +154,36 @@ def pip_settings() -> tuple[dict[str, str], list[str] | None]:
 def pip_settings_cached(cache_root: str | None = None) -> dict[str, str]:
     """pip_settings(), answered from the disk cache while nothing it depends on changed."""
     path = os.path.join(cache_root or user_cache_dir(), _pip_config_cache_name())
+    from hooks._core.files import read_bytes
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            saved = json.load(handle)
-        if saved["fingerprint"] == _pip_fingerprint(saved["files"]):
-            return dict(saved["settings"])
+        saved = json.loads(read_bytes(path, MAX_CACHE_ENTRY_BYTES).decode("utf-8"))
+        settings = saved["settings"]
+        if (
+            isinstance(settings, dict) and all(isinstance(v, str) for v in settings.values())
+            and saved["fingerprint"] == _pip_fingerprint(saved["files"])
+        ):
+            return dict(settings)
     except (OSError, ValueError, KeyError, TypeError):
         pass
     merged, files = pip_settings()
     if files is None:  # no pip: environment only, nothing worth caching
         return merged
     wanted = {k: v for k, v in merged.items() if k.split(".", 1)[-1] in _PIP_KEYS}
+    if any(_has_credentials(v) for v in wanted.values()):
+        _unlink(path)  # credentials are never written to disk: pip is asked on each run
+        return wanted
     _write_atomic(path, json.dumps({"files": files, "fingerprint": _pip_fingerprint(files), "settings": wanted}))
     return wanted
+
+
+def _has_credentials(value: str) -> bool:
+    return any("@" in urlsplit(url).netloc for url in value.split() if "://" in url)
+
+
+def _without_credentials(value: str) -> str:
+    """`value` with the user:password@ of every URL in it removed (for fingerprints)."""
+    return " ".join(Index(url).display if "://" in url else url for url in value.split())
 
 
 def _pip_config_cache_name() -> str:
@@ -155,7 +199,8 @@ def _pip_fingerprint(files: Sequence[str]) -> str:
         from pip import __version__ as pip_version
     except ImportError:
         pip_version = "none"
-    pip_env = sorted((k, v) for k, v in os.environ.items() if k.startswith("PIP_"))
+    # hashed without credentials: not even a hash of a password is written to disk
+    pip_env = sorted((k, _without_credentials(v)) for k, v in os.environ.items() if k.startswith("PIP_"))
     parts: list[Any] = [pip_version, sys.executable, pip_env]
     for path in files:
         try:
@@ -265,14 +310,23 @@ class DiskCache:
         return os.path.join(self.root, _index_key(index.display), normalize(name) + ".json")
 
     def get(self, index: Index, name: str, now: float, any_age: bool = False) -> Project | None:
+        """The cached answer, or None: expired, or anything but a regular, small, well-formed
+        entry fetched in the past (a damaged or doctored entry is a miss, never a verdict)."""
+        from hooks._core.files import read_bytes
+
         try:
-            with open(self.path(index, name), encoding="utf-8") as handle:
-                data = json.load(handle)
-            if not any_age and now - float(data["fetched"]) > float(data["ttl"]):
+            data = json.loads(read_bytes(self.path(index, name), MAX_CACHE_ENTRY_BYTES).decode("utf-8"))
+            fetched, ttl = data["fetched"], data["ttl"]
+            if not (_finite(fetched) and _finite(ttl) and fetched <= now + CLOCK_SKEW and 0 <= ttl <= FOUND_TTL):
                 return None
-            return Project.from_json(data["project"])
+            if not any_age and now - fetched > ttl:
+                return None
+            return Project.from_json(data["project"], now)
         except (OSError, ValueError, KeyError, TypeError):
             return None
+
+    def drop(self, index: Index, name: str) -> None:
+        _unlink(self.path(index, name))
 
     def put(self, index: Index, name: str, project: Project, now: float) -> None:
         ttl = FOUND_TTL if project.found else MISSING_TTL
@@ -334,16 +388,22 @@ def parse_json_answer(name: str, body: bytes) -> Project:
     if not isinstance(versions, list):
         versions = [version_from_filename(name, str(f.get("filename", ""))) for f in files]
     times = [t for t in (_parse_time(f.get("upload-time")) for f in files) if t is not None]
-    tracks = (data.get("meta") or {}).get("tracks") or []
+    meta = data.get("meta")
+    tracks = meta.get("tracks") if isinstance(meta, dict) else None
     return Project(
-        True, _unique(v for v in versions if v), min(times) if times else None, len(files),
-        tuple(str(t) for t in tracks) if isinstance(tracks, list) else (),
+        True, _unique(v for v in versions if v and isinstance(v, str)), min(times) if times else None,
+        len(files), tuple(str(t) for t in tracks) if isinstance(tracks, list) else (),
     )
 
 
+_HTML_TAG = re.compile(r"<(?:!doctype|html|head|body|a|meta|title)[\s>]", re.I)
+
+
 def parse_html_answer(name: str, body: bytes) -> Project:
-    text = body.decode("utf-8", errors="replace")
-    if "<" not in text:
+    """A PEP 503 page; ValueError for anything else (binary or cut bytes, plain text): a
+    page that is not a project page must never read as "a project with no releases"."""
+    text = body.decode("utf-8")  # PEP 503 pages are UTF-8; anything else is not one
+    if not _HTML_TAG.search(text):
         raise ValueError("not an HTML project page")
     filenames = [unquote(re.sub(r"<[^>]+>", "", label)).strip() for _, label in _HREF.findall(text)]
     filenames = [f or "" for f in filenames]
@@ -386,6 +446,11 @@ class Client:
         self._lock = threading.Lock()
         self.fetched: set[tuple[Index, str]] = set()  # asked over the network in this process
         self._all_conns: list[dict[tuple[str, str], Any]] = []
+        # a timeout too large for the socket layer (1e300) means "as long as allowed"
+        self.timeout = min(self.timeout, 3600.0)
+        self.budget = self.timeout * RUN_BUDGET_TIMEOUTS
+        self._run_deadline = time.monotonic() + self.budget
+        self._roots: dict[str, IndexUnavailable | None] = {}  # index display -> root check
 
     # public API
     def lookup_many(
@@ -435,6 +500,9 @@ class Client:
         return project
 
     def fetch(self, index: Index, name: str) -> Project:
+        if len(name) > MAX_NAME_CHARS or not _NAME.match(name):
+            # no index has such a project; asking would only earn a 414 blamed on the index
+            return Project(False)
         url = urljoin(index.base, normalize(name) + "/")
         if url.startswith("file:"):
             return self._fetch_file(index, name, url)
@@ -482,16 +550,19 @@ class Client:
         except (OSError, ValueError) as exc:
             raise IndexUnavailable(f"index {index.display}: cannot read {page}: {exc}") from None
 
-    def _get(self, index: Index, url: str, redirects: int = 5) -> Response:
+    def _get(self, index: Index, url: str, redirects: int = 5, body: bool = True) -> Response:
         for _ in range(redirects + 1):
-            response = self._request(index, url)
+            response = self._request(index, url, body)
             if response.status in (301, 302, 303, 307, 308) and response.location:
                 url = urljoin(url, response.location)
                 continue
             return response
         raise IndexUnavailable(f"index {index.display}: too many redirects")
 
-    def _request(self, index: Index, url: str) -> Response:
+    def _request(self, index: Index, url: str, body: bool = True) -> Response:
+        """One GET, bounded as a whole by --timeout (connect, headers and every byte of the
+        body: a server trickling a byte a second is cut off) and by the run's budget.
+        `body=False` reads the status and headers only (the connection is then dropped)."""
         import http.client
 
         parts = urlsplit(url)
@@ -502,28 +573,90 @@ class Client:
         auth = self._auth(parts)
         if auth:
             headers["Authorization"] = auth
+        netloc = parts.netloc.rsplit("@", 1)[-1]
         last: Exception | None = None
         for _attempt in range(2):  # a kept-alive connection the server closed: retry once
-            conn = self._connection(parts.scheme, parts.netloc.rsplit("@", 1)[-1])
+            remaining = self._run_deadline - time.monotonic()
+            if remaining <= 0:
+                raise self._budget_spent(index)
+            limit = min(self.timeout, remaining)
+            conn = self._connection(parts.scheme, netloc)
+            watchdog = _Watchdog(conn, limit)
             try:
+                conn.timeout = limit
+                if conn.sock is not None:
+                    conn.sock.settimeout(limit)
                 conn.request("GET", path or "/", headers=headers)
                 raw = conn.getresponse()
-                body = raw.read(MAX_ANSWER_BYTES + 1)
-                if len(body) > MAX_ANSWER_BYTES:
-                    self._drop(parts.scheme, parts.netloc.rsplit("@", 1)[-1])
-                    raise IndexUnavailable(f"index {index.display}: answer for {path} is too large")
-                if raw.getheader("Connection", "").lower() == "close":
-                    self._drop(parts.scheme, parts.netloc.rsplit("@", 1)[-1])
+                data = self._read_body(raw, watchdog, index, path) if body else b""
+                if watchdog.fired:
+                    raise TimeoutError("timed out")
+                if not body or raw.getheader("Connection", "").lower() == "close":
+                    self._drop(parts.scheme, netloc)
                 return Response(
-                    raw.status, (raw.getheader("Content-Type") or "").lower(), body,
+                    raw.status, (raw.getheader("Content-Type") or "").lower(), data,
                     raw.getheader("Location") or "",
                 )
             except (OSError, http.client.HTTPException) as exc:
-                self._drop(parts.scheme, parts.netloc.rsplit("@", 1)[-1])
-                last = exc
-                if isinstance(exc, TimeoutError) or "timed out" in str(exc):
+                self._drop(parts.scheme, netloc)
+                last = TimeoutError("timed out") if watchdog.fired else exc
+                if isinstance(last, TimeoutError) or "timed out" in str(last):
                     break
+            finally:
+                watchdog.cancel()
+        if watchdog.fired and limit < self.timeout:
+            raise self._budget_spent(index)
         raise IndexUnavailable(f"cannot reach index {index.display}: {_describe(last)}")
+
+    def _budget_spent(self, index: Index) -> IndexUnavailable:
+        return IndexUnavailable(
+            f"cannot reach index {index.display}: timed out (the run's {self.budget:g} s "
+            f"network budget, {RUN_BUDGET_TIMEOUTS} x --timeout, is spent)"
+        )
+
+    def _read_body(self, raw: Any, watchdog: _Watchdog, index: Index, path: str) -> bytes:
+        """The whole body, in pieces so the watchdog can stop a trickle; fewer bytes than
+        Content-Length said is an error, never a shorter page."""
+        import http.client
+
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = raw.read(64 * 1024)  # the watchdog ends a read that waits too long
+            if not chunk or watchdog.fired:
+                break
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
+                raise IndexUnavailable(f"index {index.display}: answer for {path} is too large")
+            chunks.append(chunk)
+        data = b"".join(chunks)
+        declared = raw.getheader("Content-Length")
+        if declared and declared.strip().isdigit() and len(data) < int(declared) and not watchdog.fired:
+            raise http.client.IncompleteRead(data, int(declared) - len(data))
+        return data
+
+    def check_root(self, index: Index) -> IndexUnavailable | None:
+        """Once per index and process: does the index's root answer? When every name is
+        "not found", a root that is not found either means a wrong index URL, not a
+        requirements file full of hallucinations."""
+        if index.display not in self._roots:
+            problem: IndexUnavailable | None = None
+            try:
+                response = self._get(index, index.base, body=False)
+                if response.status in (401, 403):
+                    problem = IndexUnavailable(
+                        f"index {index.display} refused access (HTTP {response.status}); put the "
+                        "credentials in the index URL or in ~/.netrc"
+                    )
+                elif response.status != 200:
+                    problem = IndexUnavailable(
+                        f"index {index.display} has none of the names and its root answers HTTP "
+                        f"{response.status} too: the index URL looks wrong (a Simple API URL usually ends in /simple/)"
+                    )
+            except IndexUnavailable as exc:
+                problem = exc
+            self._roots[index.display] = problem
+        return self._roots[index.display]
 
     def _connection(self, scheme: str, netloc: str) -> Any:
         import http.client
@@ -566,6 +699,33 @@ class Client:
         return "Basic " + base64.b64encode(token).decode("ascii")
 
 
+class _Watchdog:
+    """Shuts a connection's socket down when its request's time is up: socket timeouts
+    bound each read, and only this bounds the whole request (a server that sends one byte
+    every second never trips a 10 s read timeout)."""
+
+    def __init__(self, conn: Any, seconds: float) -> None:
+        self.conn = conn
+        self.fired = False
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self) -> None:
+        import socket
+
+        self.fired = True
+        sock = getattr(self.conn, "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
 def netrc_credentials(host: str) -> tuple[str | None, str | None]:
     import netrc
 
@@ -587,6 +747,26 @@ def _describe(exc: Exception | None) -> str:
     if isinstance(exc, ConnectionRefusedError):
         text = "connection refused"
     return text.splitlines()[0]
+
+
+def _check_roots(
+    client: Client, indexes: Sequence[Index], answers: dict[tuple[Index, str], Project | IndexUnavailable | None]
+) -> None:
+    """An http(s) index that has none of the names gets its root checked once; when the
+    root fails too, each of its "not found" answers becomes that index error (and leaves
+    the cache): a wrong index URL must not read as every name hallucinated."""
+    for index in indexes:
+        if client.offline or index.url.startswith("file:"):
+            continue
+        mine = [(pair, answer) for pair, answer in answers.items() if pair[0] == index]
+        if not mine or not all(isinstance(a, Project) and not a.found for _, a in mine):
+            continue
+        problem = client.check_root(index)
+        if problem is None:
+            continue
+        for pair, _ in mine:
+            answers[pair] = problem
+            client.cache.drop(*pair)
 
 
 @dataclass
@@ -624,6 +804,7 @@ def lookup_names(
     wanted = list(dict.fromkeys(normalize(n) for n in names))
     pairs = [(index, name) for name in wanted for index in indexes]
     answers = client.lookup_many(pairs, fresh)
+    _check_roots(client, indexes, answers)
     out = {name: Lookup(name) for name in wanted}
     for (index, name), answer in answers.items():
         lookup = out[name]

@@ -271,6 +271,9 @@ def _read(run: CheckRun, path: str) -> SourceFile | None:
     Unlike other hooks, a text file that is not valid UTF-8 is still scanned, decoded as
     Latin-1: credentials are ASCII, so an encoding must not be a way past the gate.
     """
+    if os.path.exists(path) and not os.path.isfile(path):  # a FIFO or device: blocks or never ends
+        run.errors.append(f"{path}: cannot read: not a regular file")
+        return None
     try:
         with open(path, "rb") as handle:
             head = handle.read(_SNIFF_BYTES)
