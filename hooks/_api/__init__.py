@@ -45,18 +45,9 @@ __all__ = [
 def default_cache_dir() -> str:
     """The per-user cache directory (DRIFTGATE_CACHE_DIR overrides), shared with the
     other hooks' caches."""
-    import os
-    import sys
+    from hooks._core.cache import user_cache_dir
 
-    override = os.environ.get("DRIFTGATE_CACHE_DIR")
-    if override:
-        return override
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~\\AppData\\Local")
-        return os.path.join(base, "driftgate", "Cache")
-    if sys.platform == "darwin":
-        return os.path.expanduser("~/Library/Caches/driftgate")
-    return os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "driftgate")
+    return user_cache_dir()
 
 
 def index_for_interpreter(interpreter: "Interpreter", cache_dir: Optional[str] = None, **extra: Any) -> ApiIndex:

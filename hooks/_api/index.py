@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
@@ -775,21 +774,7 @@ def _read_json(path: str) -> Optional[dict[str, Any]]:
 
 
 def _write_json_atomic(path: str, data: dict[str, Any]) -> None:
-    """Write to a temp file in the same directory, then os.replace: concurrent writers of
-    the same entry each replace it whole with identical content. A cache that cannot be
-    written only costs speed."""
-    directory = os.path.dirname(path)
-    try:
-        os.makedirs(directory, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, separators=(",", ":"))
-        os.replace(temp, path)
-    except OSError:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
+    """Atomic, shared with concurrent writers; a cache that cannot be written only costs speed."""
+    from hooks._core.cache import write_atomic
+
+    write_atomic(path, json.dumps(data, separators=(",", ":")))

@@ -28,7 +28,7 @@ def write_atomic(path: str, payload: str) -> None:
     directory = os.path.dirname(path)
     try:
         os.makedirs(directory, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
+        fd, temp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".tmp")
     except OSError:
         return
     try:

@@ -212,22 +212,9 @@ def _pip_fingerprint(files: Sequence[str]) -> str:
 
 
 def _write_atomic(path: str, payload: str) -> None:
-    """Write via a temp file in the same directory and os.replace (atomic); mkstemp makes
-    it readable by its owner only. A cache that cannot be written is just slower."""
-    import tempfile
+    from hooks._core.cache import write_atomic
 
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-            os.replace(tmp, path)
-        except BaseException:
-            _unlink(tmp)
-            raise
-    except OSError:
-        pass
+    write_atomic(path, payload)
 
 
 def _pip_env_only() -> dict[str, str]:
@@ -288,15 +275,9 @@ def choose_indexes(
 
 
 def user_cache_dir() -> str:
-    override = os.environ.get("DRIFTGATE_CACHE_DIR")
-    if override:
-        return override
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~\\AppData\\Local")
-        return os.path.join(base, "driftgate", "Cache")
-    if sys.platform == "darwin":
-        return os.path.expanduser("~/Library/Caches/driftgate")
-    return os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "driftgate")
+    from hooks._core.cache import user_cache_dir as shared
+
+    return shared()
 
 
 class DiskCache:

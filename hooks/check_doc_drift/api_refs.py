@@ -99,26 +99,11 @@ def _project_index(roots: list[str]) -> Any:
 
 
 def _write_atomic(path: str, data: dict[str, Any]) -> None:
-    """Temp file in the same directory, then os.replace: concurrent writers of one entry each
-    replace it whole with the same content. A cache that cannot be written costs only speed."""
     import json
-    import tempfile
 
-    directory = os.path.dirname(path)
-    try:
-        os.makedirs(directory, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, separators=(",", ":"))
-        os.replace(temp, path)
-    except OSError:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
+    from hooks._core.cache import write_atomic
+
+    write_atomic(path, json.dumps(data, separators=(",", ":")))
 
 
 # --- snippets -----------------------------------------------------------------------
