@@ -2,7 +2,7 @@
 that touches 3 Python files and 1 requirements file of a real project, with
 
 - the `driftgate` hook (every file gate in one process),
-- the five separate driftgate file hooks,
+- the same gates as separate hooks (all of them, and the five of issue 15's table),
 - detect-secrets' hook alone, and detect-secrets' hook + ruff (the peers).
 
     python benchmarks/bench_commit.py [--repeat 9] [--project httpie]
@@ -33,7 +33,14 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 WORK = HERE / ".work"
 VENV = WORK / "commit-venv"
-FILE_HOOKS = ("check-nesting", "check-env-vars", "check-secrets", "check-hallucinated-deps", "check-undeclared-imports")
+FIVE = ("check-nesting", "check-env-vars", "check-secrets", "check-hallucinated-deps", "check-undeclared-imports")
+
+
+def file_hooks() -> tuple[str, ...]:
+    sys.path.insert(0, str(ROOT))
+    from hooks._core.registry import FILE_HOOKS
+
+    return FILE_HOOKS
 
 # per project: the 3 Python files the commit touches and the real declared dependencies
 PROJECTS = {
@@ -80,7 +87,8 @@ def configs(bin_dir: Path) -> dict[str, str]:
     head = "repos:\n  - repo: local\n    hooks:\n"
     return {
         "driftgate hook (one process)": head + driftgate_hook("driftgate"),
-        "five separate driftgate hooks": head + "".join(driftgate_hook(h) for h in FILE_HOOKS),
+        f"the {len(file_hooks())} file hooks, separate": head + "".join(driftgate_hook(h) for h in file_hooks()),
+        "the first five hooks, separate": head + "".join(driftgate_hook(h) for h in FIVE),
         "detect-secrets hook alone": head + local_hook("detect-secrets", f"{bin_dir}/detect-secrets-hook", "        types: [file]\n"),
         "detect-secrets hook + ruff": head
         + local_hook("detect-secrets", f"{bin_dir}/detect-secrets-hook", "        types: [file]\n")
