@@ -11,20 +11,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from typing import Any, Sequence
 
 from hooks._core.files import read_bytes
 from hooks._core.findings import Finding, HookError
-from hooks._core.output import LINE_FORMATS, write_lines
+from hooks._core.output import LINE_FORMATS
 from hooks._core.runner import (
-    EXIT_ERROR,
-    EXIT_FINDINGS,
-    EXIT_OK,
+    run_command_hook,
     enabled_codes,
-    guarded,
-    parse_settings,
-    report_error,
 )
 from hooks._provenance import trailers as t
 from hooks._provenance.assess import HOOK_ID, RULES, CommitInfo, Policy, assess
@@ -184,18 +178,7 @@ def find(args: argparse.Namespace, settings: dict[str, Any]) -> list[Finding]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return guarded(HOOK_ID, lambda: _main(argv))
-
-
-def _main(argv: Sequence[str] | None) -> int:
-    try:
-        args, settings = parse_settings(HOOK_ID, DESCRIPTION, OPTIONS, argv, _add_arguments)
-        findings = find(args, settings)
-    except HookError as exc:
-        report_error(HOOK_ID, str(exc))
-        return EXIT_ERROR
-    write_lines(findings, args.format, sys.stdout)
-    return EXIT_FINDINGS if findings else EXIT_OK
+    return run_command_hook(HOOK_ID, DESCRIPTION, OPTIONS, argv, _add_arguments, find)
 
 
 if __name__ == "__main__":

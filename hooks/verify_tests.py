@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
 from hooks._core.config import Option
 from hooks._core.findings import Finding, HookError, Rule
-from hooks._core.output import LINE_FORMATS, write_lines
+from hooks._core.output import LINE_FORMATS
 from hooks._core.runner import (
-    COMMON_OPTIONS, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, enabled_codes, parse_settings,
-    report_error,
+    run_command_hook,
+    COMMON_OPTIONS, enabled_codes,
 )
 
 HOOK_ID = "verify-tests"
@@ -329,14 +328,7 @@ def find(args: argparse.Namespace, settings: dict[str, Any]) -> list[Finding]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    try:
-        args, settings = parse_settings(HOOK_ID, DESCRIPTION, OPTIONS, argv, _add_arguments)
-        findings = find(args, settings)
-    except HookError as exc:
-        report_error(HOOK_ID, str(exc))
-        return EXIT_ERROR
-    write_lines(findings, args.format, sys.stdout)
-    return EXIT_FINDINGS if findings else EXIT_OK
+    return run_command_hook(HOOK_ID, DESCRIPTION, OPTIONS, argv, _add_arguments, find)
 
 
 if __name__ == "__main__":

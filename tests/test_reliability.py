@@ -156,6 +156,28 @@ def test_provenance_hooks_are_guarded(
     ]
 
 
+@pytest.mark.parametrize("module_name", ["check_test_integrity", "verify_tests"])
+def test_the_commit_hooks_turn_a_crash_into_exit_3(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, module_name: str
+) -> None:
+    """check-test-integrity and verify-tests check the staged diff and a range, not files:
+    they share run_command_hook with check-provenance, guard included."""
+    import importlib
+
+    module = importlib.import_module(f"hooks.{module_name}")
+    monkeypatch.delenv("DRIFTGATE_DEBUG", raising=False)
+
+    def boom(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("unexpected")
+
+    # the inner step is replaced: no real input is known to crash it
+    monkeypatch.setattr(module, "find", boom)
+    assert module.main([]) == 3
+    assert capsys.readouterr().err.splitlines() == [
+        f"driftgate: internal error in {module.HOOK_ID}: RuntimeError: unexpected (set DRIFTGATE_DEBUG=1 for the traceback)",
+    ]
+
+
 # --- 2. bad values --------------------------------------------------------------------
 
 

@@ -392,6 +392,31 @@ def report_error(prog: str, message: str) -> None:
     print(f"{prog}: error: {message}", file=sys.stderr)
 
 
+def run_command_hook(
+    hook_id: str,
+    description: str,
+    options: Sequence[cfg.Option],
+    argv: Sequence[str] | None,
+    add_arguments: Callable[[argparse.ArgumentParser], None],
+    find: Callable[[argparse.Namespace, dict[str, Any]], list[Finding]],
+) -> int:
+    """The life of a hook that checks something other than files (commit messages, ranges,
+    the staged diff): settings, `find(args, settings)`, line output, exit status, and the
+    crash guard. `add_arguments` must add `--format`."""
+
+    def body() -> int:
+        try:
+            args, settings = parse_settings(hook_id, description, options, argv, add_arguments)
+            findings = find(args, settings)
+        except HookError as exc:
+            report_error(hook_id, str(exc))
+            return EXIT_ERROR
+        write_lines(findings, args.format, sys.stdout)
+        return EXIT_FINDINGS if findings else EXIT_OK
+
+    return guarded(hook_id, body)
+
+
 def guarded(name: str, body: Callable[[], int]) -> int:
     """`body()`, with any unexpected exception turned into one stderr line and exit 3 (a
     crash must never look like findings, exit 1). DRIFTGATE_DEBUG=1 prints the traceback."""
