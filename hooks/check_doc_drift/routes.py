@@ -544,7 +544,7 @@ def references(lines: Sequence[str]) -> Iterator[tuple[int, int, list[str], str]
         if "/" not in text:
             continue
         for match in _REFERENCE.finditer(text):
-            path = re.split(r"[?#]", match.group("path"), 1)[0].rstrip(".,;:")
+            path = re.split(r"[?#]", match.group("path"), maxsplit=1)[0].rstrip(".,;:")
             if path.strip("/"):
                 methods = [m.strip() for m in match.group("methods").split("/")]
                 yield index + 1, match.start() + 1, methods, path
