@@ -9,6 +9,7 @@ import os
 import subprocess
 import tarfile
 import threading
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -239,7 +240,7 @@ def test_each_file_is_judged_against_its_nearest_manifest(index: str, capsys: An
 class NoRangeServer:
     """A Simple API page and files, served whole whatever the Range header says."""
 
-    def __init__(self, packages: str) -> None:
+    def __init__(self, packages: str, trickle: bool = False) -> None:
         self.requests: list[tuple[str, str]] = []
         owner = self
 
@@ -265,6 +266,12 @@ class NoRangeServer:
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
+                if trickle and parts[0] == "files":  # one byte every 0.2 s: no read ever times out
+                    for offset in range(len(body)):
+                        self.wfile.write(body[offset:offset + 1])
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                    return
                 self.wfile.write(body)
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -433,6 +440,27 @@ def test_directories_a_script_puts_on_sys_path(index: str, capsys: Any) -> None:
     code, out, _ = run(capsys, "--index-url", index, "scripts/scrub.py", "scripts/dynamic.py", "scripts/plain.py")
     # a computed sys.path entry may hold anything: no DG202 there; elsewhere the same import is one
     assert [line.split(" ")[0:2] for line in out] == [["scripts/plain.py:1:1:", "DG202"]]
+
+
+def test_a_wheel_server_that_trickles_is_cut_off_at_the_timeout(packages: str) -> None:
+    """The timeout bounds the whole wheel request, not each read (issue 10's trickle, on the
+    wheel reader's own connection): the names are unknown, never a hang."""
+    from hooks._deps.pkgindex import Client, Index
+    from hooks._deps.wheels import WheelReader
+
+    slow = NoRangeServer(packages, trickle=True)
+    answers: list[Any] = []
+    try:
+        reader = WheelReader(Client(timeout=1.0), [Index(slow.url)])
+        worker = threading.Thread(target=lambda: answers.append(reader.names({"pyhumps": ""})), daemon=True)
+        started = time.monotonic()
+        worker.start()
+        worker.join(20)
+        assert not worker.is_alive(), "the wheel read was not cut off"
+        assert time.monotonic() - started < 10
+        assert answers == [{"pyhumps": None}]
+    finally:
+        slow.stop()
 
 
 def test_a_wheel_that_is_not_a_zip_leaves_its_names_unknown(tmp_path: Path) -> None:

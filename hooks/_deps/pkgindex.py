@@ -568,6 +568,7 @@ class Client:
                 if conn.sock is not None:
                     conn.sock.settimeout(limit)
                 conn.request("GET", path or "/", headers=headers)
+                watchdog.hold()
                 raw = conn.getresponse()
                 data = self._read_body(raw, watchdog, index, path) if body else b""
                 if watchdog.fired:
@@ -687,6 +688,7 @@ class _Watchdog:
 
     def __init__(self, conn: Any, seconds: float) -> None:
         self.conn = conn
+        self.sock: Any = None
         self.fired = False
         self._timer = threading.Timer(seconds, self._fire)
         self._timer.daemon = True
@@ -696,12 +698,17 @@ class _Watchdog:
         import socket
 
         self.fired = True
-        sock = getattr(self.conn, "sock", None)
+        sock = self.sock or getattr(self.conn, "sock", None)
         if sock is not None:
             try:
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+
+    def hold(self) -> None:
+        """Keep the request's socket: http.client hands it to the response and forgets it
+        (`conn.sock = None`) when the server will close the connection (HTTP/1.0)."""
+        self.sock = getattr(self.conn, "sock", None)
 
     def cancel(self) -> None:
         self._timer.cancel()

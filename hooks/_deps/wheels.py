@@ -29,7 +29,7 @@ from typing import Any, Iterable, Sequence
 from urllib.parse import unquote, urljoin, urlsplit
 
 from hooks._deps.pkgindex import (
-    JSON_ACCEPT, USER_AGENT, Client, Index, IndexUnavailable, _write_atomic, lookup_names,
+    JSON_ACCEPT, USER_AGENT, Client, Index, IndexUnavailable, _Watchdog, _write_atomic, lookup_names,
     netrc_credentials, normalize, user_cache_dir,
 )
 
@@ -238,8 +238,12 @@ class _Http:
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         for attempt in range(2):  # a kept-alive connection the server closed: retry once
             conn = self._connection(parts.scheme, netloc)
+            # the socket timeout bounds each read; only the watchdog bounds the whole request
+            # (a server sending a byte a second never trips a 10 s read timeout)
+            watchdog = _Watchdog(conn, self.timeout)
             try:
                 conn.request("GET", path, headers=send)
+                watchdog.hold()
                 raw = conn.getresponse()
                 answer = {k.lower(): v for k, v in raw.getheaders()}
                 declared = answer.get("content-length", "")
@@ -250,13 +254,21 @@ class _Http:
                 if len(body) > limit:
                     self._drop(parts.scheme, netloc)
                     raise IndexUnavailable(f"{self.index.display}: a file is too large to read whole")
+                if watchdog.fired:
+                    raise OSError("the whole request took too long")
                 if answer.get("connection", "").lower() == "close":
                     self._drop(parts.scheme, netloc)
                 return raw.status, answer, body
             except (OSError, http.client.HTTPException) as exc:
                 self._drop(parts.scheme, netloc)
+                if watchdog.fired:
+                    raise IndexUnavailable(
+                        f"cannot read from {self.index.display}: no whole answer within {self.timeout:g} s"
+                    ) from None
                 if attempt or isinstance(exc, TimeoutError) or "timed out" in str(exc):
                     raise IndexUnavailable(f"cannot read from {self.index.display}: {exc.__class__.__name__}") from None
+            finally:
+                watchdog.cancel()
         raise IndexUnavailable(f"cannot read from {self.index.display}")  # pragma: no cover
 
     def _auth(self, parts: Any) -> str | None:
