@@ -260,14 +260,9 @@ class _Collector(ast.NodeVisitor):
 
 
 def _dotted(node: ast.AST) -> Optional[str]:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
+    from hooks._api.extract import dotted
+
+    return dotted(node)
 
 
 # --- the checker ----------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from hooks._core.comments import comment_spans
+
 PLACEHOLDER = re.compile(
     r"\bin\s+a\s+real(?:[- ]world)?\s+(?:implementation|app(?:lication)?|system|scenario|project|"
     r"environment|deployment|codebase|world)\b"
@@ -63,33 +65,6 @@ def blanket_message(kind: str) -> str:
     if kind == "noqa":
         return "`# noqa` without a code silences every lint on the line: name the code (`# noqa: E501`)"
     return "`# type: ignore` without a code silences every type error on the line: name it (`# type: ignore[attr-defined]`)"
-
-
-def comment_spans(text: str, markers: tuple[str, ...]) -> list[tuple[int, int]]:
-    """(start, end) of each comment, found from its markers: a marker counts when the line
-    before it has an even number of each quote (not inside a one-line string) and, for `#`,
-    starts the line or follows a space. One `find` per marker: large files stay cheap."""
-    spans: list[tuple[int, int]] = []
-    for marker in markers:
-        pos = text.find(marker)
-        while pos >= 0:
-            line_start = text.rfind("\n", 0, pos) + 1
-            prefix = text[line_start:pos]
-            end = -1
-            if (
-                prefix.count('"') % 2 == 0 and prefix.count("'") % 2 == 0 and prefix.count("`") % 2 == 0
-                and (marker != "#" or not prefix or prefix[-1] in " \t")
-                and (marker != "//" or not prefix.endswith(":"))
-            ):
-                if marker == "/*":
-                    end = text.find("*/", pos + 2)
-                    end = len(text) if end < 0 else end + 2
-                else:
-                    end = text.find("\n", pos)
-                    end = len(text) if end < 0 else end
-                spans.append((pos, end))
-            pos = text.find(marker, max(end, pos + len(marker)))
-    return sorted(spans)
 
 
 def scan(path: str, text: str, wants: frozenset[str], test: bool) -> list[Hit]:

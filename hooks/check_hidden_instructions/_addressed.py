@@ -308,31 +308,10 @@ def _markup_regions(text: str) -> list[Region]:
 
 
 def _marker_regions(text: str, markers: tuple[str, ...]) -> list[Region]:
-    """Comments found from their markers (`#`, `//`, `/*`, `--`): a marker counts when the
-    line before it has an even number of each quote (it is not inside a one-line string) and,
-    for `#`, it starts the line or follows a space. One `find` per marker instead of a
-    tokenizing regex over the whole file: large data files (YAML, JSON-ish JS) stay cheap."""
-    regions: list[Region] = []
-    for marker in markers:
-        pos = text.find(marker)
-        while pos >= 0:
-            line_start = text.rfind("\n", 0, pos) + 1
-            prefix = text[line_start:pos]
-            end = -1
-            if (
-                prefix.count('"') % 2 == 0 and prefix.count("'") % 2 == 0 and prefix.count("`") % 2 == 0
-                and (marker != "#" or not prefix or prefix[-1] in " \t")
-                and (marker != "//" or not prefix.endswith(":"))  # not a URL's `https://`
-            ):
-                if marker == "/*":
-                    end = text.find("*/", pos + 2)
-                    end = len(text) if end < 0 else end + 2
-                else:
-                    end = text.find("\n", pos)
-                    end = len(text) if end < 0 else end
-                regions.append(Region(pos, end, "a code comment", False, True))
-            pos = text.find(marker, max(end, pos + len(marker)))
-    return regions
+    """Comments found from their markers (`#`, `//`, `/*`, `--`), as the core finds them."""
+    from hooks._core.comments import comment_spans
+
+    return [Region(start, end, "a code comment", False, True) for start, end in comment_spans(text, markers)]
 
 
 _PY_TOKENS = re.compile(
