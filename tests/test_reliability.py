@@ -442,6 +442,23 @@ def test_scan_of_a_bare_repository_or_inside_dot_git_is_exit_2(
     assert cli.main(["scan", ".git/refs"]) == 2
 
 
+
+def test_scan_of_a_repository_through_a_symlinked_path_sees_its_files(
+    tmp_path: Path, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """git names the root without symlinks; a symlinked path to it (a checkout linked into
+    another tree) must scan the same files, not silently none."""
+    (repo / "deep.py").write_text(
+        "def f(a):\n    if a:\n        for x in a:\n            while x:\n                if x:\n"
+        "                    with open(x):\n                        pass\n",
+        encoding="utf-8",
+    )
+    subprocess.run(["git", "add", "deep.py"], cwd=repo, check=True)
+    link = tmp_path / "linked"
+    link.symlink_to(repo, target_is_directory=True)
+    assert cli.main(["scan", str(link), "--hook", "check-nesting"]) == 1
+    assert "deep.py:" in capsys.readouterr().out
+
 # --- 8. wrong shapes ------------------------------------------------------------------
 
 WRONG_SHAPES = [
