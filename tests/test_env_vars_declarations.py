@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from hooks.check_env_vars import declarations
-from hooks.check_env_vars.platform import PLATFORM_NAMES, PLATFORM_PREFIXES, is_platform
+from hooks._env.platform import PLATFORM_NAMES, PLATFORM_PREFIXES, is_platform
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _env_vars_support import write
@@ -138,7 +138,7 @@ def test_platform_allowlist_is_a_documented_constant():
     for name in ("DATABASE_URL", "SECRET_KEY", "API_KEY", "HOMEPAGE_URL"):
         assert not is_platform(name), name
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    assert "hooks/check_env_vars/platform.py" in readme
+    assert "hooks/_env/platform.py" in readme
     assert all(prefix in readme for prefix in ("GITHUB_", "RUNNER_", "LC_", "XDG_"))
     assert "HOME" in PLATFORM_NAMES and "GITHUB_" in PLATFORM_PREFIXES
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from hooks._core.files import SourceFile
-from hooks.check_env_vars.reads_js import JsHelperIndex, js_reads, non_code_spans
-from hooks.check_env_vars.reads_python import HelperIndex, mentions_env, python_reads
+from hooks._env.reads_js import JsHelperIndex, js_reads, non_code_spans
+from hooks._env.reads_python import HelperIndex, mentions_env, python_reads
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _env_vars_support import write
@@ -444,7 +444,7 @@ def test_js_reader_is_linear_on_many_slashes():
     script = (
         "import time\n"
         "from hooks._core.files import SourceFile\n"
-        "from hooks.check_env_vars.reads_js import js_reads\n"
+        "from hooks._env.reads_js import js_reads\n"
         "text = 'a/b/c;\\n' * 30000 + 'x = /re/g; y = process.env.AFTER_SLASHES / 2;\\n'\n"
         "start = time.perf_counter()\n"
         "reads = js_reads(SourceFile('big.js', text))\n"

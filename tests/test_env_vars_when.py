@@ -11,7 +11,7 @@ import pytest
 import hooks.check_env_vars as env_hook
 from hooks._core.files import SourceFile
 from hooks.check_env_vars import main
-from hooks.check_env_vars.reads_python import HelperIndex, python_reads
+from hooks._env.reads_python import HelperIndex, python_reads
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _env_vars_support import make_repo

@@ -21,11 +21,11 @@ from hooks._core.runner import CheckRun, FileHook, enabled_codes, is_excluded, r
 from hooks._core.suppress import suppressed_codes
 
 if TYPE_CHECKING:  # the real imports happen when the hook runs, not when it is imported
+    from hooks._env.model import FileReads, Read
+    from hooks._env.reads_js import JsHelperIndex
+    from hooks._env.reads_python import HelperIndex
     from hooks.check_env_vars.declarations import DeclarationSet
     from hooks.check_env_vars.model import Declaration
-    from hooks.check_env_vars.model import FileReads, Read
-    from hooks.check_env_vars.reads_js import JsHelperIndex
-    from hooks.check_env_vars.reads_python import HelperIndex
 
 HOOK_ID = "check-env-vars"
 
@@ -112,9 +112,9 @@ _REPOSITORIES: dict[tuple[str, tuple[str, ...], tuple[str, ...]], _Repository] =
 def repository(root: str, settings: dict[str, Any]) -> _Repository:
     """The repository's declarations, computed once per process."""
     from hooks._core.git import repo_root
+    from hooks._env.reads_js import JsHelperIndex
+    from hooks._env.reads_python import HelperIndex
     from hooks.check_env_vars import declarations
-    from hooks.check_env_vars.reads_js import JsHelperIndex
-    from hooks.check_env_vars.reads_python import HelperIndex
 
     git_top = repo_root(root)
     top = os.path.abspath(git_top if git_top is not None else root)
@@ -135,7 +135,7 @@ def _display(repo: _Repository, path: str) -> str:
 
 def _is_platform(name: str, case_insensitive: bool, settings: dict[str, Any]) -> bool:
     """Set by the OS, runtime, CI or host (the allowlist plus `allow`): never a finding."""
-    from hooks.check_env_vars.platform import is_platform, matches_any
+    from hooks._env.platform import is_platform, matches_any
 
     return is_platform(name) or matches_any(name, settings["allow"], case_insensitive)
 
@@ -147,7 +147,7 @@ def _judge(read: Read, repo: _Repository, settings: dict[str, Any]) -> tuple[str
     """None when a deployment file (or the platform, or the settings) declares the read's
     variable; (`documented`, the page) when only documentation names it; else (`undeclared`,
     None)."""
-    from hooks.check_env_vars.platform import matches_any
+    from hooks._env.platform import matches_any
 
     documented: Declaration | None = None
     for name in read.names:
@@ -223,10 +223,10 @@ def _suppressed(run: CheckRun, path: str, line: int, code: str) -> bool:
 def _reads_of(source: SourceFile, repo: _Repository, known_helpers: set[str]) -> FileReads | None:
     """The file's reads, or None when a cheap look shows it cannot read the environment."""
     if source.path.endswith(JS_SUFFIXES):
-        from hooks.check_env_vars.reads_js import js_reads
+        from hooks._env.reads_js import js_reads
 
         return js_reads(source, repo.js_helpers)
-    from hooks.check_env_vars.reads_python import mentions_env, python_reads
+    from hooks._env.reads_python import mentions_env, python_reads
 
     if mentions_env(source.text, known_helpers):
         return python_reads(source, repo.helpers)

@@ -1,33 +1,7 @@
-"""What the readers and the declaration collectors produce."""
+"""What the declaration collectors produce (the reads' model is in hooks/_env/model.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-
-@dataclass(frozen=True)
-class Read:
-    """Code reads the environment variable `name` at `line`:`col` (1-based, characters).
-
-    `required`: the program fails right there when the variable is unset (no default).
-    `how`: the construct, for the message (`os.environ[...]`, `process.env`, ...).
-    `case_insensitive`: pydantic-settings matches names ignoring case by default.
-    `alternatives`: more names any of which satisfies the read (pydantic AliasChoices).
-    `function`: the function whose body holds the read (it runs when that function is
-    called, not when the module is imported); None for module and class level.
-    """
-
-    name: str
-    line: int
-    col: int
-    required: bool
-    how: str
-    case_insensitive: bool = False
-    alternatives: tuple[str, ...] = ()
-    function: str | None = None
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return (self.name, *self.alternatives)
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -50,12 +24,3 @@ class Declaration:
     kind: str
     reportable: bool = True
     documentation: bool = False
-
-
-@dataclass
-class FileReads:
-    """The reads found in one code file, plus the prefixes of names it builds at run time
-    (`os.environ[f"APP_{x}"]`), which make declarations starting with them count as read."""
-
-    reads: list[Read] = field(default_factory=list)
-    dynamic_prefixes: list[str] = field(default_factory=list)
