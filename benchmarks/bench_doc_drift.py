@@ -4,7 +4,8 @@
     python benchmarks/bench_doc_drift.py speed [--files 1500] [--docs 200] [--runs 5]
 
 recall: each plant is a code change a maintainer could make (a flag renamed, a route moved, a
-function or class renamed across its package) that leaves one line of the corpus repository's
+function or class renamed across its package, an environment variable renamed in the code and
+the deployment files) that leaves one line of the corpus repository's
 *own* docs stale. The repositories come from `benchmarks/real_repos.py` (it unpacks them under
 `benchmarks/.work/real/`); each is copied to `benchmarks/.work/doc-drift/<name>`, the change is
 applied there, and check-doc-drift runs twice, as a subprocess of this checkout's code:
@@ -45,7 +46,7 @@ RUN = (
 @dataclass(frozen=True)
 class Plant:
     repo: str
-    kind: str  # flag, command, route, rename
+    kind: str  # flag, command, route, rename, env
     edits: tuple[tuple[str, str, str], ...]  # (path glob under the repo, regex, replacement)
     doc: str
     line_re: str  # the first doc line matching this is the planted stale reference
@@ -71,6 +72,15 @@ def _rename(repo: str, package: str, name: str, doc: str) -> Plant:
                  doc, rf"^\s*(>>> )?from [\w.]+ import .*\b{name}\b", ("DG955", "DG954"))
 
 
+def _env(repo: str, name: str, files: tuple[str, ...], doc: str, doc_re: str) -> Plant:
+    """An environment variable renamed in every file but the docs (the code and the deployment
+    files read the new name): the docs still document the old one as a setting."""
+    word = rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])"
+    return Plant(repo, "env", tuple((f, word, f"{name}_RENAMED") for f in files), doc, doc_re, ("DG956",))
+
+
+HC_SETTINGS_DOC = "templates/docs/self_hosted_configuration.md"
+FT_CONFIG = ("backend/app/core/config.py", "backend/app/utils.py")
 HC_URLS = "hc/api/urls.py"
 HC_DOC = "templates/docs/api.md"
 
@@ -121,6 +131,16 @@ PLANTS: tuple[Plant, ...] = (
         ("BinaryContent", "docs/input.md"),
         ("ImageUrl", "docs/input.md"),
     )),
+    # --- environment variables documented as settings, renamed in the code (DG956) ----------
+    *(_env("healthchecks", name, ("hc/settings.py", "docker/.env.example"), HC_SETTINGS_DOC, rf"^## `{name}`")
+      for name in ("DB_CONN_MAX_AGE", "DB_HOST", "DB_PORT", "DB_SSLMODE", "DB_TARGET_SESSION_ATTRS")),
+    _env("fastapi-template", "FRONTEND_HOST", (*FT_CONFIG, "backend/app/main.py", "compose.deploy.yml"),
+         "deployment.md", r"^\* `FRONTEND_HOST`"),
+    _env("fastapi-template", "SMTP_USER", (*FT_CONFIG, ".github/workflows/deploy-docker-compose.yml", "compose.yml",
+                                           "backend/tests/api/routes/test_login.py", "backend/tests/api/routes/test_users.py"),
+         "deployment.md", r"^\* `SMTP_USER`"),
+    _env("fastapi-template", "EMAILS_FROM_EMAIL", (*FT_CONFIG, ".env", ".github/workflows/deploy-docker-compose.yml", "compose.yml"),
+         "deployment.md", r"^\* `EMAILS_FROM_EMAIL`"),
     *(_rename("peft", "src/peft", name, doc) for name, doc in (
         ("get_peft_model", "docs/source/quicktour.md"),
         ("LoraConfig", "docs/source/guides/peft_model_config.md"),

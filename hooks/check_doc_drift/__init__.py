@@ -4,7 +4,8 @@ not have (DG95x).
 Reads Markdown and reStructuredText files and checks what their code blocks and inline code
 show against the repository's own code, statically: console-script invocations against the
 scripts' argparse/click/typer definitions, `[tool.<project>]` keys against the code that
-reads them, `GET /path` references against the app's routes. Nothing is imported or run.
+reads them, `GET /path` references against the app's routes, environment variables
+documented as settings against the code's environment reads (hooks/_env/). Nothing is imported or run.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ RULES = (
     Rule("DG953", "an HTTP endpoint reference (`GET /path`) that no route of the app matches"),
     Rule("DG954", "docs name a Python function or class that the change removed or renamed"),
     Rule("DG955", "a Python import, attribute or call keyword in the docs that the project's code does not have"),
+    Rule("DG956", "an environment variable documented as one of the project's settings that no code reads"),
 )
 
 

@@ -76,6 +76,18 @@ def api_problems(project: Project, doc: Doc) -> Iterator[Problem]:
         yield Problem(doc.path, problem.line, problem.col, "DG955", problem.message, problem.key)
 
 
+def env_problems(project: Project, doc: Doc) -> Iterator[Problem]:
+    """DG956: environment variables documented as settings that no code reads (the whole doc:
+    an entry counts only with the rest of its table, list or block)."""
+    from hooks.check_doc_drift import env_docs
+
+    if not env_docs.may_document(doc.lines):
+        return
+    groups = env_docs.documented_groups(doc.path, doc.lines, doc.blocks)
+    for problem in env_docs.problems(project, groups):
+        yield Problem(doc.path, problem.line, problem.col, env_docs.CODE, problem.message, ("env", problem.name))
+
+
 def route_problems(project: Project, doc: Doc) -> Iterator[Problem]:
     from hooks.check_doc_drift.routes import check_lines
 
@@ -146,6 +158,8 @@ def check_docs(run: CheckRun) -> Iterator[Finding]:
         doc = read_doc(source.path, source.text)
         for problem in doc_problems(project, doc):
             yield problem.finding()
+        for problem in env_problems(project, doc):
+            yield problem.finding()
 
 
 def _affected_kinds(before: Project, after: Project, paths: Sequence[str]) -> list[str]:
@@ -201,14 +215,29 @@ def diff_findings(run: CheckRun, after: Project, change: Change) -> Iterator[Fin
         for problem in doc_problems(after, _only_lines(doc, lines)):
             if problem.line in lines:
                 yield from emit(problem)
+        for problem in env_problems(after, doc):  # documented a variable nothing reads
+            if problem.line in lines:
+                yield from emit(problem)
     code_paths = [p for p in change.touched() if not p.endswith((".md", ".markdown", ".rst"))]
     if not code_paths:
         return
     before = diff.base_project(after, change, run.root)
+    # DG956: the change took out the last read (or mention) of a documented variable
+    removed_all = _removed_words(before, after, code_paths)
+    gone = {w for w in removed_all if w.isupper() and "_" in w}
+    if gone:
+        for path in docs:
+            text = after.text(path)
+            if not text or not any(w in text for w in gone):
+                continue
+            doc = doc_of(path)
+            for problem in env_problems(after, doc) if doc is not None else ():
+                if problem.key[1] in gone:
+                    yield from emit(problem)
     # 2. references that resolved before the change and do not after: only a doc that
     # mentions something the change took out of the code (a literal, a name) can be one
     kinds = _affected_kinds(before, after, code_paths)
-    removed = _removed_words(before, after, code_paths) if kinds else set()
+    removed = removed_all if kinds else set()
     if removed:
         pattern = re.compile(
             r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(removed, key=len, reverse=True)) + r")(?!\w)"
