@@ -15,8 +15,9 @@ applied there, and check-doc-drift runs twice, as a subprocess of this checkout'
 - diff mode (the change staged, PRE_COMMIT=1, no file passed: a commit that touches code only):
   found when a finding is on that line (DG954 counts for renamed Python names).
 
-speed: a generated project of N Python files (one package, an argparse CLI, a FastAPI app and a
-config reader among them) and M docs that use all four kinds of reference, in a git repo; a
+speed: a generated project of N Python files (one package, an argparse CLI, a FastAPI app, a
+config reader and an environment settings module among them) and M docs that use all five
+kinds of reference (one documents a variable nothing reads), in a git repo; a
 `--all` run over every doc, then a commit touching one doc and two code files in diff mode.
 Medians of `--runs`, wall clock including interpreter start-up, as pre-commit runs it.
 """
@@ -265,6 +266,12 @@ def generate(root: Path, files: int, docs: int) -> None:
         "def load(data):\n    table = data['tool']['bigpkg']\n"
         + "".join(f"    x{i} = table.get('key-{i}')\n" for i in range(20))
     )
+    (pkg / "settings.py").write_text(
+        "import os\n\nfrom pydantic_settings import BaseSettings, SettingsConfigDict\n\n"
+        + "".join(f"OPT_{i} = os.environ.get('BIG_OPT_{i}')\n" for i in range(20))
+        + "\n\nclass Settings(BaseSettings):\n    model_config = SettingsConfigDict(env_prefix='BIG_')\n\n"
+        + "".join(f"    field_{i}: int = {i}\n" for i in range(10))
+    )
     (pkg / "api" / "__init__.py").write_text("")
     (pkg / "api" / "app.py").write_text(
         "from fastapi import APIRouter, FastAPI\n\napp = FastAPI()\nrouter = APIRouter(prefix='/items')\n\n"
@@ -286,7 +293,10 @@ def generate(root: Path, files: int, docs: int) -> None:
             f"```console\n$ big --opt-{d % 40} x cmd{d % 10}\n$ big cmd{d % 10} --opt-1 y\n```\n\n"
             f"```toml\n[tool.bigpkg]\nkey-{d % 20} = 1\n```\n\n"
             f"```python\nfrom bigpkg.mod_{m:04} import Thing1, func_{m:04}_01\n\nThing1().method_1(3, flag=True)\n"
-            f"func_{m:04}_01(1, c=3)\n```\n\n" + "Filler line of documentation text.\n" * 60
+            f"func_{m:04}_01(1, c=3)\n```\n\n"
+            f"## Environment variables\n\n| Variable | Meaning |\n|---|---|\n| `BIG_OPT_{d % 20}` | x |\n"
+            f"| `BIG_OPT_{(d + 1) % 20}` | x |\n| `BIG_FIELD_{d % 10}` | y |\n" + ("| `BIG_GONE_SETTING` | stale |\n" if d == 0 else "") + "\n"
+            + "Filler line of documentation text.\n" * 60
         )
     git(root, "init", "-q")
     git(root, "add", "-A")
@@ -304,8 +314,9 @@ def speed(files: int, docs: int, runs: int) -> None:
     page.write_text(page.read_text() + "\nMore text.\n")
     cli = root / "src" / "bigpkg" / "cli.py"
     cli.write_text(cli.read_text().replace("'--opt-39'", "'--opt-renamed'"))
-    mod = root / "src" / "bigpkg" / "mod_0007.py"
-    mod.write_text(mod.read_text() + "\n\ndef extra():\n    pass\n")
+    # and an environment variable 10 docs document as a setting is renamed in the code (DG956)
+    settings = root / "src" / "bigpkg" / "settings.py"
+    settings.write_text(settings.read_text().replace("'BIG_OPT_19'", "'BIG_OPT_NINETEEN'"))
     git(root, "add", "-A")
     commit = [hook(root, diff=True)[1] for _ in range(runs)]
     diff_out, _ = hook(root, diff=True)

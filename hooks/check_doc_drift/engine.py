@@ -76,15 +76,17 @@ def api_problems(project: Project, doc: Doc) -> Iterator[Problem]:
         yield Problem(doc.path, problem.line, problem.col, "DG955", problem.message, problem.key)
 
 
-def env_problems(project: Project, doc: Doc) -> Iterator[Problem]:
-    """DG956: environment variables documented as settings that no code reads (the whole doc:
-    an entry counts only with the rest of its table, list or block)."""
+def env_problems(project: Project, doc: Doc, lines: set[int] | None = None,
+                 names: set[str] | None = None) -> Iterator[Problem]:
+    """DG956: environment variables documented as settings that no code reads (the whole doc
+    is read: an entry counts only with the rest of its table, list or block); only entries on
+    `lines` or named in `names` when given."""
     from hooks.check_doc_drift import env_docs
 
     if not env_docs.may_document(doc.lines):
         return
     groups = env_docs.documented_groups(doc.path, doc.lines, doc.blocks)
-    for problem in env_docs.problems(project, groups):
+    for problem in env_docs.problems(project, groups, lines, names):
         yield Problem(doc.path, problem.line, problem.col, env_docs.CODE, problem.message, ("env", problem.name))
 
 
@@ -215,9 +217,8 @@ def diff_findings(run: CheckRun, after: Project, change: Change) -> Iterator[Fin
         for problem in doc_problems(after, _only_lines(doc, lines)):
             if problem.line in lines:
                 yield from emit(problem)
-        for problem in env_problems(after, doc):  # documented a variable nothing reads
-            if problem.line in lines:
-                yield from emit(problem)
+        for problem in env_problems(after, doc, lines=lines):  # documented a variable nothing reads
+            yield from emit(problem)
     code_paths = [p for p in change.touched() if not p.endswith((".md", ".markdown", ".rst"))]
     if not code_paths:
         return
@@ -231,9 +232,8 @@ def diff_findings(run: CheckRun, after: Project, change: Change) -> Iterator[Fin
             if not text or not any(w in text for w in gone):
                 continue
             doc = doc_of(path)
-            for problem in env_problems(after, doc) if doc is not None else ():
-                if problem.key[1] in gone:
-                    yield from emit(problem)
+            for problem in env_problems(after, doc, names=gone) if doc is not None else ():
+                yield from emit(problem)
     # 2. references that resolved before the change and do not after: only a doc that
     # mentions something the change took out of the code (a literal, a name) can be one
     kinds = _affected_kinds(before, after, code_paths)

@@ -263,22 +263,31 @@ def _code_env(project: Project) -> CodeEnv:
     return CodeEnv(exact, folded, tuple(prefixes), tuple(set(suffixes)))
 
 
+# UPPER_CASE words with an underscore: a greedy run from its first capital, so `MYAPP_X` is
+# not a mention of `APP_X` (a capital glued to lower-case letters still counts: silence)
+_UPPER_WORD = re.compile(r"[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]")
+
+
 def mentioned_outside_docs(project: Project, names: set[str]) -> set[str]:
-    """Which of `names` some file other than the docs mentions (as a whole word)."""
+    """Which of `names` some file other than the docs mentions (as a whole word). Each file's
+    UPPER_CASE words are collected once (shared by the states before and after a change)."""
     if not names:
         return set()
-    pattern = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(re.escape(n) for n in sorted(names)) + r")(?![A-Za-z0-9_])")
     found: set[str] = set()
     for path in project.files:
         if _is_doc_like(path):
             continue
-        text = project.text(path)
-        if not text:
-            continue
-        found.update(m.group(1) for m in pattern.finditer(text))
+        words = project.file_memo("upper-words", path, lambda p=path: _upper_words(project.text(p)))
+        found |= names & words  # type: ignore[operator]
         if found >= names:
             break
     return found
+
+
+def _upper_words(text: str | None) -> frozenset[str]:
+    if not text or "_" not in text:
+        return frozenset()
+    return frozenset(_UPPER_WORD.findall(text))
 
 
 def _is_doc_like(path: str) -> bool:
@@ -301,10 +310,16 @@ def _first_word(name: str) -> str:
     return name.split("_", 1)[0] + "_"
 
 
-def problems(project: Project, groups: list[Group]) -> Iterator[EnvProblem]:
-    """The entries of settings groups that no code reads nor any other file mentions."""
+def problems(project: Project, groups: list[Group], lines: set[int] | None = None,
+             names: set[str] | None = None) -> Iterator[EnvProblem]:
+    """The entries of settings groups that no code reads nor any other file mentions; only
+    entries on `lines` / named in `names` when given (diff mode: what the change touched)."""
     settings = [g for g in groups if _SETTINGS_WORDS.search(g.context)]
-    names = {e.name for g in settings for e in g.entries if not _third_party(e.name) and "__" not in e.name}
+    wanted = {
+        e for g in settings for e in g.entries
+        if (lines is None or e.line in lines) and (names is None or e.name in names)
+    }
+    names = {e.name for e in wanted if not _third_party(e.name) and "__" not in e.name}
     if not names:
         return
     # cheap first: most documented names appear in some code or deployment file
@@ -321,7 +336,7 @@ def problems(project: Project, groups: list[Group]) -> Iterator[EnvProblem]:
         reported: set[str] = set()
         for entry in group.entries:
             name = entry.name
-            if name not in unmentioned or name in reported or env.reads(name):
+            if entry not in wanted or name not in unmentioned or name in reported or env.reads(name):
                 continue
             if group.kind == "block" and _first_word(name) not in words:
                 continue  # not the project's own naming
