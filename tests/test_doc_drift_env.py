@@ -112,6 +112,18 @@ def test_an_unresolvable_settings_class_silences_its_prefix(tmp_path: Path) -> N
         assert run_hook("--all", "docs/configuration.md")[:2] == (0, [])
 
 
+def test_code_that_does_not_parse_is_skipped_quietly(tmp_path: Path) -> None:
+    """A broken or binary code file is no reason to stop judging the docs, nor to warn about
+    code in a docs hook: the reads of the other files still count."""
+    project = dict(APP)
+    project["src/app/broken.py"] = "import os\nX = os.environ.get('APP_TIMEOUT'\n"
+    project["src/app/blob.py"] = "\0\x01 os.environ"
+    root = make_repo(tmp_path / "proj", project, docs={"docs/configuration.md": MUST_FLAG[0][0]})
+    with working_directory(root):
+        code, out, err = run_hook("--all", "docs/configuration.md")
+    assert (code, out, err) == (1, [MUST_FLAG[0][1]], "")
+
+
 def test_the_readme_example(tmp_path: Path) -> None:
     """The README's DG956 example is what the hook prints for such a project."""
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")

@@ -92,15 +92,24 @@ class ModuleBindings:
     imported_modules: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
-def parse(source: SourceFile) -> ast.Module | None:
+def parse(source: SourceFile, report: bool = True) -> ast.Module | None:
+    """The file's tree, or None. `report`: say on stderr which file was skipped (a hook that
+    only reads the code to judge something else, like docs, stays quiet)."""
+    from hooks._core.files import too_new
+
+    known = source.path in too_new()
     try:
         return parse_python(source)
     except TooNewSyntax:
-        pass  # the runner reports these once per run
+        if not report and not known:
+            too_new().pop(source.path, None)
+        # else: the runner reports these once per run
     except SyntaxError as exc:
-        report_skipped(source.path, f"not valid Python (line {exc.lineno}: {exc.msg})")
+        if report:
+            report_skipped(source.path, f"not valid Python (line {exc.lineno}: {exc.msg})")
     except (ValueError, MemoryError, RecursionError) as exc:
-        report_skipped(source.path, f"cannot parse as Python ({exc})")
+        if report:
+            report_skipped(source.path, f"cannot parse as Python ({exc})")
     return None
 
 
@@ -500,8 +509,9 @@ def _helper_call_name(call: ast.Call, helper: Helper) -> ast.expr | None:
 class HelperIndex:
     """Helpers defined in the repository's modules, each module parsed once per process."""
 
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, report: bool = True) -> None:
         self.root = root
+        self.report = report  # say which modules do not parse (see parse())
         self._by_file: dict[str, dict[str, Helper]] = {}
         self._module_files: dict[tuple[str, int, str], str | None] = {}
         self.known_names: set[str] = set()
@@ -547,7 +557,7 @@ class HelperIndex:
                 source = None
             # a helper reads the environment, so its module mentions it
             readable = source is not None and mentions_env(source.text, set())
-            tree = parse(source) if readable else None  # type: ignore[arg-type]
+            tree = parse(source, self.report) if readable else None  # type: ignore[arg-type]
             if tree is not None:
                 self.remember(key, helpers_of(tree, bindings_of(tree)))
         return self._by_file[key]
@@ -822,9 +832,9 @@ def _may_name_a_variable(call: ast.Call, b: ModuleBindings) -> bool:
     return False
 
 
-def python_reads(source: SourceFile, index: HelperIndex) -> FileReads:
+def python_reads(source: SourceFile, index: HelperIndex, report: bool = True) -> FileReads:
     result = FileReads()
-    tree = parse(source)
+    tree = parse(source, report)
     if tree is None:
         return result
     nodes = all_nodes(tree)

@@ -233,7 +233,7 @@ def _code_env(project: Project) -> CodeEnv:
     from hooks._env.reads_js import js_reads
     from hooks._env.reads_python import HelperIndex, mentions_env, python_reads
 
-    helpers = HelperIndex(project.root)
+    helpers = HelperIndex(project.root, report=False)
     exact: set[str] = set()
     folded: set[str] = set()
     prefixes: list[str] = []
@@ -247,7 +247,7 @@ def _code_env(project: Project) -> CodeEnv:
         if path.endswith(".py"):
             if not mentions_env(text, set()):
                 continue
-            found = project.file_memo("env", path, lambda p=path, t=text: python_reads(SourceFile(os.path.join(project.root, p), t), helpers))
+            found = project.file_memo("env", path, lambda p=path, t=text: python_reads(SourceFile(os.path.join(project.root, p), t), helpers, report=False))
             suffixes.extend(_SUFFIX_READ.findall(text))
             if "env_prefix" in text and _DYNAMIC_SETTINGS.search(text):
                 # a settings class that reads names it builds (nested models, extra fields)
