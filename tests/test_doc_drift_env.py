@@ -59,6 +59,9 @@ MUST_FLAG = [
     # headings under a settings page
     ("# Settings\n\n## `APP_TIMEOUT`\n\nSeconds.\n\n## `APP_DEBUG_SQL`\n\nLog SQL.\n\n## `APP_RETRIES`\n\nRetries.\n",
      "docs/configuration.md:11:5: " + MESSAGE.format(name="APP_RETRIES")),
+    # a Markdown definition list
+    ("## Settings\n\n`APP_TIMEOUT`\n: seconds\n\n`APP_WORKERS`\n: workers\n\n`APP_RETRIES`\n: retries\n",
+     "docs/configuration.md:9:2: " + MESSAGE.format(name="APP_RETRIES")),
     # NAME=value lines of an env block, the project's own naming
     ("## Configuration\n\n```env\nAPP_TIMEOUT=5\nAPP_WORKERS=2\nAPP_RETRIES=3\n```\n",
      "docs/configuration.md:6:1: " + MESSAGE.format(name="APP_RETRIES")),
@@ -95,6 +98,38 @@ def test_must_not_flag(tmp_path: Path, doc: str) -> None:
     with working_directory(root):
         code, out, err = run_hook("--all", "docs/configuration.md")
     assert (code, out) == (0, []), err
+
+
+RST_SETTINGS = """\
+Settings
+========
+
+The service reads these environment variables.
+
+``APP_TIMEOUT``
+    Seconds before giving up.
+
+``APP_WORKERS``
+    Worker processes.
+
+``APP_RETRIES``
+    Retries.
+
+.. envvar:: APP_DEBUG_SQL
+
+   Log SQL.
+"""
+
+
+def test_rst_definition_lists_and_envvar_directives(tmp_path: Path) -> None:
+    doc = RST_SETTINGS + "\n.. envvar:: APP_GONE\n\n   Removed.\n"
+    root = make_repo(tmp_path / "proj", APP, docs={"docs/settings.rst": doc})
+    with working_directory(root):
+        code, out, err = run_hook("--all", "docs/settings.rst")
+    assert (code, out) == (1, [
+        "docs/settings.rst:12:3: " + MESSAGE.format(name="APP_RETRIES"),
+        "docs/settings.rst:19:13: " + MESSAGE.format(name="APP_GONE"),
+    ]), err
 
 
 def test_an_unresolvable_settings_class_silences_its_prefix(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 "Documented as a setting" is narrow on purpose (precision first). An entry is
 - a table row whose first cell is the name (Markdown pipe tables, RST grid tables),
 - a list item that starts with the name in code (`` * `FOO_URL`: ... ``, RST `* - ``FOO``
-  list-table rows),
+  list-table rows), or a definition list's term (reST, and Markdown's `: description`),
 - a heading that is only the name (`## `FOO_URL``) or a Sphinx `.. envvar:: FOO_URL`,
 - a `NAME=value` (or `export NAME=value`) line of a fenced `env`/`dotenv`/shell block,
 in a section whose headings or text speak of environment variables, configuration or
@@ -38,6 +38,8 @@ _LIST_ITEM = re.compile(
     rf"^\s*(?:[-*+]|\d+[.)])\s+(?:-\s+)?(?:\*\*)?(?P<tick>``?)(?P<name>{_NAME})(?P=tick)(?:\*\*)?"
     r"(?:\s*(?:[:(\u2013\u2014=]|-\s|$)|\s*<!--)"
 )
+# a definition list's term alone on its line (`FOO_URL`, ``FOO_URL``, **FOO_URL**)
+_TERM = re.compile(rf"^(?:\*\*)?(?P<tick>`{{0,2}})(?P<name>{_NAME})(?P=tick)(?:\*\*)?\s*$")
 _ENVVAR_DIRECTIVE = re.compile(rf"^\s*\.\.\s+envvar::\s+(?P<name>{_NAME})\s*$")
 _ASSIGN = re.compile(rf"^\s*(?:\$\s+)?(?:export\s+)?(?P<name>{_NAME})=")
 # the section speaks of the project's settings
@@ -140,6 +142,8 @@ def documented_groups(path: str, lines: Sequence[str], blocks: Sequence[object])
             enter_heading(len(heading.group(1)), heading.group(2), number)
             continue
         match = _TABLE_ROW.match(text) or _LIST_ITEM.match(text) or _ENVVAR_DIRECTIVE.match(text)
+        if match is None and index < len(lines) and _is_definition(lines[index], rst):
+            match = _TERM.match(text)  # a definition list's term: the description follows
         if match is not None:
             kind = "table" if match.re is _TABLE_ROW else "list"
             if current is None or current.kind != kind:
@@ -149,7 +153,7 @@ def documented_groups(path: str, lines: Sequence[str], blocks: Sequence[object])
             continue
         if not text.strip() or text.lstrip().startswith(("|", "*", "-", "+")):
             continue  # blank lines, other rows and items do not end a table or list
-        if current is not None and not text.startswith((" ", "\t")):
+        if current is not None and not text.startswith((" ", "\t", ":")):
             current = None
         section_text.append(text)
     # fenced env/shell blocks: each is a group of its own, in the section it sits in
@@ -166,6 +170,13 @@ def documented_groups(path: str, lines: Sequence[str], blocks: Sequence[object])
             first = block.lines[0].line  # type: ignore[attr-defined]
             groups.append(Group("block", entries, _context_before(lines, first, rst) + (" env" if lang in ("env", "dotenv") else "")))
     return [g for g in groups if g.entries]
+
+
+def _is_definition(following: str, rst: bool) -> bool:
+    """The line after a term: an indented description (reST), `: description` (Markdown)."""
+    if rst:
+        return following[:1] in (" ", "\t") and bool(following.strip())
+    return following.startswith(": ")
 
 
 def _heading_name(title: str) -> str | None:
