@@ -43,3 +43,29 @@ def test_try_repo_all_files_then_a_staged_rename(
     git(consumer, "add", "README.md")
     proc = run_pre_commit(consumer, pre_commit_home, "try-repo", str(repo), "check-doc-drift", "--ref", sha)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_try_repo_a_commit_that_stops_reading_a_documented_variable(
+    tmp_path: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """DG956 through pre-commit: the settings table is consistent, then a code-only commit
+    renames a variable the table documents; fixing the table in the same commit passes."""
+    from test_doc_drift_env import APP, HEAD, MESSAGE
+
+    repo, sha = hook_repo
+    consumer = make_repo(tmp_path / "consumer", APP, docs={"docs/configuration.md": HEAD})
+    proc = run_pre_commit(consumer, pre_commit_home, "try-repo", str(repo), "check-doc-drift", "--ref", sha, "--all-files")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+    config = consumer / "src/app/config.py"
+    config.write_text(config.read_text().replace('"APP_DEBUG_SQL"', '"APP_SQL_ECHO"'))
+    git(consumer, "add", "src/app/config.py")
+    proc = run_pre_commit(consumer, pre_commit_home, "try-repo", str(repo), "check-doc-drift", "--ref", sha)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert findings(proc.stdout) == ["docs/configuration.md:8:4: " + MESSAGE.format(name="APP_DEBUG_SQL")]
+
+    doc = consumer / "docs/configuration.md"
+    doc.write_text(doc.read_text().replace("APP_DEBUG_SQL", "APP_SQL_ECHO"))
+    git(consumer, "add", "docs/configuration.md")
+    proc = run_pre_commit(consumer, pre_commit_home, "try-repo", str(repo), "check-doc-drift", "--ref", sha)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
