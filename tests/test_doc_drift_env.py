@@ -159,6 +159,23 @@ def test_code_that_does_not_parse_is_skipped_quietly(tmp_path: Path) -> None:
     assert (code, out, err) == (1, [MUST_FLAG[0][1]], "")
 
 
+@pytest.mark.parametrize("module", [
+    # the prefix is a constant: the fields' names are unknown, any `<prefix>_RETRIES` may be one
+    "from pydantic_settings import BaseSettings, SettingsConfigDict\n\nPREFIX = 'APP_'\n\n\n"
+    "class More(BaseSettings):\n    model_config = SettingsConfigDict(env_prefix=PREFIX)\n\n    retries: int = 3\n",
+    # a nested model field: one variable (APP_RETRIES) holding JSON
+    "from pydantic import BaseModel\nfrom pydantic_settings import BaseSettings, SettingsConfigDict\n\n\n"
+    "class Retries(BaseModel):\n    count: int = 3\n\n\n"
+    "class More(BaseSettings):\n    model_config = SettingsConfigDict(env_prefix='APP_')\n\n    retries: Retries = Retries()\n",
+])
+def test_settings_fields_the_extraction_cannot_name_stay_silent(tmp_path: Path, module: str) -> None:
+    project = dict(APP)
+    project["src/app/more.py"] = module
+    root = make_repo(tmp_path / "proj", project, docs={"docs/configuration.md": MUST_FLAG[0][0]})
+    with working_directory(root):
+        assert run_hook("--all", "docs/configuration.md")[:2] == (0, [])
+
+
 def test_the_readme_example(tmp_path: Path) -> None:
     """The README's DG956 example is what the hook prints for such a project."""
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")

@@ -18,7 +18,8 @@ A name is reported only when no file of the repository other than the docs menti
 all (compose files, Dockerfiles, entrypoint scripts, CI, `.env` templates: each is a use), it
 is not a platform or well-known third-party variable, and no read builds names dynamically
 with a prefix it starts with (`os.environ[f"FOO_{key}"]`, a pydantic-settings class with a
-nested delimiter or extra fields)."""
+nested delimiter or extra fields), nor a name that a settings class's fields may make (a nested
+model field; any field when the class's env_prefix is not a literal)."""
 from __future__ import annotations
 
 import re
@@ -213,9 +214,13 @@ class CodeEnv:
     folded: set[str]  # pydantic-settings: matched ignoring case
     prefixes: tuple[str, ...]  # names built at run time start with one of these
     suffixes: tuple[str, ...] = ()  # `os.getenv(name + "_FILE")`: a read name plus one of these
+    # fields of settings classes whose env_prefix is not a literal: `<any prefix>_<field>`
+    field_ends: tuple[str, ...] = ()
 
     def reads(self, name: str) -> bool:
         if name in self.exact or name.lower() in self.folded or (bool(self.prefixes) and name.startswith(self.prefixes)):
+            return True
+        if self.field_ends and name.lower().endswith(self.field_ends):
             return True
         return any(name.endswith(s) and len(name) > len(s) and self.reads(name[: -len(s)]) for s in self.suffixes)
 
@@ -224,6 +229,9 @@ class CodeEnv:
 _SUFFIX_READ = re.compile(
     r"""(?:getenv|environ(?:\.get)?)\s*[\[(]\s*(?:\w+\s*\+\s*['"]|f['"]\{\w+\})(_[A-Z0-9_]+)['"]"""
 )
+# annotated names in an indented body (class fields; a few parameters too: more "read", silence)
+_FIELD = re.compile(r"^[ \t]+([A-Za-z_]\w*)[ \t]*:[ \t]*[^\s=]", re.MULTILINE)
+_OPAQUE_PREFIX = re.compile(r"""env_prefix\s*[=:]\s*[^'"\s]""")
 _DYNAMIC_SETTINGS = re.compile(r"env_nested_delimiter|extra\s*=\s*['\"]allow['\"]|Extra\.allow")
 _ENV_PREFIX = re.compile(r"""env_prefix\s*[=:]\s*['"]([A-Za-z0-9_]+)['"]""")
 
@@ -249,6 +257,7 @@ def _code_env(project: Project) -> CodeEnv:
     folded: set[str] = set()
     prefixes: list[str] = []
     suffixes: list[str] = []
+    field_ends: set[str] = set()
     for path in project.files:
         if not path.endswith((".py", *_JS)) or "node_modules/" in path:
             continue
@@ -260,6 +269,8 @@ def _code_env(project: Project) -> CodeEnv:
                 continue
             found = project.file_memo("env", path, lambda p=path, t=text: python_reads(SourceFile(os.path.join(project.root, p), t), helpers, report=False))
             suffixes.extend(_SUFFIX_READ.findall(text))
+            if "BaseSettings" in text:
+                _settings_fields(text, folded, field_ends)
             if "env_prefix" in text and _DYNAMIC_SETTINGS.search(text):
                 # a settings class that reads names it builds (nested models, extra fields)
                 prefixes.extend(m.group(1).upper() for m in _ENV_PREFIX.finditer(text) if m.group(1))
@@ -271,7 +282,18 @@ def _code_env(project: Project) -> CodeEnv:
             for name in read.names:
                 (folded.add(name.lower()) if read.case_insensitive else exact.add(name))
         prefixes.extend(p for p in found.dynamic_prefixes if len(p) >= 3)  # type: ignore[attr-defined]
-    return CodeEnv(exact, folded, tuple(prefixes), tuple(set(suffixes)))
+    return CodeEnv(exact, folded, tuple(prefixes), tuple(set(suffixes)), tuple(field_ends))
+
+
+def _settings_fields(text: str, folded: set[str], field_ends: set[str]) -> None:
+    """What the extraction leaves out of a pydantic-settings module, read generously: nested
+    model fields (one variable holding JSON) under each literal env_prefix, and every field
+    under any prefix when a class's env_prefix is not a literal."""
+    fields = {f.lower() for f in _FIELD.findall(text) if not f.startswith("_")}
+    for prefix in [*_ENV_PREFIX.findall(text), ""]:
+        folded.update(prefix.lower() + f for f in fields)
+    if _OPAQUE_PREFIX.search(text):
+        field_ends.update("_" + f for f in fields)
 
 
 # UPPER_CASE words with an underscore: a greedy run from its first capital, so `MYAPP_X` is
