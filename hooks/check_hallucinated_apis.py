@@ -470,9 +470,11 @@ class _Checker:
                     f"{written}() {where} takes {'no' if most == 0 else f'at most {most}'} positional "
                     f"argument{'' if most == 1 else 's'}, {len(node.args)} given"))
                 return
-        if signature.takes_var_keyword:
+        # **kwargs: the keywords its callees take, when the index follows them with certainty
+        accepted = signature.accepted_keywords(
+            [k.arg for k in node.keywords], len(node.args), any(isinstance(a, ast.Starred) for a in node.args))
+        if accepted is None:
             return
-        accepted = signature.keyword_names()
         for keyword in node.keywords:
             if keyword.arg is None or keyword.arg in accepted:
                 continue

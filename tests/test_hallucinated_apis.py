@@ -80,6 +80,19 @@ MUST_FLAG = [
      "app.py:2:30: DG702 minireq.typed.configure() in minireq 2.32.3 takes no keyword verfy (did you mean verify?)"),
     ("import fastmath\nfastmath.scale(2.0, 3.0)\n",
      "app.py:2:1: DG702 fastmath.scale() in fastmath 1.4.0 takes at most 1 positional argument, 2 given"),
+    # DG702 through **kwargs passed on to a callee the index resolves (issue 11)
+    ("import json\njson.loads('1', encoding='utf-8')\n",
+     f"app.py:2:17: DG702 json.loads() in {PY} takes no keyword encoding"),
+    ("import json\njson.dumps({}, sort_key=True)\n",
+     f"app.py:2:16: DG702 json.dumps() in {PY} takes no keyword sort_key (did you mean sort_keys?)"),
+    ("import fwdlib\nfwdlib.get('u', timeut=5)\n",
+     "app.py:2:17: DG702 fwdlib.get() in fwdlib 1.0.0 takes no keyword timeut (did you mean timeout?)"),
+    ("from fwdlib.decoders import loads\nloads('s', hook=None, strct=False)\n",
+     "app.py:2:23: DG702 loads() in fwdlib 1.0.0 takes no keyword strct (did you mean strict?)"),
+    ("from fwdlib import decoders\ndecoders.through_class('s', strict=True, verbose=True)\n",
+     "app.py:2:42: DG702 decoders.through_class() in fwdlib 1.0.0 takes no keyword verbose"),
+    ("from fwdlib.decoders import twice_removed\ntwice_removed('s', level=1, hok=print)\n",
+     "app.py:2:29: DG702 twice_removed() in fwdlib 1.0.0 takes no keyword hok (did you mean hook?)"),
     # DG703: from-imports
     ("from minireq import get_all\n",
      "app.py:1:1: DG703 minireq 2.32.3: cannot import name get_all from minireq (did you mean get?)"),
@@ -153,7 +166,36 @@ MUST_NOT_FLAG = {
     "star arguments": "import minireq\nminireq.get(*args)\nminireq.get('u', **opts)\n",
     "star import": "from minireq import *\nSession.close_all()\n",
     "relative import": "from . import sibling\nfrom .x import y\n",
-    "json.loads passes **kw on": "import json\njson.loads('1', encoding='utf-8')\n",
+    "json.loads: keywords it and JSONDecoder take; another decoder class": """
+        import json
+        json.loads('1', object_hook=dict, strict=False, object_pairs_hook=None)
+        json.loads('1', cls=MyDecoder, encoding='utf-8')
+        json.loads('1', encoding='utf-8', **options)
+        json.dumps({}, sort_keys=True, default=str)
+    """,
+    "keywords passed on that the callees take": """
+        import fwdlib
+        from fwdlib.decoders import loads, twice_removed
+        fwdlib.get('u', params={}, timeout=1, headers={})
+        fwdlib.request('get', 'u', timeout=1)
+        loads('s', strict=False)
+        loads('s', hook=print, strict=True)
+        twice_removed('s', level=2, strict=True)
+    """,
+    "**kwargs whose fate is not certain": """
+        from fwdlib import api, decoders
+        decoders.loads('s', cls=decoders.Loose, anything=1)
+        decoders.to_loose('s', anything=1)
+        decoders.popping('s', anything=1)
+        decoders.reading('s', anything=1)
+        decoders.two_callees('s', anything=1)
+        decoders.merged('s', anything=1)
+        decoders.nested('s', anything=1)
+        decoders.tolerant('s', anything=1)
+        decoders.ping(1, anything=1)
+        decoders.itself(1, anything=1)
+        api.fetch('u', anything=1)
+    """,
     "name bound twice": "import minireq\nif x:\n    s = minireq.Session()\nelse:\n    s = other()\ns.anything\n",
     "conditional def in the library": "from minireq.guarded import fast_parse\nfast_parse('x')\n",
     "syntax error is another hook's job": "def broken(:\n",
