@@ -186,6 +186,10 @@ FWDLIB = {
         def fetch(url, **kwargs):
             with sessions.Opener() as opener:
                 return opener.request("get", url, **kwargs)
+
+        def quietly(url, **kwargs):
+            with sessions.Quiet() as quiet:
+                return quiet.request("get", url, **kwargs)
     """,
     "fwdlib/sessions.py": """
         class Session:
@@ -208,6 +212,16 @@ FWDLIB = {
 
             def __exit__(self, *args):
                 pass
+
+            def request(self, method, url, timeout=None):
+                return None
+
+        class Quiet:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *args):
+                return True  # swallows the with body's exceptions (a rejected keyword too)
 
             def request(self, method, url, timeout=None):
                 return None
@@ -235,6 +249,12 @@ FWDLIB = {
             if hook is not None:
                 kw["hook"] = hook
             return cls(**kw).decode(s)
+
+        def load(fp, *, cls=None, **kw):
+            return loads(fp.read(), cls=cls, **kw)
+
+        def chosen(s, **kw):
+            return loads(s, cls=Loose, **kw)
 
         def through_class(s, **kw):
             return Decoder(**kw).decode(s)

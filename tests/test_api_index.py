@@ -104,11 +104,16 @@ def test_forwarded_keywords(index: ApiIndex) -> None:
     # json.loads' pattern: cls=None, `if cls is None: cls = Decoder`, cls(**kw)
     assert accepted("fwdlib.decoders.loads") == {"s", "cls", "hook", "strict"}
     assert accepted("fwdlib.decoders.loads", "cls") is None  # the call chooses the class
+    # json.load's pattern: its own cls passed on as cls=cls decides loads' class
+    assert accepted("fwdlib.decoders.load") == {"fp", "cls", "s", "hook", "strict"}
+    assert accepted("fwdlib.decoders.load", "cls") is None
+    assert accepted("fwdlib.decoders.chosen") is None  # loads(s, cls=Loose, **kw)
     assert accepted("fwdlib.decoders.twice_removed") == {"s", "level", "strict", "hook"}
     for uncertain in ("to_loose", "popping", "reading", "two_callees", "merged", "nested", "tolerant",
                       "ping", "pong", "itself"):
         assert accepted(f"fwdlib.decoders.{uncertain}") is None, uncertain
     assert accepted("fwdlib.api.fetch") is None  # __enter__ does not return self
+    assert accepted("fwdlib.api.quietly") is None  # __exit__ swallows the TypeError
     loads = accepted("json.loads")
     assert loads is not None and {"object_hook", "strict", "cls"} <= loads and "encoding" not in loads
 

@@ -85,6 +85,12 @@ MUST_FLAG = [
      f"app.py:2:17: DG702 json.loads() in {PY} takes no keyword encoding"),
     ("import json\njson.dumps({}, sort_key=True)\n",
      f"app.py:2:16: DG702 json.dumps() in {PY} takes no keyword sort_key (did you mean sort_keys?)"),
+    ("import json\njson.load(open('f'), encoding='utf-8')\n",
+     f"app.py:2:22: DG702 json.load() in {PY} takes no keyword encoding"),
+    ("import subprocess\nsubprocess.call(['true'], shel=True)\n",
+     f"app.py:2:27: DG702 subprocess.call() in {PY} takes no keyword shel (did you mean shell?)"),
+    ("from fwdlib.decoders import load\nload(open('f'), strct=False)\n",
+     "app.py:2:17: DG702 load() in fwdlib 1.0.0 takes no keyword strct (did you mean strict?)"),
     ("import fwdlib\nfwdlib.get('u', timeut=5)\n",
      "app.py:2:17: DG702 fwdlib.get() in fwdlib 1.0.0 takes no keyword timeut (did you mean timeout?)"),
     ("from fwdlib.decoders import loads\nloads('s', hook=None, strct=False)\n",
@@ -172,6 +178,7 @@ MUST_NOT_FLAG = {
         json.loads('1', cls=MyDecoder, encoding='utf-8')
         json.loads('1', encoding='utf-8', **options)
         json.dumps({}, sort_keys=True, default=str)
+        json.load(open('f'), cls=MyDecoder, encoding='utf-8')
     """,
     "keywords passed on that the callees take": """
         import fwdlib
@@ -185,6 +192,8 @@ MUST_NOT_FLAG = {
     "**kwargs whose fate is not certain": """
         from fwdlib import api, decoders
         decoders.loads('s', cls=decoders.Loose, anything=1)
+        decoders.load(open('f'), cls=decoders.Loose, anything=1)
+        decoders.chosen('s', anything=1)
         decoders.to_loose('s', anything=1)
         decoders.popping('s', anything=1)
         decoders.reading('s', anything=1)
@@ -195,6 +204,7 @@ MUST_NOT_FLAG = {
         decoders.ping(1, anything=1)
         decoders.itself(1, anything=1)
         api.fetch('u', anything=1)
+        api.quietly('u', anything=1)
     """,
     "name bound twice": "import minireq\nif x:\n    s = minireq.Session()\nelse:\n    s = other()\ns.anything\n",
     "conditional def in the library": "from minireq.guarded import fast_parse\nfast_parse('x')\n",

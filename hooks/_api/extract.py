@@ -30,7 +30,8 @@ An entry is a list whose first item says what the name is:
     ["f", signature, how, extra]
                           the same with facts about the body: {"fw": where its **kwargs go
                           (see hooks._api.forward)}, {"self": 1} for an `__enter__` that
-                          returns self
+                          returns self, {"raise": 1} for an `__exit__` that returns nothing
+                          true
     ["v"]                 a value (its type is not tracked)
     ["a", "x.y"]          `name = x.y` at module level: whatever x.y means in this module
     ["t", "Cls"]          in a stub, `name: Cls`: an instance of Cls
@@ -394,6 +395,8 @@ def _body_facts(node: ast.AST, in_class: bool, overload: bool) -> dict[str, Any]
             extra["fw"] = spec
     if in_class and node.name == "__enter__" and forward.returns_self(node):
         extra["self"] = 1
+    if in_class and node.name == "__exit__" and forward.never_suppresses(node):
+        extra["raise"] = 1  # exceptions in the with body get out
     return extra
 
 

@@ -5,7 +5,8 @@ accepts exactly the keywords `get` names plus those `request` accepts, when `kwa
 used for nothing else. `forwarding(func)` records that as JSON data:
 
     {"to": callee, "kw": [keywords the forwarding call passes itself],
-     "np": positional arguments it passes, "star": it also passes *args or another **mapping}
+     "np": positional arguments it passes, "star": it also passes *args or another **mapping,
+     "same": {keyword: the function's own parameter passed as is} (only when there are some)}
 
 where `callee` is one of
 
@@ -15,7 +16,7 @@ where `callee` is one of
                                  `cls=None`, `if cls is None: cls = JSONDecoder`, `cls(**kw)`),
                                  whose value a call may set (then nothing is certain), or None
     ["w", "mod.Cls", "meth"]     `with mod.Cls(...) as v: v.meth(**kw)` (certain when Cls's
-                                 __enter__ returns self)
+                                 __enter__ returns self and its __exit__ never returns true)
     ["i", "mod.Cls", "meth"]     `v = mod.Cls(...)` then `v.meth(**kw)`
 
 or None when the keywords' fate is not certain: the mapping is read by key, changed other
@@ -49,6 +50,18 @@ def returns_self(func: ast.AST) -> bool:
             and body[0].value.id == positional[0].arg)
 
 
+def never_suppresses(func: ast.AST) -> bool:
+    """An `__exit__` that returns nothing true: an exception in the `with` body (the
+    TypeError of a rejected keyword) gets out."""
+    assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
+    for stmt in func.body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Return) and node.value is not None and not (
+                    isinstance(node.value, ast.Constant) and not node.value.value):
+                return False
+    return True
+
+
 def forwarding(func: ast.AST) -> Optional[dict[str, Any]]:
     """Where the function's **kwargs go (see the module docstring), or None."""
     assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -71,8 +84,17 @@ def forwarding(func: ast.AST) -> Optional[dict[str, Any]]:
         return None
     explicit = [k.arg for k in call.keywords if k.arg is not None]
     star = any(isinstance(a, ast.Starred) for a in call.args) or sum(k.arg is None for k in call.keywords) > 1
-    return {"to": callee, "kw": explicit, "np": sum(not isinstance(a, ast.Starred) for a in call.args),
-            "star": star}
+    spec: dict[str, Any] = {"to": callee, "kw": explicit,
+                            "np": sum(not isinstance(a, ast.Starred) for a in call.args), "star": star}
+    # `loads(fp.read(), cls=cls, **kw)` (json.load): the callee's `cls` is our own untouched
+    # parameter, so the caller's `cls=` decides the callee's callee
+    stored = {n.id for n in nodes if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    params = {a.arg for a in _parameters(func)} - stored - {name}
+    same = {k.arg: k.value.id for k in call.keywords
+            if k.arg is not None and isinstance(k.value, ast.Name) and k.value.id in params}
+    if same:
+        spec["same"] = same
+    return spec
 
 
 def _the_forwarding_call(func: ast.AST, name: str, nodes: list[ast.AST],

@@ -602,8 +602,12 @@ class ApiIndex:
                 return signature  # the callee takes any keyword, or forwards nowhere certain
             names.extend(accepted)
             for name in callee.unless:
-                # the callee's choice of its own callee must come through our **kwargs only
+                # the callee's choice of its own callee comes through our **kwargs, or as one
+                # of our parameters passed on untouched (json.load's cls=cls); else unknown
                 filled = [p.name for p in callee.params if p.kind in ("p", "pk")][:spec["np"]]
+                if name in spec.get("same", {}) and not spec["star"] and name not in filled:
+                    unless.append(spec["same"][name])
+                    continue
                 if spec["star"] or name in spec["kw"] or name in filled:
                     return signature
                 unless.append(name)
@@ -629,17 +633,24 @@ class ApiIndex:
             cls = self._name_in_module(module, callee[1], 0)
             if cls is None or cls.kind != "class" or self._signature(cls) is None:
                 return None  # not certainly an instance of exactly this class
-            if kind == "w":
-                enter = self._class_member(cls, "__enter__", 0, set())
-                data = enter.target.data if enter.status == FOUND and enter.target.kind == "function" else None
-                if not data or len(data) < 4 or not data[3].get("self"):
-                    return None  # `with` binds what __enter__ returns
+            # `with` binds what __enter__ returns, and __exit__ may swallow the TypeError
+            if kind == "w" and not (self._method_fact(cls, "__enter__", "self")
+                                    and self._method_fact(cls, "__exit__", "raise")):
+                return None
             method = self._class_member(cls, callee[2], 0, set())
             if method.status != FOUND or self.call_kind_of(method.target) != "method":
                 return None
             signature = self._signature(_bound(method.target))
             return None if signature is None else [signature]
         return None
+
+    def _method_fact(self, cls: _Target, name: str, fact: str) -> bool:
+        """The method `name` of `cls` (inherited or not) has this fact about its body."""
+        lookup = self._class_member(cls, name, 0, set())
+        if lookup.status != FOUND or lookup.target.kind != "function":
+            return False
+        data = lookup.target.data
+        return len(data) > 3 and bool(data[3].get(fact))
 
     def call_kind_of(self, target: _Target) -> str:
         if target.kind == "union" and all(t.kind == "function" for t in target.data):
