@@ -87,6 +87,8 @@ MUST_FLAG = [
      f"app.py:2:16: DG702 json.dumps() in {PY} takes no keyword sort_key (did you mean sort_keys?)"),
     ("import json\njson.load(open('f'), encoding='utf-8')\n",
      f"app.py:2:22: DG702 json.load() in {PY} takes no keyword encoding"),
+    ("import pprint\npprint.pp({}, widht=3)\n",
+     f"app.py:2:15: DG702 pprint.pp() in {PY} takes no keyword widht (did you mean width?)"),
     ("import subprocess\nsubprocess.call(['true'], shel=True)\n",
      f"app.py:2:27: DG702 subprocess.call() in {PY} takes no keyword shel (did you mean shell?)"),
     ("from fwdlib.decoders import load\nload(open('f'), strct=False)\n",
