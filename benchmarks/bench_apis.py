@@ -5,7 +5,7 @@
     python benchmarks/bench_apis.py recall [--venv DIR]   # found per library, side by side
     python benchmarks/bench_apis.py speed  [--venv DIR] [--files 1500] [--hook-python PY]
 
-recall: `benchmarks/apis_recall/*.py` hold 80 planted uses (invented attributes, moved or
+recall: `benchmarks/apis_recall/*.py` hold 83 planted uses (invented attributes, moved or
 removed names, invented keywords) across 11 libraries and the standard library, one per
 `case_*` function, marked `# planted:`. The libraries, pylint and mypy are installed in the
 benchmark venv (default benchmarks/.work/bench-venv; see benchmarks/README.md), never in the
