@@ -187,6 +187,18 @@ FWDLIB = {
             with sessions.Opener() as opener:
                 return opener.request("get", url, **kwargs)
 
+        def patched(url, **kwargs):
+            session = sessions.Session()
+            session.request = make_request
+            return session.request("get", url, **kwargs)
+
+        def make_request(*args, **kwargs):
+            return None
+
+        def assigned(url, **kwargs):
+            session = sessions.Session()
+            return session.request("get", url, **kwargs)
+
         def quietly(url, **kwargs):
             with sessions.Quiet() as quiet:
                 return quiet.request("get", url, **kwargs)

@@ -114,6 +114,8 @@ def test_forwarded_keywords(index: ApiIndex) -> None:
         assert accepted(f"fwdlib.decoders.{uncertain}") is None, uncertain
     assert accepted("fwdlib.api.fetch") is None  # __enter__ does not return self
     assert accepted("fwdlib.api.quietly") is None  # __exit__ swallows the TypeError
+    assert accepted("fwdlib.api.patched") is None  # the instance's method is replaced
+    assert accepted("fwdlib.api.assigned") == {"url", "method", "params", "timeout", "headers"}
     loads = accepted("json.loads")
     assert loads is not None and {"object_hook", "strict", "cls"} <= loads and "encoding" not in loads
 

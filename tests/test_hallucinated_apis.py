@@ -93,6 +93,8 @@ MUST_FLAG = [
      f"app.py:2:27: DG702 subprocess.call() in {PY} takes no keyword shel (did you mean shell?)"),
     ("from fwdlib.decoders import load\nload(open('f'), strct=False)\n",
      "app.py:2:17: DG702 load() in fwdlib 1.0.0 takes no keyword strct (did you mean strict?)"),
+    ("from fwdlib import api\napi.assigned('u', timeut=5)\n",
+     "app.py:2:19: DG702 api.assigned() in fwdlib 1.0.0 takes no keyword timeut (did you mean timeout?)"),
     ("import fwdlib\nfwdlib.get('u', timeut=5)\n",
      "app.py:2:17: DG702 fwdlib.get() in fwdlib 1.0.0 takes no keyword timeut (did you mean timeout?)"),
     ("from fwdlib.decoders import loads\nloads('s', hook=None, strct=False)\n",
@@ -207,6 +209,7 @@ MUST_NOT_FLAG = {
         decoders.itself(1, anything=1)
         api.fetch('u', anything=1)
         api.quietly('u', anything=1)
+        api.patched('u', anything=1)
     """,
     "name bound twice": "import minireq\nif x:\n    s = minireq.Session()\nelse:\n    s = other()\ns.anything\n",
     "conditional def in the library": "from minireq.guarded import fast_parse\nfast_parse('x')\n",

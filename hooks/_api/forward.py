@@ -290,6 +290,14 @@ def _local_instance(func: ast.AST, name: str, method: str, local: set[str],
         return None
     target = stores[0]
     for node in nodes:
+        # `v.meth = other` or setattr(v, ...) replaces the method on this instance
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)) and \
+                isinstance(node.value, ast.Name) and node.value.id == name:
+            return None
+        if isinstance(node, ast.Call) and dotted(node.func) in ("setattr", "delattr", "object.__setattr__") \
+                and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == name:
+            return None
+    for node in nodes:
         if isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
                 if item.optional_vars is target and isinstance(item.context_expr, ast.Call):
