@@ -68,13 +68,16 @@ def forwarding(func: ast.AST) -> Optional[dict[str, Any]]:
     if func.args.kwarg is None:
         return None
     name = func.args.kwarg.arg
-    parents: dict[int, ast.AST] = {}
+    # one walk of the body that also notes each node's parent
+    parents: dict[int, ast.AST] = {id(stmt): func for stmt in func.body}
     nodes: list[ast.AST] = []
-    for stmt in func.body:
-        for parent in ast.walk(stmt):
-            nodes.append(parent)
-            for child in ast.iter_child_nodes(parent):
-                parents[id(child)] = parent
+    todo: list[ast.AST] = list(func.body)
+    while todo:
+        parent = todo.pop()
+        nodes.append(parent)
+        for child in ast.iter_child_nodes(parent):
+            parents[id(child)] = parent
+            todo.append(child)
     call = _the_forwarding_call(func, name, nodes, parents)
     if call is None or _inside_scope_or_guard(call, func, parents):
         return None
