@@ -615,7 +615,7 @@ class ApiIndex:
         forwarded = tuple(dict.fromkeys(n for n in names if n not in own))
         return Signature(signature.params, forwarded, tuple(dict.fromkeys(unless)))
 
-    def _forward_callees(self, module: str, callee: list) -> Optional[list[Signature]]:
+    def _forward_callees(self, module: str, callee: list[Any]) -> Optional[list[Signature]]:
         """The signatures **kwargs may reach (one per possible callee), None if not certain."""
         kind = callee[0]
         if kind in ("n", "l"):
@@ -638,7 +638,7 @@ class ApiIndex:
                                     and self._method_fact(cls, "__exit__", "raise")):
                 return None
             method = self._class_member(cls, callee[2], 0, set())
-            if method.status != FOUND or self.call_kind_of(method.target) != "method":
+            if method.status != FOUND or self._call_kind_of(method.target) != "method":
                 return None
             signature = self._signature(_bound(method.target))
             return None if signature is None else [signature]
@@ -652,7 +652,9 @@ class ApiIndex:
         data = lookup.target.data
         return len(data) > 3 and bool(data[3].get(fact))
 
-    def call_kind_of(self, target: _Target) -> str:
+    def _call_kind_of(self, target: _Target) -> str:
+        """"method" for a plain method (or overloads of one), "function" otherwise, "" when
+        not a function."""
         if target.kind == "union" and all(t.kind == "function" for t in target.data):
             target = target.data[0]
         if target.kind == "function":
