@@ -217,6 +217,26 @@ FWDLIB = {
             def request(self, method, url, params=None, timeout=None, headers=None):
                 return None
 
+            def get(self, url, **kwargs):
+                kwargs.setdefault("timeout", 5)
+                return self.request("get", url, **kwargs)
+
+        class Proxied(Session):
+            # overrides the method Session.get passes its keywords to
+            def request(self, method, url, **options):
+                return options
+
+        class Client:
+            def __init__(self, **kw):
+                self.configure(**kw)
+
+            def configure(self, retries=0, backoff=1.0):
+                self.retries = retries
+
+        class AnyClient(Client):
+            def configure(self, **kw):
+                self.options = kw
+
         class Opener:
             # `with Opener() as o` binds what __enter__ returns: not certainly an Opener
             def __enter__(self):

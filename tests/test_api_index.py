@@ -116,6 +116,16 @@ def test_forwarded_keywords(index: ApiIndex) -> None:
     assert accepted("fwdlib.api.quietly") is None  # __exit__ swallows the TypeError
     assert accepted("fwdlib.api.patched") is None  # the instance's method is replaced
     assert accepted("fwdlib.api.assigned") == {"url", "method", "params", "timeout", "headers"}
+    # self.meth(**kw): only where the instance's class is certain (and setdefault adds one)
+    session_get = index.signature("fwdlib.Session.get", "fwdlib.Session")
+    assert session_get is not None and set(session_get.accepted_keywords((), 1, False) or ()) == {
+        "url", "method", "params", "timeout", "headers"}
+    assert accepted("fwdlib.Session.get") is None  # a subclass instance may override request
+    proxied = index.signature("fwdlib.sessions.Proxied.get", "fwdlib.sessions.Proxied")
+    assert proxied is not None and proxied.accepted_keywords((), 1, False) is None
+    client = index.signature("fwdlib.sessions.Client")  # __init__ -> self.configure(**kw)
+    assert client is not None and set(client.accepted_keywords((), 0, False) or ()) == {"retries", "backoff"}
+    assert index.signature("fwdlib.sessions.AnyClient").accepted_keywords((), 0, False) is None
     loads = accepted("json.loads")
     assert loads is not None and {"object_hook", "strict", "cls"} <= loads and "encoding" not in loads
 

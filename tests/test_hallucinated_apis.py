@@ -95,6 +95,10 @@ MUST_FLAG = [
      "app.py:2:17: DG702 load() in fwdlib 1.0.0 takes no keyword strct (did you mean strict?)"),
     ("from fwdlib import api\napi.assigned('u', timeut=5)\n",
      "app.py:2:19: DG702 api.assigned() in fwdlib 1.0.0 takes no keyword timeut (did you mean timeout?)"),
+    ("import fwdlib\ns = fwdlib.Session()\ns.get('u', timeut=5)\n",
+     "app.py:3:12: DG702 Session.get() in fwdlib 1.0.0 takes no keyword timeut (did you mean timeout?)"),
+    ("from fwdlib.sessions import Client\nClient(retrys=3)\n",
+     "app.py:2:8: DG702 Client() in fwdlib 1.0.0 takes no keyword retrys (did you mean retries?)"),
     ("import fwdlib\nfwdlib.get('u', timeut=5)\n",
      "app.py:2:17: DG702 fwdlib.get() in fwdlib 1.0.0 takes no keyword timeut (did you mean timeout?)"),
     ("from fwdlib.decoders import loads\nloads('s', hook=None, strct=False)\n",
@@ -210,6 +214,12 @@ MUST_NOT_FLAG = {
         api.fetch('u', anything=1)
         api.quietly('u', anything=1)
         api.patched('u', anything=1)
+        from fwdlib.sessions import Session, Proxied, AnyClient
+        Session.get(Proxied(), 'u', anything=1)   # unbound: self may be a subclass instance
+        Proxied().get('u', anything=1)            # Proxied.request takes **options
+        AnyClient(anything=1)
+        def handler(session: Session):
+            session.get('u', anything=1)          # annotated: a subclass may override request
     """,
     "name bound twice": "import minireq\nif x:\n    s = minireq.Session()\nelse:\n    s = other()\ns.anything\n",
     "conditional def in the library": "from minireq.guarded import fast_parse\nfast_parse('x')\n",

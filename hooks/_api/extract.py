@@ -336,7 +336,7 @@ class _Extractor:
             how = "m"
         # "o" marks one overload: a call must fit one of them (see ApiIndex.signature)
         entry: Entry = ["f", signature_of(node.args, drop_first), ("o" if overload else "") + how]
-        extra = _body_facts(node, in_class, overload)
+        extra = _body_facts(node, in_class and how == "m", overload)
         if extra:
             entry.append(extra)
         ns.bind(node.name, entry)
@@ -380,7 +380,7 @@ class _Extractor:
         }
 
 
-def _body_facts(node: ast.AST, in_class: bool, overload: bool) -> dict[str, Any]:
+def _body_facts(node: ast.AST, method: bool, overload: bool) -> dict[str, Any]:
     """What the index needs from a function's body: where its **kwargs go, and whether an
     `__enter__` returns self (then `with Cls() as v` binds an instance of Cls)."""
     from hooks._api import forward
@@ -390,12 +390,12 @@ def _body_facts(node: ast.AST, in_class: bool, overload: bool) -> dict[str, Any]
     if overload:
         return extra
     if node.args.kwarg is not None:
-        spec = forward.forwarding(node)
+        spec = forward.forwarding(node, method)
         if spec is not None:
             extra["fw"] = spec
-    if in_class and node.name == "__enter__" and forward.returns_self(node):
+    if method and node.name == "__enter__" and forward.returns_self(node):
         extra["self"] = 1
-    if in_class and node.name == "__exit__" and forward.never_suppresses(node):
+    if method and node.name == "__exit__" and forward.never_suppresses(node):
         extra["raise"] = 1  # exceptions in the with body get out
     return extra
 

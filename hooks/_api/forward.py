@@ -18,9 +18,11 @@ where `callee` is one of
     ["w", "mod.Cls", "meth"]     `with mod.Cls(...) as v: v.meth(**kw)` (certain when Cls's
                                  __enter__ returns self and its __exit__ never returns true)
     ["i", "mod.Cls", "meth"]     `v = mod.Cls(...)` then `v.meth(**kw)`
+    ["s", "meth"]                `self.meth(**kw)` in a plain method: certain only where the
+                                 instance's class is (a call on `x = Cls()`, a constructor)
 
 or None when the keywords' fate is not certain: the mapping is read by key, changed other
-than by `kw["literal"] = value` (kw.pop, kw.update, del), passed to two calls or as a value,
+than by `kw["literal"] = value` or `kw.setdefault("literal", value)` (kw.pop, kw.update, del), passed to two calls or as a value,
 merged into another mapping (`**{**kw, ...}`), seen by locals()/vars()/eval/exec, passed from
 a nested function or under `try/except TypeError` (a fallback for keywords the callee
 rejects), or the callee is an expression the module namespace does not name.
@@ -62,8 +64,9 @@ def never_suppresses(func: ast.AST) -> bool:
     return True
 
 
-def forwarding(func: ast.AST) -> Optional[dict[str, Any]]:
-    """Where the function's **kwargs go (see the module docstring), or None."""
+def forwarding(func: ast.AST, method: bool = False) -> Optional[dict[str, Any]]:
+    """Where the function's **kwargs go (see the module docstring), or None. `method`: a
+    plain method, whose first parameter is the instance."""
     assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
     if func.args.kwarg is None:
         return None
@@ -82,7 +85,7 @@ def forwarding(func: ast.AST) -> Optional[dict[str, Any]]:
     if call is None or _inside_scope_or_guard(call, func, parents):
         return None
     local = _local_names(func, nodes)
-    callee = _callee(func, call, local, nodes)
+    callee = _callee(func, call, local, nodes, method)
     if callee is None:
         return None
     explicit = [k.arg for k in call.keywords if k.arg is not None]
@@ -145,6 +148,12 @@ def _harmless(node: ast.Name, parents: dict[int, ast.AST]) -> bool:
         key = parent.slice
         return (isinstance(parent.ctx, ast.Store) and isinstance(key, ast.Constant)
                 and isinstance(key.value, str))
+    if isinstance(parent, ast.Attribute) and parent.attr == "setdefault":
+        # kw.setdefault("allow_redirects", True): adds a keyword only if absent
+        call = parents.get(id(parent))
+        return (isinstance(call, ast.Call) and call.func is parent and len(call.args) in (1, 2)
+                and not call.keywords and isinstance(call.args[0], ast.Constant)
+                and isinstance(call.args[0].value, str))
     if not isinstance(node.ctx, ast.Load):
         return False
     return _truth_test(node, parents)
@@ -216,7 +225,8 @@ def _local_names(func: ast.AST, nodes: Iterable[ast.AST]) -> set[str]:
     return names
 
 
-def _callee(func: ast.AST, call: ast.Call, local: set[str], nodes: list[ast.AST]) -> Optional[list[Any]]:
+def _callee(func: ast.AST, call: ast.Call, local: set[str], nodes: list[ast.AST],
+            method: bool) -> Optional[list[Any]]:
     written = dotted(call.func)
     if not written:
         return None  # super().__init__(**kw), factory()(**kw), ...
@@ -227,7 +237,18 @@ def _callee(func: ast.AST, call: ast.Call, local: set[str], nodes: list[ast.AST]
         return _local_values(func, head, local, nodes)
     if "." in rest:
         return None
+    if method and _is_untouched_self(func, head, nodes):
+        return ["s", rest]
     return _local_instance(func, head, rest, local, nodes)
+
+
+def _is_untouched_self(func: ast.AST, name: str, nodes: list[ast.AST]) -> bool:
+    """`name` is the method's first parameter and nothing rebinds it."""
+    positional = [*getattr(func.args, "posonlyargs", []), *func.args.args]  # type: ignore[attr-defined]
+    if not positional or positional[0].arg != name:
+        return False
+    return not any(_rebinds(n, name) or (isinstance(n, ast.Name) and n.id == name
+                                         and not isinstance(n.ctx, ast.Load)) for n in nodes)
 
 
 def _module_level(expr: Optional[ast.AST], local: set[str]) -> Optional[str]:

@@ -222,13 +222,18 @@ class ApiIndex:
         joined path, for callers that hold the parts apart)."""
         return self.resolve(f"{owner_path}.{name}")
 
-    def signature(self, dotted: str) -> Optional[Signature]:
+    def signature(self, dotted: str, receiver: Optional[str] = None) -> Optional[Signature]:
         """Parameters a call to `dotted` takes (a class: its constructor's, without self;
-        a method: without self), or None when not certain."""
-        if dotted not in self._signatures:
+        a method: without self), or None when not certain. `receiver`: the class the call's
+        instance certainly is exactly (`x = Cls(); x.meth(...)`), so that `self.other(**kw)`
+        inside the method is followed."""
+        key = f"{dotted}\0{receiver or ''}"
+        if key not in self._signatures:
             target = self._target_of(dotted)
-            self._signatures[dotted] = None if target is None else self._signature(target)
-        return self._signatures[dotted]
+            owner = self._target_of(receiver) if receiver else None
+            owner = owner if owner is not None and owner.kind == "class" else None
+            self._signatures[key] = None if target is None else self._signature(target, owner)
+        return self._signatures[key]
 
     def call_kind(self, dotted: str) -> str:
         """"function", "class", "method" (plain method reached through its class: the call
@@ -539,7 +544,8 @@ class ApiIndex:
             return False
         return all(self._class_is_certain(b, depth + 1) for b in bases)
 
-    def _signature(self, target: _Target) -> Optional[Signature]:
+    def _signature(self, target: _Target, receiver: Optional[_Target] = None) -> Optional[Signature]:
+        """`receiver`: the class `self` certainly is exactly, for a method (see signature)."""
         if target.kind == "function":
             params = target.data[1]
             if params is None or target.how.startswith("?"):
@@ -549,7 +555,7 @@ class ApiIndex:
             signature = Signature(tuple(Param(*p[:3]) for p in params))
             extra = target.data[3] if len(target.data) > 3 else {}
             if signature.takes_var_keyword and extra.get("fw"):
-                signature = self._forwarded(target, signature, extra["fw"])
+                signature = self._forwarded(target, signature, extra["fw"], receiver)
             return signature
         if target.kind == "union":
             return self._overloads(target)
@@ -574,7 +580,8 @@ class ApiIndex:
                 init_target = self._entry_target(current.module, f"{current.path}.__init__", init, 0)
                 if init_target.kind != "function":
                     return None
-                return self._signature(init_target)
+                # constructing the class makes exactly it: `self` in __init__ is a `target`
+                return self._signature(init_target, target)
             bases = self._bases(current, 0)
             if bases is None or len(bases) > 1:
                 return None
@@ -582,14 +589,15 @@ class ApiIndex:
                 return Signature(())  # object() takes no arguments
             current = bases[0]
 
-    def _forwarded(self, target: _Target, signature: Signature, spec: dict[str, Any]) -> Signature:
+    def _forwarded(self, target: _Target, signature: Signature, spec: dict[str, Any],
+                   receiver: Optional[_Target] = None) -> Signature:
         """`signature` with the keywords its **kwargs' callee takes (recursively, up to
         _FORWARD_DEPTH callees deep; a cycle is unknown), or unchanged when not certain."""
         if target.path in self._expanding or len(self._expanding) >= _FORWARD_DEPTH:
             return signature
         self._expanding.append(target.path)
         try:
-            callees = self._forward_callees(target.module, spec["to"])
+            callees = self._forward_callees(target.module, spec["to"], receiver)
         finally:
             self._expanding.pop()
         if not callees:
@@ -615,9 +623,14 @@ class ApiIndex:
         forwarded = tuple(dict.fromkeys(n for n in names if n not in own))
         return Signature(signature.params, forwarded, tuple(dict.fromkeys(unless)))
 
-    def _forward_callees(self, module: str, callee: list[Any]) -> Optional[list[Signature]]:
+    def _forward_callees(self, module: str, callee: list[Any],
+                         receiver: Optional[_Target] = None) -> Optional[list[Signature]]:
         """The signatures **kwargs may reach (one per possible callee), None if not certain."""
         kind = callee[0]
+        if kind == "s":
+            # self.meth(**kw): the method of the class the instance is exactly (a subclass
+            # may override it, so only where that class is known)
+            return self._method_signatures(receiver, callee[1]) if receiver is not None else None
         if kind in ("n", "l"):
             out = []
             for written in ([callee[1]] if kind == "n" else callee[1]):
@@ -637,12 +650,16 @@ class ApiIndex:
             if kind == "w" and not (self._method_fact(cls, "__enter__", "self")
                                     and self._method_fact(cls, "__exit__", "raise")):
                 return None
-            method = self._class_member(cls, callee[2], 0, set())
-            if method.status != FOUND or self._call_kind_of(method.target) != "method":
-                return None
-            signature = self._signature(_bound(method.target))
-            return None if signature is None else [signature]
+            return self._method_signatures(cls, callee[2])
         return None
+
+    def _method_signatures(self, cls: _Target, name: str) -> Optional[list[Signature]]:
+        """[the signature of the plain method `name` called on an instance of exactly `cls`]."""
+        method = self._class_member(cls, name, 0, set())
+        if method.status != FOUND or self._call_kind_of(method.target) != "method":
+            return None
+        signature = self._signature(_bound(method.target), cls)
+        return None if signature is None else [signature]
 
     def _method_fact(self, cls: _Target, name: str, fact: str) -> bool:
         """The method `name` of `cls` (inherited or not) has this fact about its body."""
