@@ -285,6 +285,9 @@ FWDLIB = {
         def load(fp, *, cls=None, **kw):
             return loads(fp.read(), cls=cls, **kw)
 
+        def preset(fp, cls=Loose, **kw):
+            return loads(fp.read(), cls=cls, **kw)
+
         def chosen(s, **kw):
             return loads(s, cls=Loose, **kw)
 

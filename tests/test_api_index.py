@@ -108,6 +108,7 @@ def test_forwarded_keywords(index: ApiIndex) -> None:
     assert accepted("fwdlib.decoders.load") == {"fp", "cls", "s", "hook", "strict"}
     assert accepted("fwdlib.decoders.load", "cls") is None
     assert accepted("fwdlib.decoders.chosen") is None  # loads(s, cls=Loose, **kw)
+    assert accepted("fwdlib.decoders.preset") is None  # its cls defaults to Loose, not None
     assert accepted("fwdlib.decoders.twice_removed") == {"s", "level", "strict", "hook"}
     for uncertain in ("to_loose", "popping", "reading", "two_callees", "merged", "nested", "tolerant",
                       "ping", "pong", "itself"):

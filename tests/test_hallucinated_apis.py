@@ -202,6 +202,7 @@ MUST_NOT_FLAG = {
         decoders.loads('s', cls=decoders.Loose, anything=1)
         decoders.load(open('f'), cls=decoders.Loose, anything=1)
         decoders.chosen('s', anything=1)
+        decoders.preset(open('f'), anything=1)
         decoders.to_loose('s', anything=1)
         decoders.popping('s', anything=1)
         decoders.reading('s', anything=1)

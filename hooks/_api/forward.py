@@ -93,9 +93,11 @@ def forwarding(func: ast.AST, method: bool = False) -> Optional[dict[str, Any]]:
     spec: dict[str, Any] = {"to": callee, "kw": explicit,
                             "np": sum(not isinstance(a, ast.Starred) for a in call.args), "star": star}
     # `loads(fp.read(), cls=cls, **kw)` (json.load): the callee's `cls` is our own untouched
-    # parameter, so the caller's `cls=` decides the callee's callee
+    # parameter defaulting to None (as if not passed), so the caller's `cls=` decides the
+    # callee's callee
     stored = {n.id for n in nodes if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
-    params = {a.arg for a in _parameters(func)} - stored - {name}
+    params = {p for p, default in _defaults(func).items()
+              if isinstance(default, ast.Constant) and default.value is None} - stored - {name}
     same = {k.arg: k.value.id for k in call.keywords
             if k.arg is not None and isinstance(k.value, ast.Name) and k.value.id in params}
     if same:
@@ -259,12 +261,8 @@ def _module_level(expr: Optional[ast.AST], local: set[str]) -> Optional[str]:
     return written
 
 
-def _local_values(func: ast.AST, name: str, local: set[str], nodes: list[ast.AST]) -> Optional[list[Any]]:
-    """["l", values, parameter] when every binding of the local `name` is a module-level
-    class or function: `name = Dotted` assignments, and a parameter defaulting to None (not
-    callable: the call fails unless reassigned) or to such a name."""
-    values: list[str] = []
-    guard: Optional[str] = None
+def _defaults(func: ast.AST) -> dict[str, Optional[ast.expr]]:
+    """Each parameter's default expression (None: no default)."""
     args = func.args  # type: ignore[attr-defined]
     positional = [*getattr(args, "posonlyargs", []), *args.args]
     defaults: dict[str, Optional[ast.expr]] = {a.arg: None for a in _parameters(func)}
@@ -272,6 +270,17 @@ def _local_values(func: ast.AST, name: str, local: set[str], nodes: list[ast.AST
         defaults[arg.arg] = default
     for arg, default in zip(args.kwonlyargs, args.kw_defaults):
         defaults[arg.arg] = default
+    return defaults
+
+
+def _local_values(func: ast.AST, name: str, local: set[str], nodes: list[ast.AST]) -> Optional[list[Any]]:
+    """["l", values, parameter] when every binding of the local `name` is a module-level
+    class or function: `name = Dotted` assignments, and a parameter defaulting to None (not
+    callable: the call fails unless reassigned) or to such a name."""
+    values: list[str] = []
+    guard: Optional[str] = None
+    args = func.args  # type: ignore[attr-defined]
+    defaults = _defaults(func)
     if name in defaults:
         if name in (getattr(args.vararg, "arg", None), getattr(args.kwarg, "arg", None)):
             return None
