@@ -4,8 +4,9 @@
     python benchmarks/bench_apis.py verify [--venv DIR]   # every planted use really fails there
     python benchmarks/bench_apis.py recall [--venv DIR]   # found per library, side by side
     python benchmarks/bench_apis.py speed  [--venv DIR] [--files 1500] [--hook-python PY]
+    python benchmarks/bench_apis.py extract [--venv DIR]  # what following **kwargs adds, cold
 
-recall: `benchmarks/apis_recall/*.py` hold 80 planted uses (invented attributes, moved or
+recall: `benchmarks/apis_recall/*.py` hold 83 planted uses (invented attributes, moved or
 removed names, invented keywords) across 11 libraries and the standard library, one per
 `case_*` function, marked `# planted:`. The libraries, pylint and mypy are installed in the
 benchmark venv (default benchmarks/.work/bench-venv; see benchmarks/README.md), never in the
@@ -234,9 +235,59 @@ def speed(args: argparse.Namespace) -> int:
     return 0
 
 
+def extract_cost(args: argparse.Namespace) -> int:
+    """CPU seconds to extract every module of Django and requests (the benchmark venv) and of
+    the running stdlib's json and email packages, with and without the **kwargs forwarding
+    facts (issue 11), interleaved, median of 5: what the facts add to a cold API cache."""
+    import glob
+    import json as json_module
+    import statistics
+    import email
+
+    sys.path.insert(0, str(PROJECT))
+    from hooks._api import extract as ex
+
+    roots = glob.glob(str(Path(args.venv) / "lib" / "python*" / "site-packages" / "django"))
+    roots += glob.glob(str(Path(args.venv) / "lib" / "python*" / "site-packages" / "requests"))
+    roots += [os.path.dirname(json_module.__file__), os.path.dirname(email.__file__)]
+    sources = []
+    for root in roots:
+        for directory, _, names in os.walk(root):
+            for name in names:
+                if name.endswith(".py"):
+                    try:
+                        sources.append(Path(directory, name).read_text(encoding="utf-8"))
+                    except (OSError, UnicodeDecodeError):
+                        pass
+
+    def one_pass() -> float:
+        start = time.process_time()
+        for source in sources:
+            try:
+                ex.extract(source, "m", False, False)
+            except (SyntaxError, ValueError, RecursionError):
+                pass
+        return time.process_time() - start
+
+    real = ex._body_facts
+    with_facts, without = [], []
+    try:
+        for _ in range(5):
+            ex._body_facts = real
+            with_facts.append(one_pass())
+            ex._body_facts = lambda *_args: {}
+            without.append(one_pass())
+    finally:
+        ex._body_facts = real
+    on, off = statistics.median(with_facts), statistics.median(without)
+    print(f"{len(sources)} modules: {on:.2f} s CPU with the forwarding facts, {off:.2f} s without "
+          f"(+{100 * (on / off - 1):.1f}%), load average {os.getloadavg()[0]:.1f}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=("verify", "recall", "speed"))
+    parser.add_argument("mode", choices=("verify", "recall", "speed", "extract"))
     parser.add_argument("--venv", default=None, help="the benchmark venv (libraries, pylint, mypy)")
     parser.add_argument("--files", type=int, default=1500)
     parser.add_argument("--hook-python", default=sys.executable)
@@ -244,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.mode != "speed":
         args.venv = args.venv or str(WORK / "bench-venv")
-    return {"verify": verify, "recall": recall, "speed": speed}[args.mode](args)
+    return {"verify": verify, "recall": recall, "speed": speed, "extract": extract_cost}[args.mode](args)
 
 
 if __name__ == "__main__":

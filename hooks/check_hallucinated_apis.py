@@ -458,8 +458,9 @@ class _Checker:
         target = self.callee(scope, func)
         if target is None:
             return
-        written, path, owner = target
-        signature = self.index.signature(path)
+        written, path, owner, receiver = target
+        # on an instance whose class is certain, `self.other(**kw)` inside is followed too
+        signature = self.index.signature(path, receiver) if receiver else self.index.signature(path)
         if signature is None:
             return
         where = f"in {owner}"
@@ -470,9 +471,11 @@ class _Checker:
                     f"{written}() {where} takes {'no' if most == 0 else f'at most {most}'} positional "
                     f"argument{'' if most == 1 else 's'}, {len(node.args)} given"))
                 return
-        if signature.takes_var_keyword:
+        # **kwargs: the keywords its callees take, when the index follows them with certainty
+        accepted = signature.accepted_keywords(
+            [k.arg for k in node.keywords], len(node.args), any(isinstance(a, ast.Starred) for a in node.args))
+        if accepted is None:
             return
-        accepted = signature.keyword_names()
         for keyword in node.keywords:
             if keyword.arg is None or keyword.arg in accepted:
                 continue
@@ -483,8 +486,9 @@ class _Checker:
             self.finding(keyword, "DG702", f"{written}() {where} takes no keyword {keyword.arg}{hint}",
                          col_offset=keyword.col_offset if hasattr(keyword, "col_offset") else node.col_offset)
 
-    def callee(self, scope: _Scope, func: ast.AST) -> Optional[tuple[str, str, str]]:
-        """(written name, index path, owner) of a certain function or class being called."""
+    def callee(self, scope: _Scope, func: ast.AST) -> Optional[tuple[str, str, str, Optional[str]]]:
+        """(written name, index path, owner, the class of the instance it is called on or
+        None) of a certain function or class being called."""
         dotted = _dotted(func)
         if not dotted:
             return None
@@ -499,12 +503,12 @@ class _Checker:
             result = self.index.resolve(path)
             if result.status != self.FOUND or self.index.call_kind(path) not in ("method", "function"):
                 return None
-            return f"{symbol.written}.{rest}", path, result.owner
+            return f"{symbol.written}.{rest}", path, result.owner, symbol.path
         path = symbol.path + ("." + rest if rest else "")
         result = self.index.resolve(path)
         if result.status != self.FOUND or self.index.call_kind(path) not in ("function", "class"):
             return None
-        return dotted, path, result.owner
+        return dotted, path, result.owner, None
 
 
 _LISTED: dict[str, frozenset[str]] = {}

@@ -166,11 +166,184 @@ MOVEDLIB_COMMUNITY = {
     """,
 }
 
+# **kwargs passed on (issue 11: json.loads' `cls` pattern, requests 2.32's get -> request ->
+# `with Session() as session: session.request(...)`), and the uses that make them uncertain
+FWDLIB = {
+    "fwdlib/__init__.py": """
+        from .api import get, request
+        from .sessions import Session
+    """,
+    "fwdlib/api.py": """
+        from . import sessions
+
+        def request(method, url, **kwargs):
+            with sessions.Session() as session:
+                return session.request(method=method, url=url, **kwargs)
+
+        def get(url, params=None, **kwargs):
+            return request("get", url, params=params, **kwargs)
+
+        def fetch(url, **kwargs):
+            with sessions.Opener() as opener:
+                return opener.request("get", url, **kwargs)
+
+        def patched(url, **kwargs):
+            session = sessions.Session()
+            session.request = make_request
+            return session.request("get", url, **kwargs)
+
+        def make_request(*args, **kwargs):
+            return None
+
+        def assigned(url, **kwargs):
+            session = sessions.Session()
+            return session.request("get", url, **kwargs)
+
+        def quietly(url, **kwargs):
+            with sessions.Quiet() as quiet:
+                return quiet.request("get", url, **kwargs)
+    """,
+    "fwdlib/sessions.py": """
+        class Session:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *args):
+                self.close()
+
+            def close(self):
+                pass
+
+            def request(self, method, url, params=None, timeout=None, headers=None):
+                return None
+
+            def get(self, url, **kwargs):
+                kwargs.setdefault("timeout", 5)
+                return self.request("get", url, **kwargs)
+
+        class Proxied(Session):
+            # overrides the method Session.get passes its keywords to
+            def request(self, method, url, **options):
+                return options
+
+        class Client:
+            def __init__(self, **kw):
+                self.configure(**kw)
+
+            def configure(self, retries=0, backoff=1.0):
+                self.retries = retries
+
+        class AnyClient(Client):
+            def configure(self, **kw):
+                self.options = kw
+
+        class Opener:
+            # `with Opener() as o` binds what __enter__ returns: not certainly an Opener
+            def __enter__(self):
+                return make_opener()
+
+            def __exit__(self, *args):
+                pass
+
+            def request(self, method, url, timeout=None):
+                return None
+
+        class Quiet:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *args):
+                return True  # swallows the with body's exceptions (a rejected keyword too)
+
+            def request(self, method, url, timeout=None):
+                return None
+
+        def make_opener():
+            return None
+    """,
+    "fwdlib/decoders.py": """
+        class Decoder:
+            def __init__(self, *, strict=True, hook=None):
+                self.strict = strict
+
+            def decode(self, s):
+                return s
+
+        class Loose:
+            def __init__(self, **options):
+                self.options = options
+
+        def loads(s, *, cls=None, hook=None, **kw):
+            if not kw and cls is None and hook is None:
+                return Decoder().decode(s)
+            if cls is None:
+                cls = Decoder
+            if hook is not None:
+                kw["hook"] = hook
+            return cls(**kw).decode(s)
+
+        def load(fp, *, cls=None, **kw):
+            return loads(fp.read(), cls=cls, **kw)
+
+        def preset(fp, cls=Loose, **kw):
+            return loads(fp.read(), cls=cls, **kw)
+
+        def chosen(s, **kw):
+            return loads(s, cls=Loose, **kw)
+
+        def through_class(s, **kw):
+            return Decoder(**kw).decode(s)
+
+        def twice_removed(s, level=0, **kw):
+            return through_class(s, **kw)
+
+        def to_loose(s, **kw):
+            return Loose(**kw)
+
+        def popping(s, **kw):
+            kw.pop("verbose", None)
+            return Decoder(**kw).decode(s)
+
+        def reading(s, **kw):
+            if kw["strict"]:
+                pass
+            return Decoder(**kw).decode(s)
+
+        def two_callees(s, **kw):
+            Decoder(**kw)
+            return Loose(**kw)
+
+        def merged(s, **kw):
+            return Decoder(**{**kw, "strict": False})
+
+        def nested(s, **kw):
+            def later():
+                return Decoder(**kw)
+            return later
+
+        def tolerant(s, **kw):
+            try:
+                return Decoder(**kw)
+            except TypeError:
+                return Decoder()
+
+        def ping(n, **kw):
+            return pong(n, **kw)
+
+        def pong(n, **kw):
+            return ping(n, **kw)
+
+        def itself(n, **kw):
+            return itself(n - 1, **kw)
+    """,
+}
+
 DISTRIBUTIONS: dict[tuple[str, str], Mapping[str, "str | bytes"]] = {
     ("minireq", "2.32.3"): MINIREQ,
     ("fastmath", "1.4.0"): FASTMATH,
     ("movedlib", "0.3.0"): MOVEDLIB,
     ("movedlib-community", "0.3.1"): MOVEDLIB_COMMUNITY,
+    ("fwdlib", "1.0.0"): FWDLIB,
 }
 
 

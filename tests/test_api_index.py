@@ -90,6 +90,47 @@ def test_signatures(index: ApiIndex) -> None:
     assert index.signature("minireq.dynamic.WithMeta") is None
 
 
+def test_forwarded_keywords(index: ApiIndex) -> None:
+    """**kwargs passed on to one callee the index resolves: the keywords the call may pass
+    are the function's own plus the callee's, recursively; otherwise any (None)."""
+    def accepted(dotted: str, *passed: str) -> "set[str] | None":
+        signature = index.signature(dotted)
+        assert signature is not None and signature.takes_var_keyword
+        keywords = signature.accepted_keywords(passed, 1, False)
+        return None if keywords is None else set(keywords)
+
+    # get -> request -> `with Session() as session: session.request(...)`
+    assert accepted("fwdlib.get") == {"url", "params", "method", "timeout", "headers"}
+    # json.loads' pattern: cls=None, `if cls is None: cls = Decoder`, cls(**kw)
+    assert accepted("fwdlib.decoders.loads") == {"s", "cls", "hook", "strict"}
+    assert accepted("fwdlib.decoders.loads", "cls") is None  # the call chooses the class
+    # json.load's pattern: its own cls passed on as cls=cls decides loads' class
+    assert accepted("fwdlib.decoders.load") == {"fp", "cls", "s", "hook", "strict"}
+    assert accepted("fwdlib.decoders.load", "cls") is None
+    assert accepted("fwdlib.decoders.chosen") is None  # loads(s, cls=Loose, **kw)
+    assert accepted("fwdlib.decoders.preset") is None  # its cls defaults to Loose, not None
+    assert accepted("fwdlib.decoders.twice_removed") == {"s", "level", "strict", "hook"}
+    for uncertain in ("to_loose", "popping", "reading", "two_callees", "merged", "nested", "tolerant",
+                      "ping", "pong", "itself"):
+        assert accepted(f"fwdlib.decoders.{uncertain}") is None, uncertain
+    assert accepted("fwdlib.api.fetch") is None  # __enter__ does not return self
+    assert accepted("fwdlib.api.quietly") is None  # __exit__ swallows the TypeError
+    assert accepted("fwdlib.api.patched") is None  # the instance's method is replaced
+    assert accepted("fwdlib.api.assigned") == {"url", "method", "params", "timeout", "headers"}
+    # self.meth(**kw): only where the instance's class is certain (and setdefault adds one)
+    session_get = index.signature("fwdlib.Session.get", "fwdlib.Session")
+    assert session_get is not None and set(session_get.accepted_keywords((), 1, False) or ()) == {
+        "url", "method", "params", "timeout", "headers"}
+    assert accepted("fwdlib.Session.get") is None  # a subclass instance may override request
+    proxied = index.signature("fwdlib.sessions.Proxied.get", "fwdlib.sessions.Proxied")
+    assert proxied is not None and proxied.accepted_keywords((), 1, False) is None
+    client = index.signature("fwdlib.sessions.Client")  # __init__ -> self.configure(**kw)
+    assert client is not None and set(client.accepted_keywords((), 0, False) or ()) == {"retries", "backoff"}
+    assert index.signature("fwdlib.sessions.AnyClient").accepted_keywords((), 0, False) is None
+    loads = accepted("json.loads")
+    assert loads is not None and {"object_hook", "strict", "cls"} <= loads and "encoding" not in loads
+
+
 def test_module_status(index: ApiIndex) -> None:
     assert index.module_status("minireq.sessions").status == FOUND
     absent = index.module_status("minireq.sesions")
@@ -150,7 +191,7 @@ def test_warm_cache_reads_no_library_source(index: ApiIndex, api_venv: Path, tmp
     index.resolve("minireq.Session.close")
     cache = tmp_path / "cache"
     files = sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*.json"))
-    assert any(f.startswith("api-v2/minireq-2.32.3-py") and f.endswith("/minireq.sessions.json") for f in files)
+    assert any(f.startswith("api-v3/minireq-2.32.3-py") and f.endswith("/minireq.sessions.json") for f in files)
     # a second process, with the module's source emptied, still answers from the cache
     sessions = next(api_venv.rglob("minireq/sessions.py"))
     original = sessions.read_bytes()
@@ -176,4 +217,4 @@ def test_damaged_cache_file_is_rebuilt(index: ApiIndex, tmp_path: Path, api_venv
     interpreter = project_interpreter(str(tmp_path), venv_python(api_venv))
     fresh = index_for_interpreter(interpreter, cache_dir=str(tmp_path / "cache"))
     assert fresh.resolve("minireq.Session.close_all").status == MISSING
-    assert json.loads(cache_file.read_text())["format"] == 2
+    assert json.loads(cache_file.read_text())["format"] == 3

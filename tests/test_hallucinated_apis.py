@@ -80,6 +80,33 @@ MUST_FLAG = [
      "app.py:2:30: DG702 minireq.typed.configure() in minireq 2.32.3 takes no keyword verfy (did you mean verify?)"),
     ("import fastmath\nfastmath.scale(2.0, 3.0)\n",
      "app.py:2:1: DG702 fastmath.scale() in fastmath 1.4.0 takes at most 1 positional argument, 2 given"),
+    # DG702 through **kwargs passed on to a callee the index resolves (issue 11)
+    ("import json\njson.loads('1', encoding='utf-8')\n",
+     f"app.py:2:17: DG702 json.loads() in {PY} takes no keyword encoding"),
+    ("import json\njson.dumps({}, sort_key=True)\n",
+     f"app.py:2:16: DG702 json.dumps() in {PY} takes no keyword sort_key (did you mean sort_keys?)"),
+    ("import json\njson.load(open('f'), encoding='utf-8')\n",
+     f"app.py:2:22: DG702 json.load() in {PY} takes no keyword encoding"),
+    ("import pprint\npprint.pp({}, widht=3)\n",
+     f"app.py:2:15: DG702 pprint.pp() in {PY} takes no keyword widht (did you mean width?)"),
+    ("import subprocess\nsubprocess.call(['true'], shel=True)\n",
+     f"app.py:2:27: DG702 subprocess.call() in {PY} takes no keyword shel (did you mean shell?)"),
+    ("from fwdlib.decoders import load\nload(open('f'), strct=False)\n",
+     "app.py:2:17: DG702 load() in fwdlib 1.0.0 takes no keyword strct (did you mean strict?)"),
+    ("from fwdlib import api\napi.assigned('u', timeut=5)\n",
+     "app.py:2:19: DG702 api.assigned() in fwdlib 1.0.0 takes no keyword timeut (did you mean timeout?)"),
+    ("import fwdlib\ns = fwdlib.Session()\ns.get('u', timeut=5)\n",
+     "app.py:3:12: DG702 Session.get() in fwdlib 1.0.0 takes no keyword timeut (did you mean timeout?)"),
+    ("from fwdlib.sessions import Client\nClient(retrys=3)\n",
+     "app.py:2:8: DG702 Client() in fwdlib 1.0.0 takes no keyword retrys (did you mean retries?)"),
+    ("import fwdlib\nfwdlib.get('u', timeut=5)\n",
+     "app.py:2:17: DG702 fwdlib.get() in fwdlib 1.0.0 takes no keyword timeut (did you mean timeout?)"),
+    ("from fwdlib.decoders import loads\nloads('s', hook=None, strct=False)\n",
+     "app.py:2:23: DG702 loads() in fwdlib 1.0.0 takes no keyword strct (did you mean strict?)"),
+    ("from fwdlib import decoders\ndecoders.through_class('s', strict=True, verbose=True)\n",
+     "app.py:2:42: DG702 decoders.through_class() in fwdlib 1.0.0 takes no keyword verbose"),
+    ("from fwdlib.decoders import twice_removed\ntwice_removed('s', level=1, hok=print)\n",
+     "app.py:2:29: DG702 twice_removed() in fwdlib 1.0.0 takes no keyword hok (did you mean hook?)"),
     # DG703: from-imports
     ("from minireq import get_all\n",
      "app.py:1:1: DG703 minireq 2.32.3: cannot import name get_all from minireq (did you mean get?)"),
@@ -153,7 +180,48 @@ MUST_NOT_FLAG = {
     "star arguments": "import minireq\nminireq.get(*args)\nminireq.get('u', **opts)\n",
     "star import": "from minireq import *\nSession.close_all()\n",
     "relative import": "from . import sibling\nfrom .x import y\n",
-    "json.loads passes **kw on": "import json\njson.loads('1', encoding='utf-8')\n",
+    "json.loads: keywords it and JSONDecoder take; another decoder class": """
+        import json
+        json.loads('1', object_hook=dict, strict=False, object_pairs_hook=None)
+        json.loads('1', cls=MyDecoder, encoding='utf-8')
+        json.loads('1', encoding='utf-8', **options)
+        json.dumps({}, sort_keys=True, default=str)
+        json.load(open('f'), cls=MyDecoder, encoding='utf-8')
+    """,
+    "keywords passed on that the callees take": """
+        import fwdlib
+        from fwdlib.decoders import loads, twice_removed
+        fwdlib.get('u', params={}, timeout=1, headers={})
+        fwdlib.request('get', 'u', timeout=1)
+        loads('s', strict=False)
+        loads('s', hook=print, strict=True)
+        twice_removed('s', level=2, strict=True)
+    """,
+    "**kwargs whose fate is not certain": """
+        from fwdlib import api, decoders
+        decoders.loads('s', cls=decoders.Loose, anything=1)
+        decoders.load(open('f'), cls=decoders.Loose, anything=1)
+        decoders.chosen('s', anything=1)
+        decoders.preset(open('f'), anything=1)
+        decoders.to_loose('s', anything=1)
+        decoders.popping('s', anything=1)
+        decoders.reading('s', anything=1)
+        decoders.two_callees('s', anything=1)
+        decoders.merged('s', anything=1)
+        decoders.nested('s', anything=1)
+        decoders.tolerant('s', anything=1)
+        decoders.ping(1, anything=1)
+        decoders.itself(1, anything=1)
+        api.fetch('u', anything=1)
+        api.quietly('u', anything=1)
+        api.patched('u', anything=1)
+        from fwdlib.sessions import Session, Proxied, AnyClient
+        Session.get(Proxied(), 'u', anything=1)   # unbound: self may be a subclass instance
+        Proxied().get('u', anything=1)            # Proxied.request takes **options
+        AnyClient(anything=1)
+        def handler(session: Session):
+            session.get('u', anything=1)          # annotated: a subclass may override request
+    """,
     "name bound twice": "import minireq\nif x:\n    s = minireq.Session()\nelse:\n    s = other()\ns.anything\n",
     "conditional def in the library": "from minireq.guarded import fast_parse\nfast_parse('x')\n",
     "syntax error is another hook's job": "def broken(:\n",

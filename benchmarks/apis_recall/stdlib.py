@@ -65,3 +65,21 @@ def case_12():
 
 def case_13():
     return json.dumps({}, sort_key=True)  # planted: keyword
+
+
+def case_14():
+    import io
+
+    return json.load(io.StringIO("{}"), encoding="utf-8")  # planted: removed keyword
+
+
+def case_15():
+    import pprint
+
+    pprint.pp({}, widht=40)  # planted: keyword
+
+
+def case_16():
+    import subprocess
+
+    subprocess.call(["true"], shel=True)  # planted: keyword

@@ -11,8 +11,15 @@ Interface (stable; extend, don't rename):
     index.resolve("pkg.mod.Name.attr")   -> Resolution(status, path, kind, owner, parent,
                                             parent_kind, name, nearest, elsewhere, installed)
     index.module_status("pkg.mod")       -> Resolution (does `import pkg.mod` work?)
-    index.signature("pkg.mod.func")      -> Signature(params=(Param(name, kind, has_default),
-                                            ...)) or None when not certain
+    index.signature("pkg.mod.func", receiver=None)
+                                         -> Signature(params=(Param(name, kind, has_default),
+                                            ...), forwarded, unless) or None when not certain;
+                                            receiver: the class a method's instance certainly
+                                            is, so self.other(**kw) inside is followed
+    signature.accepted_keywords(passed, positional, star_args)
+                                         -> the keywords a call may pass (with **kwargs: the
+                                            function's own plus those of the callee it passes
+                                            them to, when certain), or None: any keyword
     index.call_kind("pkg.mod.Cls.meth")  -> "function" | "class" | "method" | ""
     index.owner("pkg.mod")               -> "pkg 1.2.3" | "Python 3.11" | "pkg"
     index.exists("pkg.mod")              -> bool: a module file, package or compiled stdlib module

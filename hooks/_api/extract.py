@@ -27,6 +27,11 @@ An entry is a list whose first item says what the name is:
                           keyword-only, "kw" **kwargs; self/cls are already dropped; how is
                           "" (module level), "m" method, "s" staticmethod, "c" classmethod,
                           "?" decorated
+    ["f", signature, how, extra]
+                          the same with facts about the body: {"fw": where its **kwargs go
+                          (see hooks._api.forward)}, {"self": 1} for an `__enter__` that
+                          returns self, {"raise": 1} for an `__exit__` that returns nothing
+                          true
     ["v"]                 a value (its type is not tracked)
     ["a", "x.y"]          `name = x.y` at module level: whatever x.y means in this module
     ["t", "Cls"]          in a stub, `name: Cls`: an instance of Cls
@@ -39,7 +44,7 @@ import ast
 from typing import Any, Iterable, Optional, Sequence
 
 Entry = list  # JSON list, see the module docstring
-FORMAT = 2  # bump when the extracted data changes: old cache files are then ignored
+FORMAT = 3  # bump when the extracted data changes: old cache files are then ignored
 
 # Class decorators that add no attributes and keep the constructor's signature honest
 # enough to check (dataclass: fields become __init__ parameters, read below).
@@ -330,7 +335,11 @@ class _Extractor:
         else:
             how = "m"
         # "o" marks one overload: a call must fit one of them (see ApiIndex.signature)
-        ns.bind(node.name, ["f", signature_of(node.args, drop_first), ("o" if overload else "") + how])
+        entry: Entry = ["f", signature_of(node.args, drop_first), ("o" if overload else "") + how]
+        extra = _body_facts(node, in_class and how == "m", overload)
+        if extra:
+            entry.append(extra)
+        ns.bind(node.name, entry)
 
     def class_info(self, node: ast.ClassDef) -> dict[str, Any]:
         ns = _Namespace()
@@ -369,6 +378,26 @@ class _Extractor:
             # a dataclass's generated __init__ takes its fields
             "dc": _dataclass_fields(node) if is_dataclass else None,
         }
+
+
+def _body_facts(node: ast.AST, method: bool, overload: bool) -> dict[str, Any]:
+    """What the index needs from a function's body: where its **kwargs go, and whether an
+    `__enter__` returns self (then `with Cls() as v` binds an instance of Cls)."""
+    from hooks._api import forward
+
+    assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    extra: dict[str, Any] = {}
+    if overload:
+        return extra
+    if node.args.kwarg is not None:
+        spec = forward.forwarding(node, method)
+        if spec is not None:
+            extra["fw"] = spec
+    if method and node.name == "__enter__" and forward.returns_self(node):
+        extra["self"] = 1
+    if method and node.name == "__exit__" and forward.never_suppresses(node):
+        extra["raise"] = 1  # exceptions in the with body get out
+    return extra
 
 
 def _function_decorator(node: ast.expr) -> Optional[str]:

@@ -42,6 +42,9 @@ _CLASS_ATTRS = frozenset(dir(type)) | frozenset(dir(object)) | frozenset({
     "__firstlineno__", "__static_attributes__", "__abstractmethods__", "__wrapped__",
 })
 _BUILTIN_NAMES = frozenset(dir(__import__("builtins")))
+# How many **kwargs hops are followed (json.loads -> JSONDecoder is one; requests.get ->
+# request -> Session.request two).
+_FORWARD_DEPTH = 6
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,14 @@ class Param:
 
 @dataclass(frozen=True)
 class Signature:
+    """A callable's parameters. When it takes **kwargs and passes them on to callees the
+    index resolves with certainty (see hooks._api.forward), `forwarded` holds the keywords
+    those callees take (None: any keyword may be fine) and `unless` the parameters that, if
+    the call passes them, choose another callee (json.loads' `cls`): then nothing is certain."""
+
     params: tuple[Param, ...]
+    forwarded: Optional[tuple[str, ...]] = None
+    unless: tuple[str, ...] = ()
 
     @property
     def takes_var_positional(self) -> bool:
@@ -69,6 +79,23 @@ class Signature:
 
     def keyword_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.params if p.kind in ("pk", "k"))
+
+    def accepted_keywords(self, passed: Sequence[Optional[str]], positional: int,
+                          star_args: bool) -> Optional[tuple[str, ...]]:
+        """The keywords a call may pass, given the keyword names it passes (None for a
+        `**mapping`), how many positional arguments and whether a `*args`; None when any
+        keyword may be accepted."""
+        if not self.takes_var_keyword:
+            return self.keyword_names()
+        if self.forwarded is None:
+            return None
+        if self.unless:
+            if star_args or None in passed or any(name in passed for name in self.unless):
+                return None
+            filled = [p.name for p in self.params if p.kind in ("p", "pk")][:positional]
+            if any(name in filled for name in self.unless):
+                return None
+        return tuple(dict.fromkeys([*self.keyword_names(), *self.forwarded]))
 
 
 @dataclass(frozen=True)
@@ -136,6 +163,7 @@ class ApiIndex:
         self._apis: dict[str, Optional[dict[str, Any]]] = {}
         self._resolved: dict[str, Resolution] = {}
         self._signatures: dict[str, Optional[Signature]] = {}
+        self._expanding: list[str] = []  # functions whose **kwargs are being followed
         self._dists: dict[str, dict[str, tuple[str, str]]] = {}
 
     # --- public interface ---------------------------------------------------------
@@ -194,13 +222,18 @@ class ApiIndex:
         joined path, for callers that hold the parts apart)."""
         return self.resolve(f"{owner_path}.{name}")
 
-    def signature(self, dotted: str) -> Optional[Signature]:
+    def signature(self, dotted: str, receiver: Optional[str] = None) -> Optional[Signature]:
         """Parameters a call to `dotted` takes (a class: its constructor's, without self;
-        a method: without self), or None when not certain."""
-        if dotted not in self._signatures:
+        a method: without self), or None when not certain. `receiver`: the class the call's
+        instance certainly is exactly (`x = Cls(); x.meth(...)`), so that `self.other(**kw)`
+        inside the method is followed."""
+        key = f"{dotted}\0{receiver or ''}"
+        if key not in self._signatures:
             target = self._target_of(dotted)
-            self._signatures[dotted] = None if target is None else self._signature(target)
-        return self._signatures[dotted]
+            owner = self._target_of(receiver) if receiver else None
+            owner = owner if owner is not None and owner.kind == "class" else None
+            self._signatures[key] = None if target is None else self._signature(target, owner)
+        return self._signatures[key]
 
     def call_kind(self, dotted: str) -> str:
         """"function", "class", "method" (plain method reached through its class: the call
@@ -511,14 +544,19 @@ class ApiIndex:
             return False
         return all(self._class_is_certain(b, depth + 1) for b in bases)
 
-    def _signature(self, target: _Target) -> Optional[Signature]:
+    def _signature(self, target: _Target, receiver: Optional[_Target] = None) -> Optional[Signature]:
+        """`receiver`: the class `self` certainly is exactly, for a method (see signature)."""
         if target.kind == "function":
             params = target.data[1]
             if params is None or target.how.startswith("?"):
                 return None
             if any(len(p) > 3 for p in params):
                 params = self._expand_unpack(target, params)
-            return Signature(tuple(Param(*p[:3]) for p in params))
+            signature = Signature(tuple(Param(*p[:3]) for p in params))
+            extra = target.data[3] if len(target.data) > 3 else {}
+            if signature.takes_var_keyword and extra.get("fw"):
+                signature = self._forwarded(target, signature, extra["fw"], receiver)
+            return signature
         if target.kind == "union":
             return self._overloads(target)
         if target.kind != "class" or not self._class_is_certain(target):
@@ -542,13 +580,103 @@ class ApiIndex:
                 init_target = self._entry_target(current.module, f"{current.path}.__init__", init, 0)
                 if init_target.kind != "function":
                     return None
-                return self._signature(init_target)
+                # constructing the class makes exactly it: `self` in __init__ is a `target`
+                return self._signature(init_target, target)
             bases = self._bases(current, 0)
             if bases is None or len(bases) > 1:
                 return None
             if not bases:
                 return Signature(())  # object() takes no arguments
             current = bases[0]
+
+    def _forwarded(self, target: _Target, signature: Signature, spec: dict[str, Any],
+                   receiver: Optional[_Target] = None) -> Signature:
+        """`signature` with the keywords its **kwargs' callee takes (recursively, up to
+        _FORWARD_DEPTH callees deep; a cycle is unknown), or unchanged when not certain."""
+        if target.path in self._expanding or len(self._expanding) >= _FORWARD_DEPTH:
+            return signature
+        self._expanding.append(target.path)
+        try:
+            callees = self._forward_callees(target.module, spec["to"], receiver)
+        finally:
+            self._expanding.pop()
+        if not callees:
+            return signature
+        names: list[str] = []
+        unless = [spec["to"][2]] if spec["to"][0] == "l" and spec["to"][2] else []
+        for callee in callees:
+            accepted = callee.accepted_keywords((), 0, False)
+            if accepted is None:
+                return signature  # the callee takes any keyword, or forwards nowhere certain
+            names.extend(accepted)
+            for name in callee.unless:
+                # the callee's choice of its own callee comes through our **kwargs, or as one
+                # of our parameters passed on untouched (json.load's cls=cls); else unknown
+                filled = [p.name for p in callee.params if p.kind in ("p", "pk")][:spec["np"]]
+                if name in spec.get("same", {}) and not spec["star"] and name not in filled:
+                    unless.append(spec["same"][name])
+                    continue
+                if spec["star"] or name in spec["kw"] or name in filled:
+                    return signature
+                unless.append(name)
+        own = set(signature.keyword_names())
+        forwarded = tuple(dict.fromkeys(n for n in names if n not in own))
+        return Signature(signature.params, forwarded, tuple(dict.fromkeys(unless)))
+
+    def _forward_callees(self, module: str, callee: list[Any],
+                         receiver: Optional[_Target] = None) -> Optional[list[Signature]]:
+        """The signatures **kwargs may reach (one per possible callee), None if not certain."""
+        kind = callee[0]
+        if kind == "s":
+            # self.meth(**kw): the method of the class the instance is exactly (a subclass
+            # may override it, so only where that class is known)
+            return self._method_signatures(receiver, callee[1]) if receiver is not None else None
+        if kind in ("n", "l"):
+            out = []
+            for written in ([callee[1]] if kind == "n" else callee[1]):
+                resolved = self._name_in_module(module, written, 0)
+                if resolved is None or resolved.kind not in ("function", "class", "union"):
+                    return None
+                signature = self._signature(resolved)
+                if signature is None:
+                    return None
+                out.append(signature)
+            return out
+        if kind in ("w", "i"):
+            cls = self._name_in_module(module, callee[1], 0)
+            if cls is None or cls.kind != "class" or self._signature(cls) is None:
+                return None  # not certainly an instance of exactly this class
+            # `with` binds what __enter__ returns, and __exit__ may swallow the TypeError
+            if kind == "w" and not (self._method_fact(cls, "__enter__", "self")
+                                    and self._method_fact(cls, "__exit__", "raise")):
+                return None
+            return self._method_signatures(cls, callee[2])
+        return None
+
+    def _method_signatures(self, cls: _Target, name: str) -> Optional[list[Signature]]:
+        """[the signature of the plain method `name` called on an instance of exactly `cls`]."""
+        method = self._class_member(cls, name, 0, set())
+        if method.status != FOUND or self._call_kind_of(method.target) != "method":
+            return None
+        signature = self._signature(_bound(method.target), cls)
+        return None if signature is None else [signature]
+
+    def _method_fact(self, cls: _Target, name: str, fact: str) -> bool:
+        """The method `name` of `cls` (inherited or not) has this fact about its body."""
+        lookup = self._class_member(cls, name, 0, set())
+        if lookup.status != FOUND or lookup.target.kind != "function":
+            return False
+        data = lookup.target.data
+        return len(data) > 3 and bool(data[3].get(fact))
+
+    def _call_kind_of(self, target: _Target) -> str:
+        """"method" for a plain method (or overloads of one), "function" otherwise, "" when
+        not a function."""
+        if target.kind == "union" and all(t.kind == "function" for t in target.data):
+            target = target.data[0]
+        if target.kind == "function":
+            return "method" if target.how.endswith("m") else "function"
+        return ""
 
     def _expand_unpack(self, target: _Target, params: list) -> Optional[list]:
         """**kwargs: Unpack[TD] -> TD's keys as keyword-only parameters; None when TD
