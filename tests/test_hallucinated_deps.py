@@ -423,6 +423,37 @@ def test_file_tree_index(capsys: Any, tmp_path: Path) -> None:
     ]
 
 
+
+def test_file_tree_index_is_read_once_per_process_without_threads(tmp_path: Path, monkeypatch: Any) -> None:
+    """A file:// index (a mirror on disk) is read in place: every name once per process,
+    however many questions the hooks of one `driftgate run` ask, and with no thread (starting
+    one costs more than reading a small page: ~40 ms of a commit on a machine whose pip
+    config lists file:// indexes)."""
+    from concurrent import futures
+
+    from hooks._deps.pkgindex import Client, Index, lookup_names
+
+    tree = tmp_path / "simple"
+    names = [f"tree-pkg-{i}" for i in range(12)]
+    for name in names:
+        (tree / name).mkdir(parents=True)
+        wheel = f"{name.replace('-', '_')}-1.0-py3-none-any.whl"
+        (tree / name / "index.html").write_text(f'<a href="{wheel}">{wheel}</a>')
+
+    def no_pool(*args: Any, **kwargs: Any) -> Any:  # the assertion: no pool is started
+        raise AssertionError("a thread pool for file:// lookups")
+
+    monkeypatch.setattr(futures, "ThreadPoolExecutor", no_pool)
+    client, index = Client(), Index(tree.as_uri())
+    first = lookup_names(client, [index], [*names, "not-in-tree"])
+    assert [name for name, lookup in first.items() if lookup.found_on] == names
+    assert first["tree-pkg-3"].versions == ("1.0",)
+    (tree / "tree-pkg-3").rename(tree / "moved")  # the same process asks again: from memory
+    again = lookup_names(client, [index], ["tree-pkg-3"])
+    assert again["tree-pkg-3"].versions == ("1.0",)
+    assert lookup_names(Client(), [index], ["tree-pkg-3"])["tree-pkg-3"].found_on == []  # a new run reads the tree
+
+
 # --- the cache ----------------------------------------------------------------------
 
 

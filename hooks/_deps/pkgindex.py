@@ -432,6 +432,7 @@ class Client:
         self.budget = self.timeout * RUN_BUDGET_TIMEOUTS
         self._run_deadline = time.monotonic() + self.budget
         self._roots: dict[str, IndexUnavailable | None] = {}  # index display -> root check
+        self._tree_answers: dict[tuple[Index, str], Project | IndexUnavailable] = {}  # file: answers
 
     # public API
     def lookup_many(
@@ -443,11 +444,17 @@ class Client:
         results: dict[tuple[Index, str], Project | IndexUnavailable | None] = {}
         todo: list[tuple[Index, str]] = []
         for pair in dict.fromkeys(pairs):
-            local = pair[0].url.startswith("file:")  # reading the tree is as cheap as the cache
-            cached = None if pair in fresh or local else self.cache.get(*pair, now, any_age=self.offline)
+            if pair[0].url.startswith("file:"):
+                # reading the tree is as cheap as the cache: here, once per process, and
+                # without a thread (a thread's start costs more than reading a small page)
+                if pair not in self._tree_answers:
+                    self._tree_answers[pair] = self._fetch_safely(*pair)
+                results[pair] = self._tree_answers[pair]
+                continue
+            cached = None if pair in fresh else self.cache.get(*pair, now, any_age=self.offline)
             if cached is not None:
                 results[pair] = cached
-            elif self.offline and not local:
+            elif self.offline:
                 results[pair] = None
             else:
                 todo.append(pair)
