@@ -213,6 +213,7 @@ class _Collector:
         # envFrom references, resolved once every ConfigMap is known: (name, prefix)
         self.env_from: list[tuple[str, str]] = []
         self.dotenv_done: set[str] = set()
+        self.read: set[str] = set()  # every file opened: what a cached answer depends on
 
     def add(self, name: str, path: str, line: int, col: int, kind: str, reportable: bool,
             documentation: bool = False) -> None:
@@ -230,6 +231,7 @@ class _Collector:
         """`quiet`: a file that cannot be read or decoded is skipped without an error
         (documentation: a page in another encoding must not stop the hook)."""
         if data is None:
+            self.read.add(path)
             try:
                 data = read_bytes(os.path.join(self.top, path))
             except OSError as exc:
@@ -249,6 +251,7 @@ class _Collector:
 
     def run(self, path: str, kind: str) -> None:
         data = None
+        self.read.add(path)
         if kind in _SNIFFED:
             # most of these files declare nothing: sniff the bytes before decoding
             try:
@@ -969,8 +972,32 @@ def collect(
             jobs.append((path, kind))
     # compose files first: an env file they load takes its reportability from its service
     jobs.sort(key=lambda job: job[1] != "compose")
-    for path, kind in jobs:
-        if path not in collector.dotenv_done:
-            collector.run(path, kind)
-    _code_writes(collector, in_git, excluded)
+    from hooks.check_env_vars import declarations_cache as cache
+
+    key = cache.key_of(top, files, jobs)
+    if not _restore(collector, cache.load(top, key)):
+        for path, kind in jobs:
+            if path not in collector.dotenv_done:
+                collector.run(path, kind)
+        cache.save(top, key, sorted(collector.read), _state(collector))
+    _code_writes(collector, in_git, excluded)  # the code changes at every commit: never cached
     return collector.finish()
+
+
+def _state(c: _Collector) -> dict[str, Any]:
+    """What the declaration files gave the collector (before the code's writes)."""
+    from hooks.check_env_vars.declarations_cache import dump_declarations
+
+    return {
+        "sites": dump_declarations(c.result.sites), "globs": dump_declarations(c.result.globs),
+        "errors": list(c.result.errors), "env_from": [list(ref) for ref in c.env_from],
+        "config_maps": {name: dump_declarations(rows) for name, rows in c.config_maps.items()},
+    }
+
+
+def _restore(c: _Collector, state: dict[str, Any] | None) -> bool:
+    if state is None:
+        return False
+    c.result.sites, c.result.globs, c.result.errors = state["sites"], state["globs"], state["errors"]
+    c.env_from, c.config_maps = state["env_from"], state["config_maps"]
+    return True
