@@ -646,6 +646,27 @@ def test_interpreters_sharing_one_cache_keep_their_own_pip_answer(tmp_path: Path
     assert answers == ["True", "True", "False", "False"]
 
 
+def test_pip_default_index_comes_from_the_cache_too(tmp_path: Path) -> None:
+    """With no index configured, pip's default index is the primary: it is remembered with
+    pip's settings (pip's version is in the fingerprint), so a warm run imports no pip module
+    but `pip` itself (its version, ~1 ms) and chooses the same indexes."""
+    code = (
+        "import sys; from hooks._deps.pkgindex import choose_indexes; "
+        "choice = choose_indexes([(None, [])]); "
+        "print([i.url for i in choice.indexes], choice.public, "
+        "sorted(m for m in sys.modules if m.startswith('pip.')))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    env.update(PYTHONPATH=str(ROOT), PIP_CONFIG_FILE=os.devnull, DRIFTGATE_CACHE_DIR=str(tmp_path / "cache"))
+    cold, warm = (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+        for _ in range(2)
+    )
+    assert "'pip._internal" in cold
+    assert warm.endswith(" []\n") and warm.rsplit(" [", 1)[0] == cold.rsplit(" [", 1)[0]
+    assert "://" in warm  # an index was chosen
+
+
 def test_importing_the_dependency_hooks_stays_cheap() -> None:
     """Hooks run on every commit: no network, pip, packaging or parser import until needed."""
     code = (

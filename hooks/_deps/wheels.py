@@ -30,7 +30,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from hooks._deps.pkgindex import (
     JSON_ACCEPT, USER_AGENT, Client, Index, IndexUnavailable, _Watchdog, _write_atomic, lookup_names,
-    netrc_credentials, normalize, user_cache_dir,
+    netrc_credentials, normalize, url_to_path, user_cache_dir,
 )
 
 CACHE_FORMAT = 1
@@ -471,9 +471,7 @@ class WheelReader:
 
     def _from_tree(self, page_url: str, name: str, version: str) -> WheelNames | None:
         import zipfile
-        from urllib.request import url2pathname
-
-        directory = url2pathname(urlsplit(page_url).path)
+        directory = url_to_path(urlsplit(page_url).path)
         try:
             listing = sorted(os.listdir(directory))
         except OSError:
