@@ -803,3 +803,41 @@ def test_age_from_the_index_decides_when_it_tells_upload_times(servers: dict[str
     assert out == [
         "requirements.txt:1:1: DG104 `ujsno` is a near-miss of the widely used `ujson`: check the spelling",
     ]
+
+
+PLAIN_AND_ODD_REQUIREMENTS = [
+    "requests", "requests>=2.22.0", "requests[socks]>=2.22.0", "Pygments >= 2.5.2", "a <2 , >=1",
+    "a[x,y]", "a[]", "a[x,,y]", "a>=1,>=1", "a==1.0.*", "a~=1.0", "a===foo", 'a>=1; python_version<"3.8"',
+    "a @ https://example.invalid/a.whl", "a (>=1)", "a>=2.0-foo", "zope.interface>=5", "a_b-c.d>1",
+    "a>=1 # c", "a>=", "-e .", "a >= 1.0 ,< 2.0", "a>=1.0a1", "a==1.0+local",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_AND_ODD_REQUIREMENTS)
+def test_requirement_strings_read_as_packaging_reads_them(text: str) -> None:
+    """pyproject/setup.cfg requirement strings are read without packaging.requirements when
+    they are plain; the answer is packaging's own, to the character (or an error likewise)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    from hooks._deps.manifests import parse_requirement
+
+    try:
+        req = Requirement(text)
+        expected: Any = None if req.url else (req.name, str(req.specifier))
+    except InvalidRequirement:
+        expected = str
+    got = parse_requirement(text)
+    assert isinstance(got, str) if expected is str else got == expected
+
+
+def test_a_plain_pyproject_is_read_without_packaging_requirements(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\ndependencies = ["requests[socks] >=2.22, <3", "rich"]\n')
+    code = (
+        "import sys; from hooks._deps.manifests import read_all; "
+        "m = read_all(['pyproject.toml']); "
+        "print([(d.name, d.spec) for d in m.declared], 'packaging.requirements' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout
+    assert out == "[('requests', '<3,>=2.22'), ('rich', '')] False\n"
