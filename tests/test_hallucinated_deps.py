@@ -810,6 +810,11 @@ PLAIN_AND_ODD_REQUIREMENTS = [
     "a[x,y]", "a[]", "a[x,,y]", "a>=1,>=1", "a==1.0.*", "a~=1.0", "a===foo", 'a>=1; python_version<"3.8"',
     "a @ https://example.invalid/a.whl", "a (>=1)", "a>=2.0-foo", "zope.interface>=5", "a_b-c.d>1",
     "a>=1 # c", "a>=", "-e .", "a >= 1.0 ,< 2.0", "a>=1.0a1", "a==1.0+local",
+    "colorama>=0.2.4; sys_platform==\"win32\"", "b ; python_version < '3.8' and os_name != \"nt\"",
+    "c>=1;extra=='test'", "d; platform_machine in 'x86_64 aarch64'", "e; os_name not in 'nt'",
+    "f; python_version<\"3.8\" or (os_name=='nt')", "g; bogus_var == '1'", "h; python_version <",
+    "i; python_version == '3' and", "j;python_full_version>='3.9.1'", "k; 'nt' == os_name",
+    "l; implementation_name=='cpython' or platform_python_implementation=='PyPy'",
 ]
 
 

@@ -161,16 +161,25 @@ _NAME_RE = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
 # holds; a string left to re's own cache, compiled on first use only
 _PLAIN_REQUIREMENT = (
     rf"(?P<name>{_NAME_RE})(?:\s*\[\s*(?:{_NAME_RE}(?:\s*,\s*{_NAME_RE})*)?\s*\])?"
-    r"(?P<spec>{one}(?:\s*,{one})*)?\s*\Z"
+    r"(?P<spec>{one}(?:\s*,{one})*)?\s*(?:;\s*{markers}\s*)?\Z"
 )
+# environment markers as `variable op "value"` joined by and/or (no parentheses): what
+# requirement strings hold in practice; packaging accepts every such marker
+_MARKER_VARIABLE = (
+    r"(?:python_version|python_full_version|sys_platform|platform_system|platform_machine|"
+    r"platform_release|platform_version|platform_python_implementation|implementation_name|"
+    r"implementation_version|os_name|extra)"
+)
+_ONE_MARKER = rf"""{_MARKER_VARIABLE}\s*(?:===|==|~=|!=|<=|>=|<|>|\bin\b|\bnot\s+in\b)\s*(?:"[^"]*"|'[^']*')"""
+_MARKERS = rf"{_ONE_MARKER}(?:\s+(?:and|or)\s+{_ONE_MARKER})*"
 
 
 def _plain_requirement(text: str) -> tuple[str, str] | None:
-    """(name, specifier) of a plain requirement, exactly as packaging's Requirement gives
-    them (its SpecifierSet prints its distinct specifiers sorted, spaces dropped), without
-    importing packaging.requirements (~10 ms a commit); None for anything else (markers,
-    URLs, odd versions), which the full parser takes."""
-    match = re.match(_PLAIN_REQUIREMENT.replace("{one}", _ONE_SPEC), text)
+    """(name, specifier) of a plain requirement (with simple markers or none), exactly as
+    packaging's Requirement gives them (its SpecifierSet prints its distinct specifiers
+    sorted, spaces dropped), without importing packaging.requirements (~10 ms a commit); None
+    for anything else (URLs, parenthesized markers, odd versions): the full parser takes it."""
+    match = re.match(_PLAIN_REQUIREMENT.replace("{one}", _ONE_SPEC).replace("{markers}", _MARKERS), text)
     if match is None:
         return None
     spec = match.group("spec")
