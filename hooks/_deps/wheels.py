@@ -428,6 +428,13 @@ class WheelReader:
         return {normalize(n): self.memo.get(normalize(n)) for n in wanted}
 
     def _run(self, jobs: list[tuple[list[Index], str, str]]) -> None:
+        remote = []
+        for job in jobs:
+            if all(index.url.startswith("file:") for index in job[0]):
+                self.memo[job[1]] = self._fetch(*job)  # a local file: no thread, no wait
+            else:
+                remote.append(job)
+        jobs = remote
         if not jobs:
             return
         from concurrent.futures import ThreadPoolExecutor
