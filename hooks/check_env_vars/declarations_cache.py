@@ -31,9 +31,12 @@ RACY_SECONDS = 3.0  # an input this recent is not trusted to change its mtime on
 
 
 def cache_path(top: str) -> str:
+    """One entry per repository and driftgate installation (pre-commit's hook environment
+    and a project venv each keep their own, instead of overwriting one another's)."""
     from hooks._core.cache import user_cache_dir
 
-    digest = hashlib.sha256(os.path.abspath(top).encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    where = os.path.abspath(top) + "\0" + os.path.abspath(__file__)
+    digest = hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()[:24]
     return os.path.join(user_cache_dir(), f"env-declarations-v{CACHE_FORMAT}", digest + ".json")
 
 
