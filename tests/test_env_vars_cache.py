@@ -29,8 +29,8 @@ def _age(repo: Path, seconds: float = 60.0) -> None:
             os.utime(path, (past, past))
 
 
-def _run(repo: Path, cache: Path) -> tuple[list[str], str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DRIFTGATE_CACHE_DIR": str(cache)}
+def _run(repo: Path, cache: Path, base: dict[str, str] | None = None) -> tuple[list[str], str]:
+    env = {**(base or os.environ), "PYTHONPATH": str(ROOT), "DRIFTGATE_CACHE_DIR": str(cache)}
     proc = subprocess.run([sys.executable, "-c", PROBE, *FILES], cwd=repo, env=env,
                           capture_output=True, text=True, check=False)
     return proc.stdout.splitlines(), proc.stderr
@@ -75,3 +75,38 @@ def test_a_just_edited_declaration_file_is_not_cached(tmp_path: Path) -> None:
     first = _run(repo, cache)
     assert not list(cache.glob("env-declarations-v*/*.json"))
     assert _run(repo, cache) == first
+
+
+def test_the_codes_own_writes_are_searched_again_only_in_changed_files(tmp_path: Path) -> None:
+    """`os.environ["X"] = ...` in the project's code declares X. Once the repository has been
+    searched (one `git grep`), a commit runs no git grep while no changed file can hold such
+    a write, and searches only the changed files when one may (git is wrapped here only to
+    log its command lines; it is the real git that answers)."""
+    import shutil
+
+    repo = build_fixture(tmp_path / "repo")
+    _age(repo)
+    log = tmp_path / "git.log"
+    wrapper = tmp_path / "bin" / "git"
+    wrapper.parent.mkdir()
+    wrapper.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{shutil.which("git")}" "$@"\n')
+    wrapper.chmod(0o755)
+    env = {**os.environ, "PATH": f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}"}
+    cache = tmp_path / "cache"
+    expected = [line for line in EXPECTED if line.split(":", 1)[0] in FILES]
+    flagged = next(line for line in expected if "DEBUG_TOOLBAR" in line)
+
+    def greps() -> list[str]:
+        lines = log.read_text().splitlines() if log.exists() else []
+        log.write_text("")
+        return [line for line in lines if line.startswith("grep ")]
+
+    assert _run(repo, cache, env) == (expected, "1 True\n") and len(greps()) == 1  # cold
+    jobs = repo / "services/api/app/jobs.py"
+    jobs.write_text(jobs.read_text() + "\n# a comment only\n")
+    assert _run(repo, cache, env)[0] == expected and greps() == []  # nothing can match: no git grep
+    jobs.write_text(jobs.read_text() + 'os.environ["DEBUG_TOOLBAR"] = "1"\n')
+    assert _run(repo, cache, env)[0] == [line for line in expected if line != flagged]
+    assert [line.rsplit(" -- ", 1)[1] for line in greps()] == [":(literal)services/api/app/jobs.py"]
+    jobs.write_text(jobs.read_text().replace('os.environ["DEBUG_TOOLBAR"] = "1"\n', ""))
+    assert _run(repo, cache, env)[0] == expected

@@ -925,15 +925,9 @@ def _code_writes(c: _Collector, in_git: bool, excluded: Callable[[str], bool]) -
 
     hits: list[tuple[str, int, str]] = []
     if in_git:
-        from hooks._core.git import run_git
+        from hooks.check_env_vars.declarations_cache import code_write_hits
 
-        out = run_git(["grep", "-I", "-n", "-E", "-e", _WRITE_GREP, "--",
-                       *(f"*{suffix}" for suffix in _CODE_SUFFIXES)], cwd=c.top, check=False)
-        for line in out.splitlines():
-            path, _, rest = line.partition(":")
-            number, _, text = rest.partition(":")
-            if number.isdigit():
-                hits.append((path, int(number), text))
+        hits = code_write_hits(c.top, [f for f in c.files if f.endswith(_CODE_SUFFIXES)], _git_grep_writes)
     else:
         grep = re.compile(_WRITE_GREP.replace("[[:space:]]", r"\s"))
         for path in c.files:
@@ -951,6 +945,21 @@ def _code_writes(c: _Collector, in_git: bool, excluded: Callable[[str], bool]) -
         if ".update(" in text:
             for m in _UPDATE_KEYS.finditer(text, text.index(".update(")):
                 c.add(m.group("name"), path, number, m.start("name") + 1, "set by the code", False)
+
+
+def _git_grep_writes(top: str, paths: Sequence[str] | None) -> list[tuple[str, int, str]]:
+    """`git grep` for the writes: in every tracked code file (`paths` None) or in `paths`."""
+    from hooks._core.git import run_git
+
+    spec = [f"*{suffix}" for suffix in _CODE_SUFFIXES] if paths is None else [f":(literal){p}" for p in paths]
+    out = run_git(["grep", "-I", "-n", "-E", "-e", _WRITE_GREP, "--", *spec], cwd=top, check=False)
+    hits = []
+    for line in out.splitlines():
+        path, _, rest = line.partition(":")
+        number, _, text = rest.partition(":")
+        if number.isdigit():
+            hits.append((path, int(number), text))
+    return hits
 
 
 def collect(
