@@ -43,10 +43,55 @@ def defer_requests() -> None:
     stand_in.__spec__ = spec
 
     def __getattr__(attr: str) -> Any:  # noqa: N807 (PEP 562 module hook)
-        return getattr(_load(stand_in), attr)
+        if attr != "__path__":
+            return getattr(_load(stand_in), attr)
+        # `import requests.x` with the stand-in in place: the import system reads __path__,
+        # then loads x itself, although loading requests (here) has just loaded x too. The
+        # finder below hands it the module requests' own import made, so x runs once.
+        before = set(sys.modules)
+        real = _load(stand_in)
+        _JUST_LOADED.update(m for m in set(sys.modules) - before if m.startswith(NAME + "."))
+        return real.__path__
 
     stand_in.__getattr__ = __getattr__  # type: ignore[attr-defined]
+    if _FINDER not in sys.meta_path:
+        sys.meta_path.insert(0, _FINDER)
+
     sys.modules[NAME] = stand_in
+
+
+_JUST_LOADED: set[str] = set()  # submodules the real import made while one was being imported
+
+
+class _Existing:
+    """Loader of a module already in sys.modules: creates nothing, runs nothing, and leaves
+    the module's own __spec__ as it was."""
+
+    def __init__(self, module: types.ModuleType) -> None:
+        self.module = module
+        self.spec = module.__spec__
+
+    def create_module(self, spec: Any) -> types.ModuleType:
+        return self.module
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        module.__spec__ = self.spec
+
+
+class _JustLoadedFinder:
+    """First on sys.meta_path: answers only for a submodule in _JUST_LOADED, once."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name not in _JUST_LOADED or name not in sys.modules:
+            return None
+        _JUST_LOADED.discard(name)
+        from importlib.machinery import ModuleSpec
+
+        module = sys.modules[name]
+        return ModuleSpec(name, _Existing(module), origin=getattr(module.__spec__, "origin", None))
+
+
+_FINDER = _JustLoadedFinder()
 
 
 def _load(stand_in: types.ModuleType) -> types.ModuleType:
