@@ -3,7 +3,8 @@ that touches 3 Python files and 1 requirements file of a real project, with
 
 - the `driftgate` hook (every file gate in one process),
 - the same gates as separate hooks (all of them, and the five of issue 15's table),
-- detect-secrets' hook alone, and detect-secrets' hook + ruff (the peers).
+- detect-secrets' hook alone, and detect-secrets' hook + ruff (the peers),
+- a no-op hook (`true`): what pre-commit itself costs, which no hook can go below.
 
     python benchmarks/bench_commit.py [--repeat 9] [--project httpie]
 
@@ -90,6 +91,7 @@ def configs(bin_dir: Path) -> dict[str, str]:
         f"the {len(file_hooks())} file hooks, separate": head + "".join(driftgate_hook(h) for h in file_hooks()),
         "the first five hooks, separate": head + "".join(driftgate_hook(h) for h in FIVE),
         "detect-secrets hook alone": head + local_hook("detect-secrets", f"{bin_dir}/detect-secrets-hook", "        types: [file]\n"),
+        "no-op hook (pre-commit's own cost)": head + local_hook("no-op", '"true"', "        types: [file]\n"),
         "detect-secrets hook + ruff": head
         + local_hook("detect-secrets", f"{bin_dir}/detect-secrets-hook", "        types: [file]\n")
         + local_hook("ruff", f"{bin_dir}/ruff check --force-exclude", "        types_or: [python, pyi]\n"),
@@ -152,11 +154,23 @@ def main(argv: list[str] | None = None) -> int:
             walls[label].append(wall)
             cpus[label].append(cpu)
             codes[label].add(code)
+    direct = {  # the same files, without pre-commit: what the hooks themselves cost
+        "driftgate run (no pre-commit)": [str(bin_dir / "driftgate"), "run", *files],
+        "detect-secrets-hook (no pre-commit)": [str(bin_dir / "detect-secrets-hook"), *files],
+    }
+    for label in direct:
+        walls[label], cpus[label], codes[label] = [], [], set()
+    for _ in range(args.repeat):
+        for label, cmd in direct.items():
+            wall, cpu, code = timed(cmd, project, env)
+            walls[label].append(wall)
+            cpus[label].append(cpu)
+            codes[label].add(code)
     load = os.getloadavg()[0]
     print(f"{args.project}: pre-commit run --files {' '.join(files)}  ({args.repeat} runs each, load {load:.1f})")
-    print(f"{'configuration':34} {'median wall s':>13} {'median CPU s':>12}  exit")
-    for label in paths:
-        print(f"{label:34} {statistics.median(walls[label]):>13.3f} {statistics.median(cpus[label]):>12.3f}  {sorted(codes[label])}")
+    print(f"{'configuration':36} {'median wall s':>13} {'median CPU s':>12}  exit")
+    for label in [*paths, *direct]:
+        print(f"{label:36} {statistics.median(walls[label]):>13.3f} {statistics.median(cpus[label]):>12.3f}  {sorted(codes[label])}")
     return 0
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import json
 import os
 import re
 import sys
@@ -480,12 +481,20 @@ def _empty_manifest() -> Any:
 
 class Installed:
     """Exact names of distributions installed where the hook runs (its own environment):
-    what they provide and require, and which distribution provides a top-level name."""
+    what they provide and require, and which distribution provides a top-level name.
 
-    def __init__(self) -> None:
+    Reading installed metadata (RECORD files, METADATA through the email parser) costs tens
+    of ms per commit, so the answers are remembered on disk per interpreter, keyed by the
+    modification time of every sys.path directory: installing, upgrading or removing a
+    distribution adds or removes a `.dist-info` entry there, which changes it (importlib.
+    metadata caches its directory listings on the same times)."""
+
+    def __init__(self, cache_root: str | None = None) -> None:
         self._dists: dict[str, Any] = {}
-        self._provides: dict[str, frozenset[str] | None] = {}
-        self._env_map: dict[str, list[str]] | None = None
+        self._path = _installed_cache_path(cache_root)
+        self._key = _installed_key()
+        self._saved = _load_installed(self._path, self._key)
+        self._dirty = False
 
     def dist(self, name: str) -> Any:
         if name not in self._dists:
@@ -497,37 +506,112 @@ class Installed:
                 self._dists[name] = None
         return self._dists[name]
 
+    def _remembered(self, table: str, name: str, compute: Any) -> Any:
+        answers = self._saved[table]
+        if name not in answers:
+            answers[name] = compute()
+            self._dirty = True
+        return answers[name]
+
     def provides(self, name: str) -> frozenset[str] | None:
-        if name not in self._provides:
+        def compute() -> list[str] | None:
             from hooks._deps.wheels import provided_names
 
             dist = self.dist(name)
-            self._provides[name] = None if dist is None else (
-                provided_names(str(f) for f in dist.files or ()) | frozenset(_top_levels(dist))
-            )
-        return self._provides[name]
+            if dist is None:
+                return None
+            return sorted(provided_names(str(f) for f in dist.files or ()) | frozenset(_top_levels(dist)))
+
+        provided = self._remembered("provides", name, compute)
+        return None if provided is None else frozenset(provided)
 
     def requires(self, name: str) -> tuple[str, ...] | None:
-        from hooks._deps.wheels import requirements
+        def compute() -> list[str] | None:
+            from hooks._deps.wheels import requirements
 
-        dist = self.dist(name)
-        if dist is None:
-            return None
-        return requirements("".join(f"Requires-Dist: {r}\n" for r in dist.requires or ()))
+            dist = self.dist(name)
+            if dist is None:
+                return None
+            return list(requirements("".join(f"Requires-Dist: {r}\n" for r in dist.requires or ())))
+
+        required = self._remembered("requires", name, compute)
+        return None if required is None else tuple(required)
 
     def provider(self, top: str) -> str | None:
-        if self._env_map is None:
+        if self._saved["env_map"] is None:
             import importlib.metadata as metadata
 
             if hasattr(metadata, "packages_distributions"):
-                self._env_map = dict(metadata.packages_distributions())
+                env_map = {k: list(v) for k, v in metadata.packages_distributions().items()}
             else:  # Python 3.9
-                self._env_map = {}
+                env_map = {}
                 for dist in metadata.distributions():
                     for provided in _top_levels(dist):
-                        self._env_map.setdefault(provided, []).append(dist.metadata["Name"])
-        dists = self._env_map.get(top)
+                        env_map.setdefault(provided, []).append(dist.metadata["Name"])
+            self._saved["env_map"] = env_map
+            self._dirty = True
+        dists = self._saved["env_map"].get(top)
         return dists[0] if dists else None
+
+    def save(self) -> None:
+        """Write what this run learned (nothing when it learned nothing)."""
+        if self._dirty:
+            from hooks._core.cache import write_atomic
+
+            write_atomic(self._path, json.dumps({"key": self._key, **self._saved}))
+            self._dirty = False
+
+
+_INSTALLED_FORMAT = 1
+
+
+def _installed_cache_path(cache_root: str | None) -> str:
+    import hashlib
+
+    from hooks._core.cache import user_cache_dir
+
+    digest = hashlib.sha256(sys.executable.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return os.path.join(cache_root or user_cache_dir(), f"installed-v{_INSTALLED_FORMAT}", digest + ".json")
+
+
+def _installed_key() -> list[Any]:
+    """What the installed metadata depends on: the interpreter and each sys.path directory's
+    modification time (a distribution installed or removed changes its directory's)."""
+    from hooks import __version__
+
+    stamps: list[Any] = []
+    for entry in sys.path:
+        try:
+            stamps.append([entry, os.stat(entry or ".").st_mtime_ns])
+        except OSError:
+            stamps.append([entry, None])
+    return [_INSTALLED_FORMAT, __version__, sys.executable, stamps]
+
+
+def _load_installed(path: str, key: list[Any]) -> dict[str, Any]:
+    """The saved answers for `key`; empty tables when absent, stale or damaged."""
+    from hooks._core.files import read_bytes
+
+    empty: dict[str, Any] = {"provides": {}, "requires": {}, "env_map": None}
+    try:
+        data = json.loads(read_bytes(path, 32 * 1024 * 1024).decode("utf-8"))
+        if data["key"] != key:
+            return empty
+        tables = {name: data[name] for name in ("provides", "requires")}
+        for table in tables.values():
+            if not isinstance(table, dict) or not all(
+                value is None or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+                for value in table.values()
+            ):
+                return empty
+        env_map = data["env_map"]
+        if env_map is not None and not (isinstance(env_map, dict) and all(
+            isinstance(v, list) and all(isinstance(d, str) for d in v) for v in env_map.values()
+        )):
+            return empty
+        return {**tables, "env_map": env_map}
+    except (OSError, ValueError, KeyError, TypeError):
+        return empty
 
 
 def _top_levels(dist: Any) -> set[str]:
@@ -655,6 +739,7 @@ def check(run: CheckRun) -> Iterator[Finding]:
         pending = [item for item in pending if not item[1].guarded]
     if pending:
         yield from Judge(run.settings, resolver, scopes).findings(pending)
+    resolver.installed.save()
 
 
 def sys_path_dirs(tree: ast.AST, path: str, root: str) -> list[str] | None:

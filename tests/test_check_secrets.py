@@ -880,3 +880,41 @@ def test_ordinary_django_code_never_imports_detect_secrets(tmp_path):
     env = {**os.environ, "PYTHONPATH": REPO}
     proc = subprocess.run([sys.executable, "-c", probe, "models.py"], cwd=tmp_path, env=env, capture_output=True, check=False, text=True)
     assert proc.stderr == "0 False\n"
+
+
+def test_a_hit_loads_detect_secrets_but_not_requests(tmp_path):
+    """detect-secrets imports requests only to verify secrets, which this hook never does: a
+    file with a secret is reported without loading requests (and urllib3, http.client: ~60 ms
+    of every commit that touches a keyword), and code that does use requests afterwards gets
+    the real module."""
+    text, _ = planted("groq")
+    (tmp_path / "dirty.py").write_text(text + "\n", encoding="utf-8")
+    probe = (
+        "import sys\nfrom hooks.check_secrets import main\n"
+        "code = main(sys.argv[1:])\n"
+        "loaded = [m for m in ('requests.exceptions', 'urllib3', 'http.client') if m in sys.modules]\n"
+        "print(code, 'detect_secrets' in sys.modules, loaded, file=sys.stderr)\n"
+        "import requests, detect_secrets.plugins.base as base\n"
+        "print(issubclass(base.requests.exceptions.RequestException, IOError), 'urllib3' in sys.modules,\n"
+        "      requests.get is sys.modules['requests'].get, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": REPO}
+    proc = subprocess.run([sys.executable, "-c", probe, "dirty.py"], cwd=tmp_path, env=env, capture_output=True, check=False, text=True)
+    assert proc.stderr == "1 True []\nTrue True True\n"
+    assert "DG3" in proc.stdout
+
+
+def test_code_importing_a_requests_submodule_first_gets_one_copy_of_it(tmp_path):
+    """With the stand-in in place, `import requests.adapters` loads requests once and each of
+    its modules once: the classes requests raises are the classes the caller catches."""
+    probe = (
+        "import sys\nfrom hooks.check_secrets.lazy import defer_requests\ndefer_requests()\n"
+        "import requests.adapters as adapters\nimport requests.exceptions as exceptions\n"
+        "import requests, requests.sessions as sessions\n"
+        "print(sessions.HTTPAdapter is adapters.HTTPAdapter, adapters.ConnectionError is exceptions.ConnectionError,\n"
+        "      requests.exceptions is exceptions, type(adapters.__spec__.loader).__name__)\n"
+        "import importlib\nprint(importlib.reload(adapters) is adapters)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": REPO}
+    proc = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+    assert proc.stdout == "True True True SourceFileLoader\nTrue\n", proc.stderr

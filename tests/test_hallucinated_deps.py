@@ -423,6 +423,37 @@ def test_file_tree_index(capsys: Any, tmp_path: Path) -> None:
     ]
 
 
+
+def test_file_tree_index_is_read_once_per_process_without_threads(tmp_path: Path, monkeypatch: Any) -> None:
+    """A file:// index (a mirror on disk) is read in place: every name once per process,
+    however many questions the hooks of one `driftgate run` ask, and with no thread (starting
+    one costs more than reading a small page: ~40 ms of a commit on a machine whose pip
+    config lists file:// indexes)."""
+    from concurrent import futures
+
+    from hooks._deps.pkgindex import Client, Index, lookup_names
+
+    tree = tmp_path / "simple"
+    names = [f"tree-pkg-{i}" for i in range(12)]
+    for name in names:
+        (tree / name).mkdir(parents=True)
+        wheel = f"{name.replace('-', '_')}-1.0-py3-none-any.whl"
+        (tree / name / "index.html").write_text(f'<a href="{wheel}">{wheel}</a>')
+
+    def no_pool(*args: Any, **kwargs: Any) -> Any:  # the assertion: no pool is started
+        raise AssertionError("a thread pool for file:// lookups")
+
+    monkeypatch.setattr(futures, "ThreadPoolExecutor", no_pool)
+    client, index = Client(), Index(tree.as_uri())
+    first = lookup_names(client, [index], [*names, "not-in-tree"])
+    assert [name for name, lookup in first.items() if lookup.found_on] == names
+    assert first["tree-pkg-3"].versions == ("1.0",)
+    (tree / "tree-pkg-3").rename(tree / "moved")  # the same process asks again: from memory
+    again = lookup_names(client, [index], ["tree-pkg-3"])
+    assert again["tree-pkg-3"].versions == ("1.0",)
+    assert lookup_names(Client(), [index], ["tree-pkg-3"])["tree-pkg-3"].found_on == []  # a new run reads the tree
+
+
 # --- the cache ----------------------------------------------------------------------
 
 
@@ -615,6 +646,27 @@ def test_interpreters_sharing_one_cache_keep_their_own_pip_answer(tmp_path: Path
     assert answers == ["True", "True", "False", "False"]
 
 
+def test_pip_default_index_comes_from_the_cache_too(tmp_path: Path) -> None:
+    """With no index configured, pip's default index is the primary: it is remembered with
+    pip's settings (pip's version is in the fingerprint), so a warm run imports no pip module
+    but `pip` itself (its version, ~1 ms) and chooses the same indexes."""
+    code = (
+        "import sys; from hooks._deps.pkgindex import choose_indexes; "
+        "choice = choose_indexes([(None, [])]); "
+        "print([i.url for i in choice.indexes], choice.public, "
+        "sorted(m for m in sys.modules if m.startswith('pip.')))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    env.update(PYTHONPATH=str(ROOT), PIP_CONFIG_FILE=os.devnull, DRIFTGATE_CACHE_DIR=str(tmp_path / "cache"))
+    cold, warm = (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+        for _ in range(2)
+    )
+    assert "'pip._internal" in cold
+    assert warm.endswith(" []\n") and warm.rsplit(" [", 1)[0] == cold.rsplit(" [", 1)[0]
+    assert "://" in warm  # an index was chosen
+
+
 def test_importing_the_dependency_hooks_stays_cheap() -> None:
     """Hooks run on every commit: no network, pip, packaging or parser import until needed."""
     code = (
@@ -751,3 +803,88 @@ def test_age_from_the_index_decides_when_it_tells_upload_times(servers: dict[str
     assert out == [
         "requirements.txt:1:1: DG104 `ujsno` is a near-miss of the widely used `ujson`: check the spelling",
     ]
+
+
+PLAIN_AND_ODD_REQUIREMENTS = [
+    "requests", "requests>=2.22.0", "requests[socks]>=2.22.0", "Pygments >= 2.5.2", "a <2 , >=1",
+    "a[x,y]", "a[]", "a[x,,y]", "a>=1,>=1", "a==1.0.*", "a~=1.0", "a===foo", 'a>=1; python_version<"3.8"',
+    "a @ https://example.invalid/a.whl", "a (>=1)", "a>=2.0-foo", "zope.interface>=5", "a_b-c.d>1",
+    "a>=1 # c", "a>=", "-e .", "a >= 1.0 ,< 2.0", "a>=1.0a1", "a==1.0+local",
+    "colorama>=0.2.4; sys_platform==\"win32\"", "b ; python_version < '3.8' and os_name != \"nt\"",
+    "c>=1;extra=='test'", "d; platform_machine in 'x86_64 aarch64'", "e; os_name not in 'nt'",
+    "f; python_version<\"3.8\" or (os_name=='nt')", "g; bogus_var == '1'", "h; python_version <",
+    "i; python_version == '3' and", "j;python_full_version>='3.9.1'", "k; 'nt' == os_name",
+    "l; implementation_name=='cpython' or platform_python_implementation=='PyPy'",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_AND_ODD_REQUIREMENTS)
+def test_requirement_strings_read_as_packaging_reads_them(text: str) -> None:
+    """pyproject/setup.cfg requirement strings are read without packaging.requirements when
+    they are plain; the answer is packaging's own, to the character (or an error likewise)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    from hooks._deps.manifests import parse_requirement
+
+    try:
+        req = Requirement(text)
+        expected: Any = None if req.url else (req.name, str(req.specifier))
+    except InvalidRequirement:
+        expected = str
+    got = parse_requirement(text)
+    assert isinstance(got, str) if expected is str else got == expected
+
+
+def test_a_plain_pyproject_is_read_without_packaging_requirements(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\ndependencies = ["requests[socks] >=2.22, <3", "rich"]\n')
+    code = (
+        "import sys; from hooks._deps.manifests import read_all; "
+        "m = read_all(['pyproject.toml']); "
+        "print([(d.name, d.spec) for d in m.declared], 'packaging.requirements' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout
+    assert out == "[('requests', '<3,>=2.22'), ('rich', '')] False\n"
+
+
+def _reference_find(lines: list[str], claimed: set[tuple[int, int]], name: str) -> tuple[int, int]:
+    """The locator as it was written first (one regex per name over every line): the oracle
+    for the one-scan locator, which must answer the same on any text."""
+    import re
+
+    from hooks._deps.pkgindex import normalize
+
+    pattern = re.compile(
+        r"(?<![A-Za-z0-9._-])" + r"[-_.]+".join(map(re.escape, normalize(name).split("-")))
+        + r"(?![A-Za-z0-9_-])", re.I,
+    )
+    for number, text in enumerate(lines, 1):
+        if text.lstrip().startswith("#"):
+            continue
+        for match in pattern.finditer(text):
+            hash_at = text.find("#")
+            in_comment = 0 <= hash_at < match.start() and text[:hash_at].count('"') % 2 == 0
+            if (number, match.start()) not in claimed and not in_comment:
+                claimed.add((number, match.start()))
+                return number, match.start() + 1
+    return 1, 1
+
+
+def test_declared_names_are_located_as_the_per_name_regex_located_them() -> None:
+    """Where a declared name is written (the finding's line and column): one scan of each
+    line for every name gives exactly what a regex per name gave, on random text with
+    separators, case, comments, quotes and a non-ASCII letter that re.I folds onto `s`."""
+    import random
+
+    from hooks._core.files import SourceFile
+    from hooks._deps.manifests import Locator
+
+    rng = random.Random(15)
+    alphabet = ["req", "uests", "a", "B", "-", "_", ".", ".", " ", "#", '"', "=", ">", "1", "[", "]", "\u017f", "x"]
+    names = ["requests", "a", "a-b", "req-uests", "x.a", "b_1", "reque-sts", "ab", "1", "a--b"]
+    for _ in range(300):
+        lines = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))) for _ in range(rng.randint(1, 6))]
+        locator, claimed = Locator(SourceFile("pyproject.toml", "\n".join(lines) + "\n")), set()
+        for name in [rng.choice(names) for _ in range(6)]:
+            assert locator.find(name) == _reference_find(locator.source.lines, claimed, name), (lines, name)

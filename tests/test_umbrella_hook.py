@@ -7,6 +7,7 @@ import random
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -151,3 +152,52 @@ def test_a_code_only_commit_still_gets_the_stale_doc_check(
     proc = run_pre_commit(consumer, pre_commit_home, "try-repo", str(repo_path), "driftgate", "--ref", sha)
     lines = [line for line in proc.stdout.splitlines() if FINDING.match(line)]
     assert [line.split(" DG")[0] for line in lines if " DG95" in line] == ["README.md:2:15:"], proc.stdout
+
+
+HEAVY = ("urllib3", "requests.exceptions", "pip._internal", "yaml", "packaging.requirements",
+         "urllib.request", "http.client", "importlib.metadata", "concurrent.futures", "email")
+
+
+def test_a_warm_commit_imports_none_of_the_heavy_modules(tmp_path: Path) -> None:
+    """What a commit costs is mostly imports (issue 15). Once the caches are warm, `driftgate
+    run` on a commit touching code and requirements, with a secret to scan and compose
+    files in the repository, imports no requests/urllib3 (detect-secrets only needs them to
+    verify), no pip, no YAML parser, no packaging.requirements, no HTTP or metadata stack;
+    and prints the same findings as the cold run."""
+    tree = tmp_path / "simple"  # a file:// index (a mirror on disk): no HTTP root check
+    (tree / "fresh-lib").mkdir(parents=True)
+    make_wheel(str(tree / "fresh-lib"), "fresh-lib", "1.0.0")
+    index = tree.as_uri()
+    root = init_repo(tmp_path / "repo")
+    write_files(root, {
+        "requirements.txt": "fresh-lib>=1\n",
+        "pyproject.toml": (
+            f'[tool.driftgate.check-hallucinated-deps]\nindex-url = "{index}"\npublic-index-url = "{index}"\n'
+            f'[tool.driftgate.check-undeclared-imports]\nindex-url = "{index}"\n'
+        ),
+        "app/__init__.py": "",
+        "app/handler.py": DEEP.format(token=github_classic("p")(random.Random(7))),
+        "docker-compose.yml": "services:\n  app:\n    environment:\n      DATABASE_URL: x\n",
+        ".env.example": "SECRET_KEY=\n",
+    })
+    commit_all(root)
+    past = time.time() - 60  # committed a while ago: declaration files may be cached
+    for path in root.rglob("*"):
+        if ".git" not in path.parts and path.is_file():
+            os.utime(path, (past, past))
+    probe = (
+        "import sys\nfrom hooks.cli import main\ncode = main(['run', *sys.argv[1:]])\n"
+        f"print(code, [m for m in {HEAVY!r} if m in sys.modules], file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    env.update(PYTHONPATH=str(Path(__file__).resolve().parents[1]), PIP_CONFIG_FILE=os.devnull,
+               DRIFTGATE_CACHE_DIR=str(tmp_path / "cache"), HOME=str(tmp_path))
+    files = ["app/handler.py", "requirements.txt"]
+    cold, warm = (
+        subprocess.run([sys.executable, "-c", probe, *files], cwd=root, env=env, capture_output=True, text=True, check=False)
+        for _ in range(2)
+    )
+    assert cold.stdout == warm.stdout and {"DG501", "DG303", "DG202"} <= {
+        line.split(": ")[1].split()[0] for line in warm.stdout.splitlines()}, cold.stdout + cold.stderr
+    assert warm.stderr.splitlines()[-1] == "1 []", warm.stderr
+    assert cold.stderr.splitlines()[-1] != "1 []"  # the cold run did need them

@@ -300,3 +300,44 @@ def test_imports_nested_in_any_block_are_seen(index: str, capsys: Any) -> None:
     assert [(line.split(":")[1], line.split("`")[1]) for line in out] == [
         ("2", "ghost_in_class"), ("6", "ghost_in_loop"), ("9", "ghost_in_match"),
     ]
+
+
+def test_installed_metadata_is_cached_until_the_environment_changes(tmp_path: Path) -> None:
+    """What the hook's own environment has installed (RECORD and METADATA files, read through
+    the email parser: tens of ms per commit) is remembered per interpreter, keyed by the
+    modification time of every sys.path directory: a warm run imports no importlib.metadata,
+    and a distribution installed since is seen at once."""
+    site = tmp_path / "site"
+    site.mkdir()
+    tree = tmp_path / "simple"  # an index that has nothing: the environment decides
+    tree.mkdir()
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "requirements.txt").write_text("\n")
+    (project / "app.py").write_text("import fakemod_xyz\n")
+    probe = (
+        "import sys\nfrom hooks.check_undeclared_imports import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print(code, 'importlib.metadata' in sys.modules, file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    env.update(PYTHONPATH=os.pathsep.join([str(ROOT), str(site)]), PIP_CONFIG_FILE=os.devnull,
+               DRIFTGATE_CACHE_DIR=str(tmp_path / "cache"), HOME=str(tmp_path))
+
+    def run_hook() -> tuple[str, str]:
+        proc = subprocess.run([sys.executable, "-c", probe, "--index-url", tree.as_uri(), "app.py"],
+                              cwd=project, env=env, capture_output=True, text=True, check=False)
+        return proc.stdout, proc.stderr
+
+    missing = run_hook()
+    assert "DG202 `fakemod_xyz`" in missing[0] and missing[1] == "1 True\n"
+    assert run_hook() == (missing[0], "1 False\n")  # warm: no installed metadata read
+    info = site / "fake_dist_xyz-1.0.dist-info"  # now installed, as pip would leave it
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: fake-dist-xyz\nVersion: 1.0\n")
+    (info / "RECORD").write_text("fakemod_xyz/__init__.py,,\nfake_dist_xyz-1.0.dist-info/METADATA,,\n")
+    (info / "top_level.txt").write_text("fakemod_xyz\n")
+    installed = run_hook()
+    assert "DG201 `fakemod_xyz` is imported but not declared: add `fake-dist-xyz`" in installed[0]
+    assert installed[1] == "1 True\n"
+    assert run_hook() == (installed[0], "1 False\n")

@@ -96,6 +96,7 @@ class Locator:
         self.col_offset = col_offset
         self.claimed: set[tuple[int, int]] = set()
         self.headers = self._toml_tables()
+        self._words: dict[int, dict[str, list[int]]] = {}
 
     def _toml_tables(self) -> list[str]:
         current, tables = "", []
@@ -107,22 +108,50 @@ class Locator:
         return tables
 
     def find(self, name: str, table_prefix: str | None = None) -> tuple[int, int]:
-        pattern = re.compile(
-            r"(?<![A-Za-z0-9._-])" + r"[-_.]+".join(map(re.escape, normalize(name).split("-")))
-            + r"(?![A-Za-z0-9_-])", re.I,
-        )
+        target = normalize(name)
+        plain = re.match(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z", target) is not None
+        pattern = None
         for restrict in ((True, False) if table_prefix is not None else (False,)):
             for number, text in enumerate(self.source.lines, 1):
                 if restrict and not self.headers[number - 1].startswith(table_prefix or ""):
                     continue
                 if text.lstrip().startswith("#"):
                     continue
-                for match in pattern.finditer(text):
-                    spot = (number, match.start())
-                    if spot not in self.claimed and not _in_comment(text, match.start()):
+                if plain and text.isascii():
+                    starts: Iterable[int] = self._starts(number, text).get(target, ())
+                else:  # re.I folds some non-ASCII letters onto ASCII ones: the regex decides
+                    pattern = pattern or _name_pattern(target)
+                    starts = (match.start() for match in pattern.finditer(text))
+                for start in starts:
+                    spot = (number, start)
+                    if spot not in self.claimed and not _in_comment(text, start):
                         self.claimed.add(spot)
-                        return number + self.line_offset, match.start() + 1 + self.col_offset
+                        return number + self.line_offset, start + 1 + self.col_offset
         return 1 + self.line_offset, 1
+
+    def _starts(self, number: int, text: str) -> dict[str, list[int]]:
+        """Normalized name -> where it is written on an ASCII line, in order: what
+        `_name_pattern(name)` finds there, with one scan of the line for every name (a
+        pattern per declared name, run over every line, was most of reading a long
+        pyproject). A name starts a word ([A-Za-z0-9._-] run) and ends at its end or at a dot."""
+        if number not in self._words:
+            found: dict[str, list[int]] = {}
+            for word in re.finditer(r"[A-Za-z0-9._-]+", text):
+                token, start = word.group(), word.start()
+                ends = [i for i, char in enumerate(token) if char == "."] + [len(token)]
+                for end in ends:
+                    found.setdefault(normalize(token[:end]), []).append(start)
+            self._words[number] = found
+        return self._words[number]
+
+
+def _name_pattern(target: str) -> re.Pattern[str]:
+    """Where the normalized name `target` is written: any case, any run of `-_.` between its
+    parts, not inside a longer name."""
+    return re.compile(
+        r"(?<![A-Za-z0-9._-])" + r"[-_.]+".join(map(re.escape, target.split("-")))
+        + r"(?![A-Za-z0-9_-])", re.I,
+    )
 
 
 def _in_comment(text: str, col: int) -> bool:
@@ -137,11 +166,14 @@ def _in_comment(text: str, col: int) -> bool:
 def parse_requirement(text: str) -> tuple[str, str] | None | str:
     """(name, specifier) for a named requirement; None for URL/path ones that have no
     index name; an error message string when it does not parse."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
     text = text.strip()
     if not text:
         return "empty requirement"
+    plain = _plain_requirement(text)
+    if plain is not None:
+        return plain
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         req = Requirement(text)
     except InvalidRequirement as exc:
@@ -151,6 +183,39 @@ def parse_requirement(text: str) -> tuple[str, str] | None | str:
     if req.url:
         return None
     return req.name, str(req.specifier)
+
+
+_NAME_RE = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
+# `name`, `name[extra, other]`, `name >=1, <2`: what nearly every pyproject.toml and setup.cfg
+# holds; a string left to re's own cache, compiled on first use only
+_PLAIN_REQUIREMENT = (
+    rf"(?P<name>{_NAME_RE})(?:\s*\[\s*(?:{_NAME_RE}(?:\s*,\s*{_NAME_RE})*)?\s*\])?"
+    r"(?P<spec>{one}(?:\s*,{one})*)?\s*(?:;\s*{markers}\s*)?\Z"
+)
+# environment markers as `variable op "value"` joined by and/or (no parentheses): what
+# requirement strings hold in practice; packaging accepts every such marker
+_MARKER_VARIABLE = (
+    r"(?:python_version|python_full_version|sys_platform|platform_system|platform_machine|"
+    r"platform_release|platform_version|platform_python_implementation|implementation_name|"
+    r"implementation_version|os_name|extra)"
+)
+_ONE_MARKER = rf"""{_MARKER_VARIABLE}\s*(?:===|==|~=|!=|<=|>=|<|>|\bin\b|\bnot\s+in\b)\s*(?:"[^"]*"|'[^']*')"""
+_MARKERS = rf"{_ONE_MARKER}(?:\s+(?:and|or)\s+{_ONE_MARKER})*"
+
+
+def _plain_requirement(text: str) -> tuple[str, str] | None:
+    """(name, specifier) of a plain requirement (with simple markers or none), exactly as
+    packaging's Requirement gives them (its SpecifierSet prints its distinct specifiers
+    sorted, spaces dropped), without importing packaging.requirements (~10 ms a commit); None
+    for anything else (URLs, parenthesized markers, odd versions): the full parser takes it."""
+    match = re.match(_PLAIN_REQUIREMENT.replace("{one}", _ONE_SPEC).replace("{markers}", _MARKERS), text)
+    if match is None:
+        return None
+    spec = match.group("spec")
+    parts = sorted({re.sub(r"\s+", "", part) for part in spec.split(",")}) if spec else []
+    if parts and not _valid_specifiers(parts):
+        return None
+    return match.group("name"), ",".join(parts)
 
 
 def _declare(

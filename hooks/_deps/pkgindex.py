@@ -153,28 +153,45 @@ def pip_settings() -> tuple[dict[str, str], list[str] | None]:
 
 def pip_settings_cached(cache_root: str | None = None) -> dict[str, str]:
     """pip_settings(), answered from the disk cache while nothing it depends on changed."""
+    return _pip_answers(cache_root)[0]
+
+
+def _pip_answers(cache_root: str | None = None) -> tuple[dict[str, str], str | None]:
+    """pip's settings and pip's default index (None when pip cannot tell), from the disk
+    cache while nothing they depend on changed (pip's version is part of the fingerprint):
+    importing pip for either costs 30 to 100 ms of a commit."""
     path = os.path.join(cache_root or user_cache_dir(), _pip_config_cache_name())
     from hooks._core.files import read_bytes
 
     try:
         saved = json.loads(read_bytes(path, MAX_CACHE_ENTRY_BYTES).decode("utf-8"))
-        settings = saved["settings"]
+        settings, default = saved["settings"], saved["default_index"]
         if (
             isinstance(settings, dict) and all(isinstance(v, str) for v in settings.values())
+            and (default is None or isinstance(default, str))
             and saved["fingerprint"] == _pip_fingerprint(saved["files"])
         ):
-            return dict(settings)
+            return dict(settings), default
     except (OSError, ValueError, KeyError, TypeError):
         pass
     merged, files = pip_settings()
     if files is None:  # no pip: environment only, nothing worth caching
-        return merged
+        return merged, None
+    default = _pip_default_or_none()
     wanted = {k: v for k, v in merged.items() if k.split(".", 1)[-1] in _PIP_KEYS}
     if any(_has_credentials(v) for v in wanted.values()):
         _unlink(path)  # credentials are never written to disk: pip is asked on each run
-        return wanted
-    _write_atomic(path, json.dumps({"files": files, "fingerprint": _pip_fingerprint(files), "settings": wanted}))
-    return wanted
+        return wanted, default
+    entry = {"files": files, "fingerprint": _pip_fingerprint(files), "settings": wanted, "default_index": default}
+    _write_atomic(path, json.dumps(entry))
+    return wanted, default
+
+
+def _pip_default_or_none() -> str | None:
+    try:
+        return pip_default_index()
+    except IndexUnavailable:
+        return None
 
 
 def _has_credentials(value: str) -> bool:
@@ -229,6 +246,16 @@ def pip_option(settings: dict[str, str], name: str) -> str | None:
     return None
 
 
+def url_to_path(url_path: str) -> str:
+    """urllib.request.url2pathname (the path of a file: URL as a local path) without
+    importing urllib.request, which brings email and http.client (~10 ms)."""
+    if os.name == "nt":
+        from nturl2path import url2pathname
+
+        return url2pathname(url_path)
+    return unquote(url_path)
+
+
 def pip_default_index() -> str:
     """pip's built-in default index URL, read from the installed pip."""
     try:
@@ -255,13 +282,13 @@ def choose_indexes(
     The first index-url found wins; extra indexes from every source are added, in order."""
     primary = next((url for url, _ in sources if url), None)
     extras = [url for _, urls in sources for url in urls]
-    settings = pip_settings_cached()  # for its extra indexes and `cert` even with a primary
+    settings, pip_default = _pip_answers()  # for its extra indexes and `cert` even with a primary
     if primary is None:
         primary = pip_option(settings, "index-url")
     extras += (pip_option(settings, "extra-index-url") or "").split()
     default = None
     if primary is None or not public_url:
-        default = pip_default_index()
+        default = pip_default or pip_default_index()  # the latter: its one-line error
     primary = primary or default
     seen: dict[str, Index] = {}
     for url in [primary, *extras]:
@@ -432,6 +459,7 @@ class Client:
         self.budget = self.timeout * RUN_BUDGET_TIMEOUTS
         self._run_deadline = time.monotonic() + self.budget
         self._roots: dict[str, IndexUnavailable | None] = {}  # index display -> root check
+        self._tree_answers: dict[tuple[Index, str], Project | IndexUnavailable] = {}  # file: answers
 
     # public API
     def lookup_many(
@@ -443,11 +471,17 @@ class Client:
         results: dict[tuple[Index, str], Project | IndexUnavailable | None] = {}
         todo: list[tuple[Index, str]] = []
         for pair in dict.fromkeys(pairs):
-            local = pair[0].url.startswith("file:")  # reading the tree is as cheap as the cache
-            cached = None if pair in fresh or local else self.cache.get(*pair, now, any_age=self.offline)
+            if pair[0].url.startswith("file:"):
+                # reading the tree is as cheap as the cache: here, once per process, and
+                # without a thread (a thread's start costs more than reading a small page)
+                if pair not in self._tree_answers:
+                    self._tree_answers[pair] = self._fetch_safely(*pair)
+                results[pair] = self._tree_answers[pair]
+                continue
+            cached = None if pair in fresh else self.cache.get(*pair, now, any_age=self.offline)
             if cached is not None:
                 results[pair] = cached
-            elif self.offline and not local:
+            elif self.offline:
                 results[pair] = None
             else:
                 todo.append(pair)
@@ -513,9 +547,7 @@ class Client:
         )
 
     def _fetch_file(self, index: Index, name: str, url: str) -> Project:
-        from urllib.request import url2pathname
-
-        directory = url2pathname(urlsplit(url).path)
+        directory = url_to_path(urlsplit(url).path)
         if not os.path.isdir(directory):
             if not os.path.isdir(os.path.dirname(directory.rstrip("/\\"))):
                 raise IndexUnavailable(f"index {index.display} is not a directory")

@@ -30,7 +30,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from hooks._deps.pkgindex import (
     JSON_ACCEPT, USER_AGENT, Client, Index, IndexUnavailable, _Watchdog, _write_atomic, lookup_names,
-    netrc_credentials, normalize, user_cache_dir,
+    netrc_credentials, normalize, url_to_path, user_cache_dir,
 )
 
 CACHE_FORMAT = 1
@@ -428,6 +428,13 @@ class WheelReader:
         return {normalize(n): self.memo.get(normalize(n)) for n in wanted}
 
     def _run(self, jobs: list[tuple[list[Index], str, str]]) -> None:
+        remote = []
+        for job in jobs:
+            if all(index.url.startswith("file:") for index in job[0]):
+                self.memo[job[1]] = self._fetch(*job)  # a local file: no thread, no wait
+            else:
+                remote.append(job)
+        jobs = remote
         if not jobs:
             return
         from concurrent.futures import ThreadPoolExecutor
@@ -471,9 +478,7 @@ class WheelReader:
 
     def _from_tree(self, page_url: str, name: str, version: str) -> WheelNames | None:
         import zipfile
-        from urllib.request import url2pathname
-
-        directory = url2pathname(urlsplit(page_url).path)
+        directory = url_to_path(urlsplit(page_url).path)
         try:
             listing = sorted(os.listdir(directory))
         except OSError:

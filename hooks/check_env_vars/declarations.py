@@ -34,57 +34,58 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
 from hooks._core.files import Unreadable, decode, read_bytes
+from hooks._core.lazyre import lazy
 from hooks.check_env_vars.model import Declaration
 
-ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_DOTENV_EXAMPLE = re.compile(
+ENV_NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_DOTENV_EXAMPLE = lazy(
     r"(?:\.env(?:\.[\w-]+)*|[\w-]+\.env)\.(?:example|sample|template|dist|defaults?)\Z"
 )
-_DOCKERFILE = re.compile(
+_DOCKERFILE = lazy(
     r"(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?\Z|[\w.-]+\.(?:Dockerfile|dockerfile)\Z"
 )
-_COMPOSE = re.compile(r"(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml\Z")
-_HELM_VALUES = re.compile(r"(?:values(?:[.-][\w.-]+)?|[\w.-]+[.-]values)\.ya?ml\Z")
-_HELM_ENV_KEY = re.compile(
+_COMPOSE = lazy(r"(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml\Z")
+_HELM_VALUES = lazy(r"(?:values(?:[.-][\w.-]+)?|[\w.-]+[.-]values)\.ya?ml\Z")
+_HELM_ENV_KEY = lazy(
     r"(?:env|envs|environment|envVars|env_vars|environmentVariables|extraEnv|extraEnvs|"
     r"extraEnvVars|[a-z][A-Za-z]*Env(?:Vars)?)\Z"
 )
 # env files beyond the templates above: `.env.production`, `variables.env`, `template.env`
-_ENV_FILE = re.compile(r"\.env\.[\w.-]+\Z|(?:[\w.-]+[.-])?template\.env\Z")
-_CONF_EXAMPLE = re.compile(r"[\w.-]+\.conf\.(?:example|sample|dist)\Z")
+_ENV_FILE = lazy(r"\.env\.[\w.-]+\Z|(?:[\w.-]+[.-])?template\.env\Z")
+_CONF_EXAMPLE = lazy(r"[\w.-]+\.conf\.(?:example|sample|dist)\Z")
 _DOCS = (".md", ".mdx", ".markdown", ".rst")
-_SHELL = re.compile(r"[\w.-]+\.(?:sh|bash)\Z|(?:docker-)?entrypoint(?:[.-][\w.-]+)?\Z")
+_SHELL = lazy(r"[\w.-]+\.(?:sh|bash)\Z|(?:docker-)?entrypoint(?:[.-][\w.-]+)?\Z")
 _PYTEST_CONFIGS = ("pytest.ini", "tox.ini", "setup.cfg")
 _YAML = (".yaml", ".yml")
 _TEMPLATE_MARKS = ("{{", "{%")
-_DOTENV_LINE = re.compile(r"\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:=|\Z|#)")
+_DOTENV_LINE = lazy(r"\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:=|\Z|#)")
 # A name in documentation: upper case, digits and underscores, at least two characters.
 _DOC_NAME = r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_?"
-_UPPER = re.compile(rf"{_DOC_NAME}\Z")
-_COMMENTED_DOTENV = re.compile(rf"\s*#+\s*(?:export\s+)?(?P<name>{_DOC_NAME})\s*=")
+_UPPER = lazy(rf"{_DOC_NAME}\Z")
+_COMMENTED_DOTENV = lazy(rf"\s*#+\s*(?:export\s+)?(?P<name>{_DOC_NAME})\s*=")
 # `# - NAME=value`, `# NAME=value`, `# NAME: value` (map form: only names with an underscore,
 # so that `# TODO: ...` and `# NOTE: ...` comments are not variables)
-_COMMENTED_COMPOSE = re.compile(
+_COMMENTED_COMPOSE = lazy(
     rf"\s*#+\s*(?:-\s*['\"]?(?P<item>{_DOC_NAME})\s*(?:=|['\"]?\s*\Z)"
     rf"|['\"]?(?P<name>{_DOC_NAME})\s*=|(?P<key>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\s*:)"
 )
-_SHELL_EXPORT = re.compile(r"\s*(?:export|declare\s+-x)\s+(?P<rest>[A-Za-z_].*)")
-_SHELL_WORD = re.compile(
+_SHELL_EXPORT = lazy(r"\s*(?:export|declare\s+-x)\s+(?P<rest>[A-Za-z_].*)")
+_SHELL_WORD = lazy(
     r"\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<value>=(?:\"[^\"]*\"|'[^']*'|[^\s;]*))?(?=\s|;|\Z)"
 )
-_INLINE_CODE = re.compile(r"(`+)(?P<body>[^`\n]+?)\1(?!`)")
-_DOC_CODE_BODY = re.compile(
+_INLINE_CODE = lazy(r"(`+)(?P<body>[^`\n]+?)\1(?!`)")
+_DOC_CODE_BODY = lazy(
     rf"\s*(?:export\s+|-e\s+|--env\s+)?\$?\{{?(?P<name>{_DOC_NAME})\}}?\s*(?:=.*)?\Z"
 )
-_DOC_ASSIGNMENT = re.compile(
+_DOC_ASSIGNMENT = lazy(
     rf"\s*(?:[-*>]\s+|\$\s+)?(?:export\s+|set\s+|ENV\s+)?(?P<name>{_DOC_NAME})=[^=]"
 )
-_DOC_DOCKER_ENV = re.compile(rf"(?:\s-e|--env)[\s=]['\"]?(?P<name>{_DOC_NAME})(?:=|['\"\s]|\Z)")
-_MD_HEADING = re.compile(r"\s{0,3}#{1,6}\s+(?P<text>.+?)\s*#*\s*\Z")
-_RST_UNDERLINE = re.compile(r"([=\-~^\"'*+#`:.])\1{2,}\s*\Z")
-_RST_ENVVAR = re.compile(rf"\s*\.\.\s+envvar::\s+(?P<name>{_DOC_NAME})\s*\Z")
-_HEADING_WORD = re.compile(rf"(?<![\w-]){_DOC_NAME}(?![\w-])")
-_TEMPLATED_ENV_ITEM = re.compile(
+_DOC_DOCKER_ENV = lazy(rf"(?:\s-e|--env)[\s=]['\"]?(?P<name>{_DOC_NAME})(?:=|['\"\s]|\Z)")
+_MD_HEADING = lazy(r"\s{0,3}#{1,6}\s+(?P<text>.+?)\s*#*\s*\Z")
+_RST_UNDERLINE = lazy(r"([=\-~^\"'*+#`:.])\1{2,}\s*\Z")
+_RST_ENVVAR = lazy(rf"\s*\.\.\s+envvar::\s+(?P<name>{_DOC_NAME})\s*\Z")
+_HEADING_WORD = lazy(rf"(?<![\w-]){_DOC_NAME}(?![\w-])")
+_TEMPLATED_ENV_ITEM = lazy(
     r"\s*-\s*name:\s*['\"]?(?P<name>[A-Za-z_][A-Za-z0-9_]*)['\"]?\s*(?:#.*)?\Z"
 )
 
@@ -213,6 +214,7 @@ class _Collector:
         # envFrom references, resolved once every ConfigMap is known: (name, prefix)
         self.env_from: list[tuple[str, str]] = []
         self.dotenv_done: set[str] = set()
+        self.read: set[str] = set()  # every file opened: what a cached answer depends on
 
     def add(self, name: str, path: str, line: int, col: int, kind: str, reportable: bool,
             documentation: bool = False) -> None:
@@ -230,6 +232,7 @@ class _Collector:
         """`quiet`: a file that cannot be read or decoded is skipped without an error
         (documentation: a page in another encoding must not stop the hook)."""
         if data is None:
+            self.read.add(path)
             try:
                 data = read_bytes(os.path.join(self.top, path))
             except OSError as exc:
@@ -249,6 +252,7 @@ class _Collector:
 
     def run(self, path: str, kind: str) -> None:
         data = None
+        self.read.add(path)
         if kind in _SNIFFED:
             # most of these files declare nothing: sniff the bytes before decoding
             try:
@@ -474,7 +478,7 @@ def _sniff_docs(data: bytes) -> bool:
     return _DOCS_SNIFF.search(data) is not None
 
 
-_DOCS_SNIFF = re.compile(rb"[A-Z][A-Z0-9]*_[A-Z0-9]|[`#|][ \t]*[A-Z]{2}|[A-Z]{2}=|envvar")
+_DOCS_SNIFF = lazy(rb"[A-Z][A-Z0-9]*_[A-Z0-9]|[`#|][ \t]*[A-Z]{2}|[A-Z]{2}=|envvar")
 
 
 def _parse_turbo(c: _Collector, path: str, text: str) -> None:
@@ -906,11 +910,11 @@ def repository_files(top: str, in_git: bool) -> list[str]:
 _WRITE_GREP = (r"environb?(\[[^]]*\][[:space:]]*=[^=]|\.setdefault\(|\.update\()|putenv\("
                r"|process\.env(\.[A-Za-z_$][A-Za-z0-9_$]*|\[[^]]*\])[[:space:]]*=[^=]")
 _WRITES = (
-    re.compile(r"environb?\[\s*b?['\"](?P<name>[A-Za-z_][A-Za-z0-9_]*)['\"]\s*\]\s*=(?!=)"),
-    re.compile(r"(?:setdefault|putenv)\(\s*b?['\"](?P<name>[A-Za-z_][A-Za-z0-9_]*)['\"]\s*,"),
-    re.compile(r"process\.env(?:\.|\[\s*['\"`])(?P<name>[A-Za-z_$][\w$]*)['\"`]?\]?\s*=(?!=)"),
+    lazy(r"environb?\[\s*b?['\"](?P<name>[A-Za-z_][A-Za-z0-9_]*)['\"]\s*\]\s*=(?!=)"),
+    lazy(r"(?:setdefault|putenv)\(\s*b?['\"](?P<name>[A-Za-z_][A-Za-z0-9_]*)['\"]\s*,"),
+    lazy(r"process\.env(?:\.|\[\s*['\"`])(?P<name>[A-Za-z_$][\w$]*)['\"`]?\]?\s*=(?!=)"),
 )
-_UPDATE_KEYS = re.compile(r"['\"](?P<name>[A-Za-z_][A-Za-z0-9_]*)['\"]\s*:")
+_UPDATE_KEYS = lazy(r"['\"](?P<name>[A-Za-z_][A-Za-z0-9_]*)['\"]\s*:")
 _CODE_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts")
 
 
@@ -921,15 +925,9 @@ def _code_writes(c: _Collector, in_git: bool, excluded: Callable[[str], bool]) -
 
     hits: list[tuple[str, int, str]] = []
     if in_git:
-        from hooks._core.git import run_git
+        from hooks.check_env_vars.declarations_cache import code_write_hits
 
-        out = run_git(["grep", "-I", "-n", "-E", "-e", _WRITE_GREP, "--",
-                       *(f"*{suffix}" for suffix in _CODE_SUFFIXES)], cwd=c.top, check=False)
-        for line in out.splitlines():
-            path, _, rest = line.partition(":")
-            number, _, text = rest.partition(":")
-            if number.isdigit():
-                hits.append((path, int(number), text))
+        hits = code_write_hits(c.top, [f for f in c.files if f.endswith(_CODE_SUFFIXES)], _git_grep_writes)
     else:
         grep = re.compile(_WRITE_GREP.replace("[[:space:]]", r"\s"))
         for path in c.files:
@@ -947,6 +945,21 @@ def _code_writes(c: _Collector, in_git: bool, excluded: Callable[[str], bool]) -
         if ".update(" in text:
             for m in _UPDATE_KEYS.finditer(text, text.index(".update(")):
                 c.add(m.group("name"), path, number, m.start("name") + 1, "set by the code", False)
+
+
+def _git_grep_writes(top: str, paths: Sequence[str] | None) -> list[tuple[str, int, str]]:
+    """`git grep` for the writes: in every tracked code file (`paths` None) or in `paths`."""
+    from hooks._core.git import run_git
+
+    spec = [f"*{suffix}" for suffix in _CODE_SUFFIXES] if paths is None else [f":(literal){p}" for p in paths]
+    out = run_git(["grep", "-I", "-n", "-E", "-e", _WRITE_GREP, "--", *spec], cwd=top, check=False)
+    hits = []
+    for line in out.splitlines():
+        path, _, rest = line.partition(":")
+        number, _, text = rest.partition(":")
+        if number.isdigit():
+            hits.append((path, int(number), text))
+    return hits
 
 
 def collect(
@@ -969,8 +982,32 @@ def collect(
             jobs.append((path, kind))
     # compose files first: an env file they load takes its reportability from its service
     jobs.sort(key=lambda job: job[1] != "compose")
-    for path, kind in jobs:
-        if path not in collector.dotenv_done:
-            collector.run(path, kind)
-    _code_writes(collector, in_git, excluded)
+    from hooks.check_env_vars import declarations_cache as cache
+
+    key = cache.key_of(top, files, jobs)
+    if not _restore(collector, cache.load(top, key)):
+        for path, kind in jobs:
+            if path not in collector.dotenv_done:
+                collector.run(path, kind)
+        cache.save(top, key, sorted(collector.read), _state(collector))
+    _code_writes(collector, in_git, excluded)  # the code changes at every commit: never cached
     return collector.finish()
+
+
+def _state(c: _Collector) -> dict[str, Any]:
+    """What the declaration files gave the collector (before the code's writes)."""
+    from hooks.check_env_vars.declarations_cache import dump_declarations
+
+    return {
+        "sites": dump_declarations(c.result.sites), "globs": dump_declarations(c.result.globs),
+        "errors": list(c.result.errors), "env_from": [list(ref) for ref in c.env_from],
+        "config_maps": {name: dump_declarations(rows) for name, rows in c.config_maps.items()},
+    }
+
+
+def _restore(c: _Collector, state: dict[str, Any] | None) -> bool:
+    if state is None:
+        return False
+    c.result.sites, c.result.globs, c.result.errors = state["sites"], state["globs"], state["errors"]
+    c.env_from, c.config_maps = state["env_from"], state["config_maps"]
+    return True

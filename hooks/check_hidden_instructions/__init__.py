@@ -92,7 +92,11 @@ _SUSPECT_UTF8 = re.compile(
     rb"|\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa0-\xaf]|\xe3\x85\xa4|\xef\xb8[\x80-\x8f]|\xef\xbb\xbf"
     rb"|\xef\xbe\xa0|\xef\xbf[\xb0-\xb8]|\xf0\x9b\xb2[\xa0-\xa3]|\xf0\x9d\x85[\xb3-\xba]|\xf3\xa0"
 )
-_LETTERS_UTF8 = re.compile(rb"[\xce-\xd6]|\xe1[\x8e\x8f]|\xef\xbc|\xef\xbd|\xf0\x9d")
+# (the lead bytes of those letters, tested as substrings: a regex alternation starting with a
+# byte class is several times slower than these memchr-speed searches)
+_LETTERS_UTF8 = tuple(bytes([lead]) for lead in range(0xCE, 0xD7)) + (
+    b"\xe1\x8e", b"\xe1\x8f", b"\xef\xbc", b"\xef\xbd", b"\xf0\x9d",
+)
 
 
 def _may_hold_code_points(path: str, data: bytes) -> bool:
@@ -103,7 +107,7 @@ def _may_hold_code_points(path: str, data: bytes) -> bool:
         return True
     if _SUSPECT_UTF8.search(body):
         return True
-    if _LETTERS_UTF8.search(body) is not None and path.lower().endswith(_CODE_SUFFIXES):
+    if path.lower().endswith(_CODE_SUFFIXES) and any(lead in body for lead in _LETTERS_UTF8):
         return True
     try:
         body.decode("utf-8")

@@ -15,55 +15,56 @@ import re
 from typing import Iterator, NamedTuple
 
 from hooks.check_hidden_instructions import _keys
+from hooks._core.lazyre import lazy
 
 _F = re.IGNORECASE
 
 # (regex, what it is, words it needs). Matched against hidden text only.
 PHRASES: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
-    (re.compile(
+    (lazy(
         r"\b(?:ignore|disregard|forget|override|bypass)\s+(?:(?:all|any|the|your|of|these|those|every)\s+)*"
         r"(?:previous|prior|above|earlier|preceding|foregoing|system|original|existing|safety|other)\s+"
         r"(?:instructions|prompts|rules|directions|directives|guidelines|messages|constraints)\b", _F),
      "an instruction to ignore previous instructions", _keys.IGNORE),
-    (re.compile(
+    (lazy(
         r"\b(?:ai|llm|coding|code)[ -](?:agents?|assistants?|bots?)\s+(?:reading\s+this\s+(?:file\s+)?)?"
         r"(?:must|should|shall|need\s+to|have\s+to|are\s+(?:required|instructed|expected)\s+to|will\s+always|always|never|may\s+not)\b", _F),
      "an order to AI agents", _keys.AI_AGENTS),
-    (re.compile(
+    (lazy(
         r"\b(?:if|when)\s+you\s+are\s+an?\s+(?:ai|llm|large\s+language\s+model|language\s+model|"
         r"(?:ai\s+|coding\s+)?assistant|(?:ai\s+|coding\s+)?agent|chatbot|bot)\b", _F),
      "text addressed to an AI model", _keys.YOU_ARE),
-    (re.compile(
+    (lazy(
         r"\b(?:note|attention|message|important|reminder)\s*(?:to|for)\s+(?:the\s+|any\s+|all\s+)?"
         r"(?:ai|llms?|ai\s+assistants?|(?:ai|coding)\s+agents?|copilot|claude|chatgpt|gpt|gemini|cursor|"
         r"language\s+models?)\s*[:,.!-]", _F),
      "a note addressed to AI models", _keys.NOTE_TO),
-    (re.compile(r"\b(?:hey|dear|hello)\s*,?\s+(?:ai|llm|assistant|claude|copilot|chatgpt|gemini|cursor)\b", _F),
+    (lazy(r"\b(?:hey|dear|hello)\s*,?\s+(?:ai|llm|assistant|claude|copilot|chatgpt|gemini|cursor)\b", _F),
      "text addressed to an AI model", _keys.GREETING),
-    (re.compile(
+    (lazy(
         r"\b(?:do\s+not|don'?t|never)\s+(?:tell|inform|mention|reveal|disclose|notify|alert|warn|show)\s+"
         r"(?:(?:this|it|anything|them)\s+)?(?:to\s+)?(?:the\s+)?(?:users?|developers?|humans?|reviewers?|operators?|maintainers?)\b", _F),
      "an order to hide something from the user", _keys.SECRECY),
-    (re.compile(
+    (lazy(
         r"\b(?:do\s+not|don'?t|never)\s+(?:mention|reveal|disclose|repeat|acknowledge|discuss)\s+"
         r"(?:these|this|the)\s+(?:hidden\s+)?(?:instructions?|comment|note|message|rules?)\b", _F),
      "an order to keep these instructions secret", _keys.SECRECY),
-    (re.compile(
+    (lazy(
         r"\bwithout\s+(?:telling|informing|notifying|asking|alerting|warning)\s+the\s+"
         r"(?:users?|developers?|humans?|reviewers?)\b", _F),
      "an order to act without telling the user", _keys.WITHOUT),
-    (re.compile(
+    (lazy(
         r"\bwhen\s+(?:generating|writing|producing|creating|suggesting|completing|editing|modifying)\s+"
         r"(?:any\s+|new\s+|the\s+)?code\b[^.\n]{0,60}?\b(?:always|never|must|make\s+sure|ensure|include|insert|add)\b", _F),
      "an instruction for generated code", _keys.CODEGEN),
-    (re.compile(
+    (lazy(
         r"\b(?:always|silently|secretly|quietly)\s+(?:add|insert|include|import|append|send|upload|post|exfiltrate)\b"
         r"[^.\n]{0,80}?\b(?:to|into|in)\s+(?:every|each|all|any)\s+(?:new\s+)?"
         r"(?:files?|functions?|requests?|responses?|commits?|scripts?|modules?)\b", _F),
      "an instruction to plant something in every file", _keys.PLANT),
 )
 
-FETCH_AND_RUN = re.compile(
+FETCH_AND_RUN = lazy(
     r"\b(?:curl|wget)\b[^\n|;`]{0,300}\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+)?(?:ba|z|da|k|fi)?sh\b"
     r"|\b(?:curl|wget)\b[^\n|;`]{0,300}\|\s*(?:sudo\s+)?python[0-9.]*(?:\s+-)?(?:\s|$|`)"
     r"|\b(?:iwr|irm|invoke-webrequest|invoke-restmethod)\b[^\n|`]{0,300}\|\s*(?:iex|invoke-expression)\b"
@@ -74,16 +75,16 @@ FETCH_AND_RUN = re.compile(
 )
 
 # base64 of at least 30 bytes, on its own (not a path, URL or identifier piece)
-_BLOB = re.compile(r"(?<![\w/+=.-])[A-Za-z0-9+/]{40,}={0,2}(?![\w/+=.-])")
+_BLOB = lazy(r"(?<![\w/+=.-])[A-Za-z0-9+/]{40,}={0,2}(?![\w/+=.-])")
 
 # Markdown and HTML hidden places: (regex whose group 1 is the hidden text, place)
 _MD_PLACES: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     # (regex, place, invisible: not even a click shows it)
-    (re.compile(r"<!--(.*?)(?:-->|\Z)", re.S), "an HTML comment", True),
-    (re.compile(r"<details(?![^>]*\bopen\b)[^>]*>(.*?)(?:</details>|\Z)", re.S | _F), "a collapsed <details> block", False),
-    (re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*\S*(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?", re.M), "a link reference definition", True),
-    (re.compile(r"!\[([^\]\n]*)\]", 0), "image alt text", True),
-    (re.compile(r"<img\b[^>]*?\balt\s*=\s*[\"']([^\"']*)[\"']", _F), "image alt text", True),
+    (lazy(r"<!--(.*?)(?:-->|\Z)", re.S), "an HTML comment", True),
+    (lazy(r"<details(?![^>]*\bopen\b)[^>]*>(.*?)(?:</details>|\Z)", re.S | _F), "a collapsed <details> block", False),
+    (lazy(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*\S*(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?", re.M), "a link reference definition", True),
+    (lazy(r"!\[([^\]\n]*)\]", 0), "image alt text", True),
+    (lazy(r"<img\b[^>]*?\balt\s*=\s*[\"']([^\"']*)[\"']", _F), "image alt text", True),
 )
 _MD_SUFFIXES = (".md", ".markdown", ".mdx", ".mdc", ".html", ".htm", ".xhtml", ".xml", ".svg", ".vue", ".svelte")
 
@@ -99,7 +100,7 @@ _HASH = (
 _HASH_NAMES = ("dockerfile", "makefile", "containerfile", "gemfile", "rakefile", "procfile", ".gitignore", ".dockerignore")
 _DASH = (".sql", ".lua", ".hs")
 
-_DIRECTIVE = re.compile(r"^\s*(?:[\w./-]+:|/?[\w.-]+\s*$|(?:begin|end|start|prettier|markdownlint|toc|eslint)\b)", _F)
+_DIRECTIVE = lazy(r"^\s*(?:[\w./-]+:|/?[\w.-]+\s*$|(?:begin|end|start|prettier|markdownlint|toc|eslint)\b)", _F)
 
 
 class Hit(NamedTuple):
@@ -288,7 +289,7 @@ def hidden_regions(text: str, path: str, rules_file: bool) -> list[Region]:
     return regions
 
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[ \t]*$|\Z)|`[^`\n]+`", re.M | re.S)
+_FENCE = lazy(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[ \t]*$|\Z)|`[^`\n]+`", re.M | re.S)
 
 
 def _markup_regions(text: str) -> list[Region]:
@@ -314,7 +315,7 @@ def _marker_regions(text: str, markers: tuple[str, ...]) -> list[Region]:
     return [Region(start, end, "a code comment", False, True) for start, end in comment_spans(text, markers)]
 
 
-_PY_TOKENS = re.compile(
+_PY_TOKENS = lazy(
     r"[rRbBuUfF]{0,2}(\"\"\"(?:\\.|[^\\])*?(?:\"\"\"|\Z)|'''(?:\\.|[^\\])*?(?:'''|\Z))"
     r"|[rRbBuUfF]{0,2}(?:\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*')"
     r"|(#[^\n]*)"

@@ -20,6 +20,7 @@ from typing import ClassVar, Iterator, Pattern
 
 from detect_secrets.plugins.base import RegexBasedDetector
 
+from hooks._core.lazyre import lazy
 from hooks.check_secrets.anchors import (
     KEYWORDS,
     TOKEN_CHARS as _TOKEN_CHARS,
@@ -42,7 +43,7 @@ _EDGES: dict[Pattern[str], frozenset[str]] = {}
 def _token(
     body: str, flags: int = 0, edge: frozenset[str] = _TOKEN_CHARS, end: str = _END
 ) -> Pattern[str]:
-    regex = re.compile(f"(?P<secret>{body}){end}", flags)
+    regex = lazy(f"(?P<secret>{body}){end}", flags)
     _EDGES[regex] = edge
     return regex
 
@@ -183,7 +184,7 @@ class SlackDetector(Detector):
         _token(r"xox[abeoprs]-(?:\d+-){1,4}[A-Za-z0-9]{8,}(?:-[A-Za-z0-9]+)*"),
         _token(r"xapp-\d-[A-Z0-9]{8,}-\d{8,}-[a-f0-9]{32,}"),
         _token(r"xoxe\.xox[bp]-\d-[A-Za-z0-9]{60,}"),
-        re.compile(
+        lazy(
             r"hooks\.slack\.com/(?:services|workflows)/"
             r"(?P<secret>T[A-Z0-9]{6,}/[A-Z0-9/]{8,}/[A-Za-z0-9]{20,})"
         ),
@@ -206,7 +207,7 @@ class TwilioDetector(Detector):
     lower_anchors = ("twilio",)
     denylist = (
         _token(r"SK[0-9a-f]{32}"),
-        re.compile(
+        lazy(
             r"twilio[\w.-]{0,20}?(?:auth[_-]?token|secret|token)[\"']?\s*(?::=|=>|[:=,(])\s*[\"']?"
             r"(?P<secret>[0-9a-f]{32})(?![0-9A-Za-z])",
             re.IGNORECASE,
@@ -283,7 +284,7 @@ class MailgunDetector(Detector):
     lower_anchors = ("mailgun",)
     denylist = (
         _token(r"key-[0-9a-f]{32}"),
-        re.compile(
+        lazy(
             r"mailgun[\w.-]{0,30}?[\"']?\s*(?::=|=>|[:=,(])\s*[\"']?"
             r"(?P<secret>[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?![0-9A-Za-z-])",
             re.IGNORECASE,
@@ -295,7 +296,7 @@ class TelegramDetector(Detector):
     code = "DG319"
     secret_type = "Telegram Bot Token"
     anchors = (":A",)
-    denylist = (re.compile(r":A[A-Za-z0-9_-]{34}(?![A-Za-z0-9_-])"),)
+    denylist = (lazy(r":A[A-Za-z0-9_-]{34}(?![A-Za-z0-9_-])"),)
 
     def find(self, text: str, hits: Hits | None = None) -> Iterator[tuple[int, int, str]]:
         # 8 to 10 digits before ":A", not preceded by a word character or a colon
@@ -316,8 +317,8 @@ class AzureStorageKeyDetector(Detector):
     title = "Azure Storage Account Key"
     lower_anchors = ("accountkey=", "azure", "storage")
     denylist = (
-        re.compile(r"AccountKey=(?P<secret>[A-Za-z0-9+/]{86}==)", re.IGNORECASE),
-        re.compile(
+        lazy(r"AccountKey=(?P<secret>[A-Za-z0-9+/]{86}==)", re.IGNORECASE),
+        lazy(
             r"(?:azure|storage)[\w.-]{0,30}?key[\"']?\s*(?::=|=>|[:=,(])\s*[\"']?"
             r"(?P<secret>[A-Za-z0-9+/]{86}==)",
             re.IGNORECASE,
@@ -334,7 +335,7 @@ class AzureClientSecretDetector(Detector):
     anchors = ("Q~",)
     # Entra ID app secrets: 3 characters, a digit, "Q~", then 31-34 more
     denylist = (
-        re.compile(r"(?P<secret>[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])"),
+        lazy(r"(?P<secret>[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])"),
     )
 
     def find(self, text: str, hits: Hits | None = None) -> Iterator[tuple[int, int, str]]:
@@ -365,7 +366,7 @@ class AWSSecretKeyDetector(Detector):
     title = "AWS Secret Access Key"
     lower_anchors = ("aws",)
     denylist = (
-        re.compile(
+        lazy(
             r"aws[\w.-]{0,20}?(?:secret|key|pwd|token)[\w.-]{0,20}?[\"']?\s*(?::=|=>|[:=,(])\s*[\"']?"
             r"(?P<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
             re.IGNORECASE,
@@ -401,7 +402,7 @@ class JWTDetector(Detector):
 
 # The body of a PEM block as it appears in a file: real newlines, or "\n" escapes inside a
 # JSON/YAML/TOML string, around base64 lines and optional RFC 1421 headers.
-_PEM = re.compile(
+_PEM = lazy(
     r"-----BEGIN (?P<label>(?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----"
     # never across another "-----": a BEGIN without its END costs one short scan
     r"(?P<secret>(?:\\[nr]|[\sA-Za-z0-9+/=:,.]|-(?!----))*?)"
@@ -428,7 +429,7 @@ class PrivateKeyDetector(Detector):
                 yield match.start(), match.end(), body
 
 
-_SERVICE_ACCOUNT = re.compile(r"[\"']type[\"']\s*:\s*[\"']service_account[\"']")
+_SERVICE_ACCOUNT = lazy(r"[\"']type[\"']\s*:\s*[\"']service_account[\"']")
 
 
 class GCPServiceAccountDetector(Detector):
@@ -437,7 +438,7 @@ class GCPServiceAccountDetector(Detector):
     title = "GCP Service Account Key"
     anchors = ("service_account",)
     denylist = (
-        re.compile(
+        lazy(
             r"[\"']private_key[\"']\s*:\s*[\"'](?P<secret>-----BEGIN [A-Z ]*PRIVATE KEY-----[^\"']+)[\"']"
         ),
     )
@@ -453,10 +454,10 @@ class GCPServiceAccountDetector(Detector):
 
 # Host names reserved for documentation (RFC 2606, RFC 6761): credentials pointing there
 # are examples, not leaks.
-_DOCUMENTATION_HOST = re.compile(
+_DOCUMENTATION_HOST = lazy(
     r"(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid)$", re.IGNORECASE
 )
-_LOOPBACK = re.compile(r"(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1?\])\Z", re.IGNORECASE)
+_LOOPBACK = lazy(r"(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1?\])\Z", re.IGNORECASE)
 
 
 def _looks_random(password: str) -> bool:
@@ -466,11 +467,11 @@ def _looks_random(password: str) -> bool:
 
 
 # "host:8080/@scope/pkg" and "host:123,other@..." are a port, not a password
-_PORT = re.compile(r"\d{1,5}(?:[/,]|$)")
+_PORT = lazy(r"\d{1,5}(?:[/,]|$)")
 
 
 def _url_regex(password_excludes: str) -> Pattern[str]:
-    return re.compile(
+    return lazy(
         r"://(?P<user>[^\s:/@\"'`<>]{0,200}):(?P<secret>[^\s" + password_excludes + r"]{1,200})@"
         r"(?P<host>[A-Za-z0-9_.~-]+|\[[0-9A-Fa-f:.]+\])(?=[:/?#\s\"'`,;)>\]]|$)"
     )
@@ -527,7 +528,7 @@ class URLPasswordDetector(Detector):
 
 # Values in a format another detector knows: that detector's verdict stands (a `ghp_` token
 # with a broken checksum is a placeholder, not a generic credential).
-_VENDOR_PREFIX = re.compile(
+_VENDOR_PREFIX = lazy(
     r"(?:sk-|sk_|rk_|pk_|gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|soat)-|hf_|api_org_|AIza|"
     r"xox[abeoprs]|xapp-|SG\.|npm_|pypi-|dapi|do[opr]_v1_|shp(?:at|ca|pa|ss)_|gsk_|xai-|key-|"
     r"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[A-Z0-9]{4}|eyJ)"

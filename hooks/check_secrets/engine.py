@@ -12,7 +12,11 @@ import json
 import os
 from typing import NamedTuple
 
-from detect_secrets.core.potential_secret import PotentialSecret
+from hooks.check_secrets.lazy import defer_requests
+
+defer_requests()  # before detect-secrets, whose plugins import requests only to verify
+
+from detect_secrets.core.potential_secret import PotentialSecret  # noqa: E402
 from detect_secrets.filters.allowlist import is_line_allowlisted
 from detect_secrets.filters.heuristic import (
     is_not_alphanumeric_string,

@@ -29,6 +29,7 @@ from detect_secrets.plugins.high_entropy_strings import (
     HighEntropyStringsPlugin,
 )
 from detect_secrets.plugins.keyword import DENYLIST
+from hooks._core.lazyre import lazy
 
 MIN_LENGTH = 16  # shorter values are passwords a reviewer can judge, or placeholders
 
@@ -57,7 +58,7 @@ TOKEN_NOT_SECRET = frozenset(
      "default", "vocab", "bpe", "sample", "dummy", "fake", "test", "mock", "example"}
 )
 
-_CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_CAMEL = lazy(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
 def name_words(name: str) -> list[str]:
@@ -99,10 +100,10 @@ _GLUED_WORDS = (
 _PLACEHOLDER_MARKERS = ("****", "...", "\u2026", "<", ">", "${", "{", "}", "xxxx", "XXXX")
 # printf templates (`%s`, `%(name)s`); a bare `%s` or `%(` turns up by chance in random
 # Django keys (their alphabet holds `%`, `s` and `(`), so only whole templates count
-_PRINTF = re.compile(r"%\([A-Za-z_]\w*\)[sdr]|(?:^|[^A-Za-z0-9!@#$^&*+=])%[sd](?![A-Za-z0-9])")
-_ALPHA_RUN = re.compile(r"[A-Za-z]+")
-_DOTTED_NAME = re.compile(r"[A-Za-z_][\w]*(?:[.:][A-Za-z_][\w]*)+\Z")
-_PATH_LIKE = re.compile(r"(?:[~.]{0,2}/|[A-Za-z]:\\)|.*\.(?:pem|key|crt|cer|json|txt|p12|pfx|jks|der|pub|ya?ml|env)\Z")
+_PRINTF = lazy(r"%\([A-Za-z_]\w*\)[sdr]|(?:^|[^A-Za-z0-9!@#$^&*+=])%[sd](?![A-Za-z0-9])")
+_ALPHA_RUN = lazy(r"[A-Za-z]+")
+_DOTTED_NAME = lazy(r"[A-Za-z_][\w]*(?:[.:][A-Za-z_][\w]*)+\Z")
+_PATH_LIKE = lazy(r"(?:[~.]{0,2}/|[A-Za-z]:\\)|.*\.(?:pem|key|crt|cer|json|txt|p12|pfx|jks|der|pub|ya?ml|env)\Z")
 _SEPARATORS = frozenset("-_./: ")
 _HEX = frozenset(string.hexdigits)
 
@@ -136,9 +137,9 @@ def has_placeholder_word(value: str) -> bool:
 # detect-secrets' own letter-pair model (below): English identifiers and phrases score -2.2 to
 # -3.0; random letters -3.5 to -5 (95% of random 16-character strings below -3.3).
 WORDLIKE_SCORE = -3.1
-_LETTER_RUN = re.compile(r"[A-Za-z]{2,}")
-_WORD_PREFIX = re.compile(r"[A-Za-z]{2,12}[-_]")
-_SEGMENT_SPLIT = re.compile(r"[-_./:,;\s]+")
+_LETTER_RUN = lazy(r"[A-Za-z]{2,}")
+_WORD_PREFIX = lazy(r"[A-Za-z]{2,12}[-_]")
+_SEGMENT_SPLIT = lazy(r"[-_./:,;\s]+")
 
 
 @lru_cache(maxsize=1)
@@ -248,7 +249,7 @@ def looks_random(value: str, min_length: int = MIN_LENGTH) -> bool:
 # --- where a file sits: test code and documentation --------------------------------------
 
 _TEST_DIRS = frozenset({"test", "tests", "testing", "__tests__", "spec", "specs", "e2e", "fixtures", "cassettes"})
-_TEST_FILE = re.compile(
+_TEST_FILE = lazy(
     r"(?:test_.*|.*_tests?|conftest|.*\.(?:test|spec))\.(?:py|pyi|js|jsx|ts|tsx|mjs|cjs|go|rb)\Z"
 )
 _DOC_SUFFIXES = (".md", ".markdown", ".rst", ".adoc", ".txt", ".ipynb", ".mdx")
@@ -266,7 +267,7 @@ def path_context(path: str) -> str:
     return ""
 
 
-_ASSERTION = re.compile(r"\bassert|\bexpect\(|\.to(?:Be|Equal|Match)\(|\bassertEqual")
+_ASSERTION = lazy(r"\bassert|\bexpect\(|\.to(?:Be|Equal|Match)\(|\bassertEqual")
 # A password in a test or a documentation example is reported only when it is random and at
 # least this long: `test`, `secret-password`, `hunter2` are fixtures, not leaks.
 EXAMPLE_PASSWORD_LENGTH = 12
@@ -283,12 +284,12 @@ def is_example_url_password(password: str, context: str, line: str) -> bool:
 
 # --- env files ---------------------------------------------------------------------------
 
-_ENV_LINE = re.compile(
+_ENV_LINE = lazy(
     r"\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(?P<value>.*?)\s*\Z"
 )
 _BOOLEAN = frozenset({"true", "false", "yes", "no", "on", "off", "y", "n", "t", "f"})
-_HOST = re.compile(r"[A-Za-z0-9.-]+(?::\d{1,5})?\Z")
-_NUMBER = re.compile(r"[-+]?\d[\d_.]*[a-zA-Z%]{0,3}\Z")  # 30, 1.5, 10s, 512M, 80%
+_HOST = lazy(r"[A-Za-z0-9.-]+(?::\d{1,5})?\Z")
+_NUMBER = lazy(r"[-+]?\d[\d_.]*[a-zA-Z%]{0,3}\Z")  # 30, 1.5, 10s, 512M, 80%
 # Names whose values are public by design: bundlers inline them into the page.
 PUBLIC_PREFIXES = ("NEXT_PUBLIC_", "VITE_", "REACT_APP_", "PUBLIC_", "EXPO_PUBLIC_", "NUXT_PUBLIC_")
 

@@ -1,0 +1,107 @@
+"""Import detect-secrets without paying for `requests`.
+
+detect-secrets' plugin base and several plugins `import requests` at module level, only to
+verify secrets over the network, which driftgate never does; requests (with urllib3, email,
+http.client) is ~60 ms of a commit's ~75 ms detect-secrets import. `defer_requests` puts a
+stand-in module for it in sys.modules whose module `__getattr__` (PEP 562) imports the real
+requests on the first attribute it lacks, then takes on all of the real module's attributes:
+code that does use requests gets exactly what it would have had. detect-secrets touches no
+attribute of requests at import time (only in `except requests.exceptions...` clauses and
+verification functions).
+
+Not `importlib.util.LazyLoader`: the import statement itself reads `module.__spec__` of a
+module already in sys.modules (is it still initializing?), and any attribute read of a
+LazyLoader module loads it, so every `import requests` in detect-secrets would load it at once.
+The stand-in has a real `__spec__`, found without running anything.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+import threading
+import types
+from typing import Any
+
+NAME = "requests"
+_LOCK = threading.Lock()
+
+
+def defer_requests() -> None:
+    """Make `import requests` free until requests is used; nothing when it is imported
+    already or not installed."""
+    if NAME in sys.modules:
+        return
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(NAME)
+    except (ImportError, ValueError):
+        return
+    if spec is None:
+        return
+    stand_in = types.ModuleType(NAME)
+    stand_in.__spec__ = spec
+
+    def __getattr__(attr: str) -> Any:  # noqa: N807 (PEP 562 module hook)
+        if attr != "__path__":
+            return getattr(_load(stand_in), attr)
+        # `import requests.x` with the stand-in in place: the import system reads __path__,
+        # then loads x itself, although loading requests (here) has just loaded x too. The
+        # finder below hands it the module requests' own import made, so x runs once.
+        before = set(sys.modules)
+        real = _load(stand_in)
+        _JUST_LOADED.update(m for m in set(sys.modules) - before if m.startswith(NAME + "."))
+        return real.__path__
+
+    stand_in.__getattr__ = __getattr__  # type: ignore[attr-defined]
+    if _FINDER not in sys.meta_path:
+        sys.meta_path.insert(0, _FINDER)
+
+    sys.modules[NAME] = stand_in
+
+
+_JUST_LOADED: set[str] = set()  # submodules the real import made while one was being imported
+
+
+class _Existing:
+    """Loader of a module already in sys.modules: creates nothing, runs nothing, and leaves
+    the module's own __spec__ as it was."""
+
+    def __init__(self, module: types.ModuleType) -> None:
+        self.module = module
+        self.spec = module.__spec__
+
+    def create_module(self, spec: Any) -> types.ModuleType:
+        return self.module
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        module.__spec__ = self.spec
+
+
+class _JustLoadedFinder:
+    """First on sys.meta_path: answers only for a submodule in _JUST_LOADED, once."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name not in _JUST_LOADED or name not in sys.modules:
+            return None
+        _JUST_LOADED.discard(name)
+        from importlib.machinery import ModuleSpec
+
+        module = sys.modules[name]
+        return ModuleSpec(name, _Existing(module), origin=getattr(module.__spec__, "origin", None))
+
+
+_FINDER = _JustLoadedFinder()
+
+
+def _load(stand_in: types.ModuleType) -> types.ModuleType:
+    """The real requests; the stand-in takes on its attributes, so later reads are direct."""
+    with _LOCK:
+        current = sys.modules.get(NAME)
+        if current is stand_in:
+            del sys.modules[NAME]
+            current = None
+        real = current if current is not None else importlib.import_module(NAME)
+        if stand_in.__dict__.get("__file__") is None:
+            stand_in.__dict__.update(real.__dict__)
+        return real
