@@ -141,6 +141,11 @@ def read_source(path: str) -> SourceFile | None:
         return None
 
 
+def reported_skipped() -> set[str]:
+    """The files this process reported as skipped (undecodable, too large)."""
+    return _reported_undecodable
+
+
 def report_skipped(path: str, reason: str) -> None:
     if path in _reported_undecodable:
         return

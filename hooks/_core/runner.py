@@ -8,7 +8,7 @@ import gc
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from hooks._core import config as cfg
 from hooks._core.files import SourceFile, read_source, to_posix, too_new, too_new_message
@@ -86,6 +86,13 @@ class FileHook:
     # runs even when none of the files given is its own (its hook is `always_run`): it reads
     # what it checks itself, as check-doc-drift reads the staged change
     always_run: bool = False
+    # Set on a hook whose findings in a file depend only on that file's bytes and path, the
+    # settings, driftgate's code and what this returns for the run (None: do not cache this
+    # run): its findings are kept per file on disk (hooks._core.filecache) and reused while
+    # all of that is unchanged.
+    cache_context: Optional[Callable[[CheckRun], Optional[str]]] = None
+    # files whose findings depend on more than that (other files): never cached
+    uncacheable: Optional[Callable[[str], bool]] = None
 
 
 SourceCheck = Callable[[SourceFile, dict[str, Any]], Iterable[Finding]]
@@ -184,6 +191,15 @@ def _check_in_workers(check_source: SourceCheck, run: CheckRun, chunks: list[lis
         run.errors.extend(chunk_errors)
         too_new().update(chunk_too_new)
     return findings
+
+
+def file_only_context(run: CheckRun) -> str:
+    """FileHook.cache_context of a hook whose findings in a file depend on nothing but the
+    file and the settings; the Python the project targets decides whether a file that does
+    not parse here is skipped, so it is part of it."""
+    from hooks._core.pyversion import newer_than_running
+
+    return repr(newer_than_running())
 
 
 def suffix_selector(*suffixes: str) -> Callable[[str], bool]:
@@ -371,7 +387,67 @@ def scan_files(path: str) -> tuple[str, list[str]]:
 
 
 def collect(hook: FileHook, run: CheckRun) -> list[Finding]:
-    """Run the hook's check and keep enabled, unsuppressed findings, sorted."""
+    """Run the hook's check and keep enabled, unsuppressed findings, sorted; files whose
+    findings are cached (FileHook.cache_context) are not checked again."""
+    context = hook.cache_context(run) if hook.cache_context is not None else None
+    if context is None or not run.paths:
+        return _collect(hook, run)
+    from hooks._core import filecache
+
+    pack = filecache.Pack(hook.id, filecache.settings_key(run.settings), os.path.abspath(run.root), context)
+    found: list[Finding] = []
+    digests: dict[str, Optional[str]] = {}
+    for path in run.paths:
+        digest = None if hook.uncacheable is not None and hook.uncacheable(path) else filecache.file_digest(path)
+        cached = _cached_findings(pack.get(path, digest), path, hook.id)
+        if cached is None:
+            digests[path] = digest
+        else:
+            found.extend(cached)
+    if digests:
+        all_paths, run.paths = run.paths, list(digests)
+        try:
+            fresh = _collect(hook, run)
+        finally:
+            run.paths = all_paths
+        found.extend(fresh)
+        _store(pack, digests, fresh, run.errors)
+    return sorted(found, key=Finding.sort_key)
+
+
+def _cached_findings(value: Any, path: str, hook_id: str) -> list[Finding] | None:
+    """A pack entry back as findings; None for a miss or an entry of the wrong shape."""
+    if not isinstance(value, list):
+        return None
+    try:
+        return [Finding(path, int(line), int(col), str(code), str(message), hook_id)
+                for line, col, code, message in value]
+    except (TypeError, ValueError):
+        return None
+
+
+def _store(pack: Any, digests: dict[str, Optional[str]], findings: list[Finding], errors: list[str]) -> None:
+    """Remember each checked file's findings, except for files that printed something other
+    than findings (errors, skipped, too new to parse): those must say it again next time."""
+    from hooks._core.files import reported_skipped
+    from hooks._core.filecache import file_digest
+
+    by_path: dict[str, list[list[Any]]] = {path: [] for path in digests}
+    for finding in findings:
+        if finding.path not in by_path:
+            return  # a finding about a file it was not given: its results are not per file
+        by_path[finding.path].append([finding.line, finding.col, finding.code, finding.message])
+    noisy = set(too_new()) | reported_skipped()
+    for path, entries in by_path.items():
+        digest = digests[path]
+        if digest is None or path in noisy or any(e.startswith(path + ":") for e in errors):
+            continue
+        if file_digest(path) == digest:  # unchanged while it was checked
+            pack.put(path, digest, entries)
+    pack.save()
+
+
+def _collect(hook: FileHook, run: CheckRun) -> list[Finding]:
     codes = enabled_codes(hook.rules, run.settings)
     # Parsed trees are acyclic and die with each file; the cycle collector would only walk
     # them over and over (15 to 20% of a large run).
