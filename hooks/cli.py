@@ -8,6 +8,7 @@ from typing import Sequence
 
 from hooks import __version__
 from hooks._core import registry
+from hooks._core.filecache import forget_digests
 from hooks._core.findings import Finding, HookError, Rule
 from hooks._core.output import DOCUMENT_FORMATS, LINE_FORMATS, write_document, write_lines
 from hooks._core.runner import (
@@ -84,6 +85,7 @@ def run_gates(
     errors: list[str] = []
     config = os.path.abspath(args.config) if args.config else None
     strict = args.strict
+    forget_digests()
     for hook_id in hook_ids:
         hook: FileHook = registry.load_module(hook_id).HOOK
         rules.extend(hook.rules)

@@ -21,8 +21,6 @@ DRIFTGATE_CACHE_DIR); deleting that directory clears it.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from typing import Any, Optional
 
@@ -58,7 +56,16 @@ def code_fingerprint() -> str:
     return _code_fingerprint
 
 
+def forget_digests() -> None:
+    """Called as a command starts: a file is hashed at most once per command, and a file
+    rewritten between two commands of one process (same size, same coarse mtime) is hashed
+    again."""
+    _digests.clear()
+
+
 def _hash(data: bytes) -> str:
+    import hashlib
+
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
@@ -87,6 +94,8 @@ def file_digest(path: str) -> Optional[str]:
 
 
 def settings_key(settings: dict[str, Any]) -> str:
+    import json
+
     return json.dumps(settings, sort_keys=True, default=repr)
 
 
@@ -118,6 +127,8 @@ class Pack:
         """Merge this run's entries into the pack on disk."""
         if not self._new:
             return
+        import json
+
         from hooks._core.cache import write_atomic
 
         merged = _load(self.path)
@@ -132,9 +143,36 @@ class Pack:
 
 
 def _load(path: str) -> dict[str, Any]:
+    import json
+
     try:
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+class FileFacts:
+    """Per-file facts (what a hook extracts from a file: its imports, its reads) for hooks
+    whose findings aggregate across files and so cannot cache findings. Keyed like a Pack;
+    the facts must depend only on the file's bytes and path, the root and `context`."""
+
+    def __init__(self, name: str, root: str, *context: str) -> None:
+        self.pack = Pack(name, os.path.abspath(root), *context)
+        self._digests: dict[str, Optional[str]] = {}
+
+    def get(self, path: str) -> Any:
+        """The facts stored for this file's current content, else None."""
+        digest = file_digest(path)
+        self._digests[path] = digest
+        return self.pack.get(path, digest)
+
+    def put(self, path: str, value: Any) -> None:
+        """Store facts computed from the content `get` saw (nothing when it changed since)."""
+        digest = self._digests.get(path)
+        if digest is not None and file_digest(path) == digest:
+            self.pack.put(path, digest, value)
+
+    def save(self) -> None:
+        self.pack.save()

@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from hooks._core import config as cfg
 from hooks._core.files import SourceFile, read_source, to_posix, too_new, too_new_message
+from hooks._core.filecache import forget_digests
 from hooks._core.findings import Finding, HookError, Rule
 from hooks._core.output import LINE_FORMATS, write_lines
 from hooks._core.suppress import drop_suppressed
@@ -536,6 +537,7 @@ def _run_hook(hook: FileHook, argv: Sequence[str] | None = None) -> int:
             hook.id, hook.description, (*COMMON_OPTIONS, *hook.options), argv, add_arguments
         )
         paths, missing = expand_paths(args.files, hook.selects, settings["exclude"])
+        forget_digests()
         run = CheckRun(hook.id, paths, settings)
         findings = collect(hook, run)
     except HookError as exc:
