@@ -51,7 +51,7 @@ def alter(cache: Path, hook_id: str, change: Callable[[str, Any], Any]) -> None:
     assert found, "the first run wrote no pack"
     for pack in found:
         data = json.loads(pack.read_text())
-        pack.write_text(json.dumps({path: [entry[0], change(path, entry[1])] for path, entry in data.items()}))
+        pack.write_text(json.dumps({path: [entry[0], change(path, entry[1]), *entry[2:]] for path, entry in data.items()}))
 
 
 def say_cached(_path: str, value: Any) -> Any:
@@ -224,3 +224,24 @@ def test_scan_cold_and_warm_print_the_same(repo: Path, cache: Path) -> None:
     warm = subprocess.run(args, cwd=repo, env=env, capture_output=True, text=True)
     assert cold.stdout and (cold.returncode, cold.stdout, cold.stderr) == (warm.returncode, warm.stdout, warm.stderr)
     assert packs(cache, "check-nesting")
+
+
+def test_a_file_edited_behind_an_unchanged_mtime_is_checked_again(
+    in_tmp: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An old file's entry is trusted on its stat signature (no read); an edit that keeps the
+    size and puts the mtime back (as `touch -r`, a checkout, a coarse clock may) still changes
+    the signature (ctime), so the file is read and hashed again."""
+    deep = in_tmp / "deep.py"
+    deep.write_text(DEEP)
+    old = (1_600_000_000, 1_600_000_000)
+    os.utime(deep, old)
+    nesting(capsys, "deep.py")
+    nesting(capsys, "deep.py")  # the signature is recorded once the file is known settled
+    entries = [entry for pack in packs(cache, "check-nesting") for entry in json.loads(pack.read_text()).values()]
+    assert entries and all(entry[2] is not None for entry in entries)
+    alter(cache, "check-nesting", say_cached)
+    assert nesting(capsys, "deep.py") == (1, [ALTERED], "")
+    deep.write_text(DEEP.replace("pass", "stop"))
+    os.utime(deep, old)
+    assert nesting(capsys, "deep.py") == (1, [REAL], "")

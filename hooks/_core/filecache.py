@@ -22,7 +22,7 @@ DRIFTGATE_CACHE_DIR); deleting that directory clears it.
 from __future__ import annotations
 
 import os
-from typing import Any, Optional
+from typing import Any, List, Optional, Tuple
 
 FORMAT = "files-v1"
 
@@ -99,8 +99,27 @@ def settings_key(settings: dict[str, Any]) -> str:
     return json.dumps(settings, sort_keys=True, default=repr)
 
 
+# A stat signature (size, mtime, inode, ctime) stands for the content only when the file's
+# mtime is this much older than the moment the entry is written: a file rewritten within one
+# tick of a coarse filesystem clock keeps its mtime, so a younger signature is never trusted
+# and such files are hashed (git's "racily clean" rule). 3 s covers 2 s FAT timestamps.
+_SETTLED_NS = 3_000_000_000
+
+# What `lookup` saw of a file: its content hash and stat signature.
+Token = Tuple[str, List[int]]
+
+
+def _signature(path: str) -> Optional[list[int]]:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
+
+
 class Pack:
-    """The cached values of one hook under one key, by path."""
+    """The cached values of one hook under one key, by path. An entry is
+    `[content hash, value, stat signature or None, extra]`."""
 
     def __init__(self, name: str, *key_parts: str) -> None:
         from hooks._core.cache import user_cache_dir
@@ -110,18 +129,41 @@ class Pack:
         self._entries = _load(self.path)
         self._new: dict[str, list[Any]] = {}
 
-    def get(self, path: str, digest: Optional[str]) -> Any:
-        """The value stored for `path` with exactly this content, else None."""
-        if digest is None:
-            return None
+    def lookup(self, path: str, extra: str = "") -> tuple[Any, Optional[Token]]:
+        """The value stored for `path` with exactly its current content (and `extra`, what
+        else the file's result depends on), else None; and the token to `put` a value with
+        (None: the file cannot be cached). A settled stat signature that matches spares
+        reading the file; otherwise its bytes are hashed and compared."""
+        signature = _signature(path)
+        if signature is None:
+            return None, None
         entry = self._entries.get(path)
-        if isinstance(entry, list) and len(entry) == 2 and entry[0] == digest:
-            return entry[1]
-        return None
+        valid = isinstance(entry, list) and len(entry) == 4 and entry[3] == extra
+        if valid and entry[2] == signature and isinstance(entry[0], str):
+            return entry[1], (entry[0], signature)
+        digest = file_digest(path)
+        if digest is None:
+            return None, None
+        if valid and entry[0] == digest:
+            if entry[2] != signature:
+                self._new[path] = self._entry(path, digest, entry[1], signature, extra)  # settle it
+            return entry[1], (digest, signature)
+        return None, (digest, signature)
 
-    def put(self, path: str, digest: Optional[str], value: Any) -> None:
-        if digest is not None:
-            self._new[path] = [digest, value]
+    def put(self, path: str, token: Optional[Token], value: Any, extra: str = "") -> None:
+        """Store `value` for the content `lookup` saw (nothing when the file changed since)."""
+        if token is None:
+            return
+        digest, signature = token
+        if _signature(path) == signature:
+            self._new[path] = self._entry(path, digest, value, signature, extra)
+
+    @staticmethod
+    def _entry(path: str, digest: str, value: Any, signature: list[int], extra: str) -> list[Any]:
+        import time
+
+        settled = signature[1] < time.time_ns() - _SETTLED_NS
+        return [digest, value, signature if settled else None, extra]
 
     def save(self) -> None:
         """Merge this run's entries into the pack on disk."""
@@ -160,19 +202,16 @@ class FileFacts:
 
     def __init__(self, name: str, root: str, *context: str) -> None:
         self.pack = Pack(name, os.path.abspath(root), *context)
-        self._digests: dict[str, Optional[str]] = {}
+        self._tokens: dict[str, Optional[Token]] = {}
 
     def get(self, path: str) -> Any:
         """The facts stored for this file's current content, else None."""
-        digest = file_digest(path)
-        self._digests[path] = digest
-        return self.pack.get(path, digest)
+        value, self._tokens[path] = self.pack.lookup(path)
+        return value
 
     def put(self, path: str, value: Any) -> None:
         """Store facts computed from the content `get` saw (nothing when it changed since)."""
-        digest = self._digests.get(path)
-        if digest is not None and file_digest(path) == digest:
-            self.pack.put(path, digest, value)
+        self.pack.put(path, self._tokens.get(path), value)
 
     def save(self) -> None:
         self.pack.save()

@@ -94,6 +94,8 @@ class FileHook:
     cache_context: Optional[Callable[[CheckRun], Optional[str]]] = None
     # files whose findings depend on more than that (other files): never cached
     uncacheable: Optional[Callable[[str], bool]] = None
+    # what else one file's findings depend on (the modules next to it, say), as a string
+    file_context: Optional[Callable[[str], str]] = None
 
 
 SourceCheck = Callable[[SourceFile, dict[str, Any]], Iterable[Finding]]
@@ -397,22 +399,25 @@ def collect(hook: FileHook, run: CheckRun) -> list[Finding]:
 
     pack = filecache.Pack(hook.id, filecache.settings_key(run.settings), os.path.abspath(run.root), context)
     found: list[Finding] = []
-    digests: dict[str, Optional[str]] = {}
+    tokens: dict[str, tuple[Any, str]] = {}
     for path in run.paths:
-        digest = None if hook.uncacheable is not None and hook.uncacheable(path) else filecache.file_digest(path)
-        cached = _cached_findings(pack.get(path, digest), path, hook.id)
+        extra = hook.file_context(path) if hook.file_context is not None else ""
+        value, token = (None, None) if hook.uncacheable is not None and hook.uncacheable(path) else pack.lookup(path, extra)
+        cached = _cached_findings(value, path, hook.id)
         if cached is None:
-            digests[path] = digest
+            tokens[path] = (token, extra)
         else:
             found.extend(cached)
-    if digests:
-        all_paths, run.paths = run.paths, list(digests)
+    if tokens:
+        all_paths, run.paths = run.paths, list(tokens)
         try:
             fresh = _collect(hook, run)
         finally:
             run.paths = all_paths
         found.extend(fresh)
-        _store(pack, digests, fresh, run.errors)
+        _store(pack, tokens, fresh, run.errors)
+    else:
+        pack.save()  # entries whose stat signature settled
     return sorted(found, key=Finding.sort_key)
 
 
@@ -427,24 +432,22 @@ def _cached_findings(value: Any, path: str, hook_id: str) -> list[Finding] | Non
         return None
 
 
-def _store(pack: Any, digests: dict[str, Optional[str]], findings: list[Finding], errors: list[str]) -> None:
+def _store(pack: Any, tokens: dict[str, tuple[Any, str]], findings: list[Finding], errors: list[str]) -> None:
     """Remember each checked file's findings, except for files that printed something other
     than findings (errors, skipped, too new to parse): those must say it again next time."""
     from hooks._core.files import reported_skipped
-    from hooks._core.filecache import file_digest
 
-    by_path: dict[str, list[list[Any]]] = {path: [] for path in digests}
+    by_path: dict[str, list[list[Any]]] = {path: [] for path in tokens}
     for finding in findings:
         if finding.path not in by_path:
             return  # a finding about a file it was not given: its results are not per file
         by_path[finding.path].append([finding.line, finding.col, finding.code, finding.message])
     noisy = set(too_new()) | reported_skipped()
     for path, entries in by_path.items():
-        digest = digests[path]
-        if digest is None or path in noisy or any(e.startswith(path + ":") for e in errors):
+        token, extra = tokens[path]
+        if path in noisy or any(e.startswith(path + ":") for e in errors):
             continue
-        if file_digest(path) == digest:  # unchanged while it was checked
-            pack.put(path, digest, entries)
+        pack.put(path, token, entries, extra)
     pack.save()
 
 
