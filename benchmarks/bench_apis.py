@@ -205,7 +205,7 @@ def speed(args: argparse.Namespace) -> int:
     three = files[:3]
     def api_cache_only() -> tuple[float, float]:
         # the API cache warm, no per-file results: the first run after every file changed
-        shutil.rmtree(cache / "driftgate" / "apis-results-v1", ignore_errors=True)
+        shutil.rmtree(cache / "driftgate" / "files-v1", ignore_errors=True)
         return timed([*hook, "."], target, env)
 
     rows = [

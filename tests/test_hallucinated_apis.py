@@ -297,7 +297,7 @@ def test_warm_results_follow_the_environment(api_venv: Path, tmp_path: Path) -> 
     first = check()
     assert len(first) == 1 and "close_all" in first[0]
     assert check() == first  # warm
-    assert list((tmp_path / "cache").glob("apis-results-v1/*/*/*.json"))
+    assert list((tmp_path / "cache").glob("files-v1/check-hallucinated-apis/*.json"))
     newer = dict(MINIREQ)
     sessions = str(MINIREQ["minireq/sessions.py"])
     newer["minireq/sessions.py"] = sessions.replace(

@@ -333,9 +333,10 @@ def _walk(
 
     for dirpath, dirnames, filenames in os.walk(top, onerror=unreadable):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        # relative to the cwd once per directory, not per file (a warm run is mostly this)
+        folder = dirpath if os.path.isabs(top) else os.path.relpath(dirpath)
         for name in sorted(filenames):
-            full = os.path.join(dirpath, name)
-            rel = full if os.path.isabs(top) else os.path.relpath(full)
+            rel = name if folder == "." else os.path.join(folder, name)
             if selects(rel) and not is_excluded(rel, exclude):
                 yield rel
 
