@@ -379,7 +379,8 @@ def scan_files(path: str) -> tuple[str, list[str]]:
             more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
             raise HookError(f"{errors[0]}{more}; fix the permissions or scan another directory")
         return root, [os.path.normpath(f) for f in files]
-    prefix = os.path.relpath(os.path.abspath(path), root)
+    # git names the root with symlinks resolved: so must the path (a symlinked checkout)
+    prefix = os.path.relpath(os.path.realpath(path), os.path.realpath(root))
     os.chdir(root)
     files = tracked_files(root)
     if prefix != ".":
