@@ -245,3 +245,39 @@ def test_a_file_edited_behind_an_unchanged_mtime_is_checked_again(
     deep.write_text(DEEP.replace("pass", "stop"))
     os.utime(deep, old)
     assert nesting(capsys, "deep.py") == (1, [REAL], "")
+
+
+FORKS = pytest.mark.skipif(os.name != "posix" or sys.platform == "darwin", reason="workers are forked on Linux only")
+
+
+@FORKS
+def test_scan_spread_over_workers_prints_what_one_process_prints(
+    repo: Path, cache: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large scan runs the hooks in two worker processes: stdout, stderr (each hook's lines
+    in hook order, a skipped file once) and the exit status are those of one process."""
+    from hooks._core import runner
+
+    (repo / "pkg").mkdir()
+    for n in range(12):  # over a MiB of source, so the hooks are spread
+        (repo / "pkg" / f"mod{n}.py").write_text(DEEP.replace("deep", f"deep{n}") + "x = 1\n" * 16_000)
+    (repo / "pkg" / "stub.py").write_text("def todo():\n    raise NotImplementedError\n")
+    (repo / "latin1.txt").write_bytes(b"caf\xe9 au lait\n")  # undecodable: skipped, said once
+    commit_all(repo)
+    monkeypatch.delenv("PRE_COMMIT", raising=False)
+    monkeypatch.setattr(runner, "_usable_cpus", lambda: 2)
+    argv = ["scan", "--offline", "--skip", "check-hallucinated-apis", "--skip", "check-undeclared-imports"]
+
+    spread: list[bool] = []
+    original = cli._spread_gates
+    monkeypatch.setattr(cli, "_spread_gates", lambda *a: spread.append(original(*a)) or spread[-1])
+    parallel = (cli.main(argv), *capsys.readouterr())
+    assert spread == [True]
+    monkeypatch.setattr(cli, "_spread_gates", lambda *a: False)
+    for pack in cache.rglob("*.json"):
+        pack.unlink()  # the serial run checks every file again
+    serial = (cli.main(argv), *capsys.readouterr())
+    assert parallel == serial
+    code, out, err = serial
+    assert code == 1 and "pkg/mod11.py" in out and "pkg/stub.py" in out
+    assert err.count("latin1.txt: skipped") == 1

@@ -104,6 +104,9 @@ SourceCheck = Callable[[SourceFile, dict[str, Any]], Iterable[Finding]]
 # the large runs may use every CPU themselves.
 RUNS_ALONE = False
 
+# False in `driftgate scan`'s workers, which already run one hook per CPU.
+SPLIT_FILES = True
+
 # Below this much source in one run, forking workers costs more than it saves.
 PARALLEL_MIN_BYTES = 1 << 20
 
@@ -135,6 +138,8 @@ def parallel_chunks(paths: Sequence[str]) -> list[list[str]] | None:
     """`paths` cut into one contiguous run of about equal bytes per CPU, or None to stay
     in this process: one CPU, little source, no safe fork, or under pre-commit, which
     already runs one hook process per CPU on a share of the files."""
+    if not SPLIT_FILES:
+        return None
     jobs = min(_usable_cpus(), len(paths))
     split_by_pre_commit = os.environ.get("PRE_COMMIT") and not RUNS_ALONE
     if jobs < 2 or split_by_pre_commit or os.name != "posix" or sys.platform == "darwin":
@@ -164,13 +169,17 @@ def parallel_chunks(paths: Sequence[str]) -> list[list[str]] | None:
 _WORKER_JOB: tuple[SourceCheck, dict[str, Any]] | None = None
 
 
-def _check_chunk(paths: list[str]) -> tuple[list[Finding], list[str], dict[str, Any]]:
+def _check_chunk(paths: list[str]) -> tuple[list[Finding], list[str], dict[str, Any], set[str]]:
     assert _WORKER_JOB is not None
     check_source, settings = _WORKER_JOB
     run = CheckRun("", paths, settings)
     findings = [f for source in run.sources_iter() for f in check_source(source, settings)]
-    # the parent reports files too new to parse; a worker's record dies with it otherwise
-    return findings, run.errors, {p: t for p, t in too_new().items() if p in set(paths)}
+    # the parent reports files too new to parse, and must know which files a worker reported
+    # as skipped (their findings are not cached); a worker's record dies with it otherwise
+    chunk = set(paths)
+    from hooks._core.files import reported_skipped
+
+    return findings, run.errors, {p: t for p, t in too_new().items() if p in chunk}, reported_skipped() & chunk
 
 
 def _check_in_workers(check_source: SourceCheck, run: CheckRun, chunks: list[list[str]]) -> list[Finding]:
@@ -189,10 +198,13 @@ def _check_in_workers(check_source: SourceCheck, run: CheckRun, chunks: list[lis
     finally:
         _WORKER_JOB = None
     findings: list[Finding] = []
-    for chunk_findings, chunk_errors, chunk_too_new in results:
+    from hooks._core.files import reported_skipped
+
+    for chunk_findings, chunk_errors, chunk_too_new, chunk_skipped in results:
         findings.extend(chunk_findings)
         run.errors.extend(chunk_errors)
         too_new().update(chunk_too_new)
+        reported_skipped().update(chunk_skipped)
     return findings
 
 
