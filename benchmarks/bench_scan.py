@@ -126,8 +126,9 @@ class TimedPaths(list):  # type: ignore[type-arg]
             self.costs[path] = self.costs.get(path, 0.0) + time.perf_counter() - start
 
 
-def slowest_in(repo: Path) -> dict[str, tuple[float, str, float, int]]:
-    """hook id -> (slowest file's seconds, that file, seconds per run outside files, files)."""
+def slowest_in(repo: Path, per_file: dict[str, float]) -> dict[str, tuple[float, str, float, int]]:
+    """hook id -> (slowest file's seconds, that file, seconds per run outside files, files);
+    adds each file's cost over all hooks to `per_file`."""
     from hooks._core import filecache, registry, runner
     from hooks._core.runner import COMMON_OPTIONS, CheckRun, is_excluded, load_settings, scan_files
 
@@ -152,6 +153,8 @@ def slowest_in(repo: Path) -> dict[str, tuple[float, str, float, int]]:
             except Exception as exc:  # noqa: BLE001 - a benchmark reports and goes on
                 print(f"  {repo.name} {hook_id}: {type(exc).__name__}: {exc}")
             total = time.perf_counter() - start
+        for name, cost in costs.items():
+            per_file[name] = per_file.get(name, 0.0) + cost
         path, cost = max(costs.items(), key=lambda item: item[1]) if costs else ("", 0.0)
         out[hook_id] = (cost, path, max(total - sum(costs.values()), 0.0), len(paths))
     return out
@@ -161,16 +164,19 @@ def slowest(args: argparse.Namespace) -> int:
     sys.path.insert(0, str(PROJECT))
     os.environ.pop("VIRTUAL_ENV", None)
     worst: dict[str, tuple[float, str, str]] = {}
+    all_hooks: list[tuple[float, str, str]] = []
     for name in args.repo or CORPUS:
         repo = (REAL / name).resolve()
         if not repo.is_dir():
             print(f"{name}: not checked out (python benchmarks/real_repos.py --repo {name})")
             continue
         here = os.getcwd()
+        per_file: dict[str, float] = {}
         try:
-            results = slowest_in(repo)
+            results = slowest_in(repo, per_file)
         finally:
             os.chdir(here)
+        all_hooks.extend((cost, name, path) for path, cost in per_file.items())
         for hook_id, (cost, path, per_run, count) in results.items():
             print(f"{name:<17} {hook_id:<26} {count:5} files  slowest {cost * 1000:7.1f} ms  {path}"
                   f"   (per run {per_run:.2f} s)  {load()}")
@@ -179,6 +185,9 @@ def slowest(args: argparse.Namespace) -> int:
     print("\nslowest file per hook over the corpus:")
     for hook_id, (cost, name, path) in sorted(worst.items(), key=lambda item: -item[1][0]):
         print(f"{hook_id:<26} {cost * 1000:7.1f} ms  {name}: {path}")
+    print("\nslowest files, every hook together (as one `driftgate scan` process checks them):")
+    for cost, name, path in sorted(all_hooks, reverse=True)[:5]:
+        print(f"{cost * 1000:7.1f} ms  {name}: {path}")
     return 0
 
 
