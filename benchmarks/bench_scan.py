@@ -18,7 +18,8 @@ cold and warm, and the slowest file of each hook.
 with the per-file cache turned off (every file is checked) and everything else warm (each
 hook runs over the repository once before the timed pass, so lazy imports and the API and
 index caches are paid before): the time from handing a hook one file to handing it the next,
-which is reading, decoding and checking that file. Work a hook does once per run over all
+which is reading, decoding and checking that file, in CPU seconds (the wall clock on a shared
+machine charges a file for other processes' turns). Work a hook does once per run over all
 files (check-env-vars' declarations, check-undeclared-imports' index questions) is printed
 apart as "per run".
 
@@ -120,10 +121,11 @@ class TimedPaths(list):  # type: ignore[type-arg]
         self.costs = costs
 
     def __iter__(self) -> Iterator[str]:
+        # CPU seconds: on a shared machine the wall clock charges a file for other processes
         for path in list.__iter__(self):
-            start = time.perf_counter()
+            start = time.process_time()
             yield path
-            self.costs[path] = self.costs.get(path, 0.0) + time.perf_counter() - start
+            self.costs[path] = self.costs.get(path, 0.0) + time.process_time() - start
 
 
 def slowest_in(repo: Path, per_file: dict[str, float]) -> dict[str, tuple[float, str, float, int]]:
@@ -147,12 +149,12 @@ def slowest_in(repo: Path, per_file: dict[str, float]) -> dict[str, tuple[float,
         for timed_pass in (False, True):
             costs.clear()
             run = CheckRun(hook.id, TimedPaths(paths, costs) if timed_pass else list(paths), dict(settings), root=root)
-            start = time.perf_counter()
+            start = time.process_time()
             try:
                 runner._collect(hook, run)
             except Exception as exc:  # noqa: BLE001 - a benchmark reports and goes on
                 print(f"  {repo.name} {hook_id}: {type(exc).__name__}: {exc}")
-            total = time.perf_counter() - start
+            total = time.process_time() - start
         for name, cost in costs.items():
             per_file[name] = per_file.get(name, 0.0) + cost
         path, cost = max(costs.items(), key=lambda item: item[1]) if costs else ("", 0.0)
@@ -178,7 +180,7 @@ def slowest(args: argparse.Namespace) -> int:
             os.chdir(here)
         all_hooks.extend((cost, name, path) for path, cost in per_file.items())
         for hook_id, (cost, path, per_run, count) in results.items():
-            print(f"{name:<17} {hook_id:<26} {count:5} files  slowest {cost * 1000:7.1f} ms  {path}"
+            print(f"{name:<17} {hook_id:<26} {count:5} files  slowest {cost * 1000:7.1f} ms CPU  {path}"
                   f"   (per run {per_run:.2f} s)  {load()}")
             if cost > worst.get(hook_id, (-1.0, "", ""))[0]:
                 worst[hook_id] = (cost, name, path)
