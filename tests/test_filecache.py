@@ -123,7 +123,8 @@ def test_edited_driftgate_code_checks_again(tmp_path: Path, cache: Path) -> None
 def test_a_corrupt_cache_is_recomputed_silently(in_tmp: Path, cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (in_tmp / "deep.py").write_text(DEEP)
     nesting(capsys, "deep.py")
-    for garbage in (b"\xff\x00 not json", b'{"deep.py": 7}', b'{"deep.py": ["x", [[1]]]}', b"[1, 2]"):
+    for garbage in (b"\xff\x00 not json", b'{"deep.py": 7}', b'{"deep.py": ["x", [[1]]]}', b"[1, 2]",
+                    b"[" * 100_000, b'{"deep.py": ["h", [[1, 2, 3]], null, ""]}'):
         for pack in packs(cache, "check-nesting"):
             pack.write_bytes(garbage)
         assert nesting(capsys, "deep.py") == (1, [REAL], "")

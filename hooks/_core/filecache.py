@@ -190,7 +190,7 @@ def _load(path: str) -> dict[str, Any]:
     try:
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: nested garbage
         return {}
     return data if isinstance(data, dict) else {}
 
