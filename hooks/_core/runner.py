@@ -466,6 +466,7 @@ def _store(pack: Any, tokens: dict[str, tuple[Any, str]], findings: list[Finding
 
 
 def _collect(hook: FileHook, run: CheckRun) -> list[Finding]:
+    """Run the hook's check over run.paths and keep enabled, unsuppressed findings, sorted."""
     codes = enabled_codes(hook.rules, run.settings)
     # Parsed trees are acyclic and die with each file; the cycle collector would only walk
     # them over and over (15 to 20% of a large run).
