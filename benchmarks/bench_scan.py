@@ -132,33 +132,41 @@ def slowest_in(repo: Path, per_file: dict[str, float]) -> dict[str, tuple[float,
     """hook id -> (slowest file's seconds, that file, seconds per run outside files, files);
     adds each file's cost over all hooks to `per_file`."""
     from hooks._core import filecache, registry, runner
+    from hooks._core import files as files_module
     from hooks._core.runner import COMMON_OPTIONS, CheckRun, is_excluded, load_settings, scan_files
 
     filecache.Pack.lookup = lambda self, path, extra="": (None, None)  # type: ignore[method-assign]
     filecache.Pack.save = lambda self: None  # type: ignore[method-assign]
     runner.parallel_chunks = lambda paths: None  # one process: per-file times, not a worker's share
-    root, files = scan_files(str(repo))
     out: dict[str, tuple[float, str, float, int]] = {}
+    root, files = scan_files(str(repo))
+    jobs = []
     for hook_id in registry.FILE_HOOKS:
         hook = registry.load_module(hook_id).HOOK
         settings = load_settings(hook.id, (*COMMON_OPTIONS, *hook.options), None, root)
         paths = [f for f in files if hook.selects(f) and not is_excluded(f, settings["exclude"])]
-        if not paths:
-            continue
-        costs: dict[str, float] = {}
-        for timed_pass in (False, True):
-            costs.clear()
-            run = CheckRun(hook.id, TimedPaths(paths, costs) if timed_pass else list(paths), dict(settings), root=root)
+        if paths:
+            jobs.append((hook, settings, paths))
+    # every hook once untimed (lazy imports, API and index caches), then every hook timed, in
+    # scan order, as one process runs them (the trees of large files are shared from the first
+    # hook that parses them: hooks._core.files.parse_python)
+    for timed in (False, True):
+        files_module._shared_trees.clear()
+        for hook, settings, paths in jobs:
+            costs: dict[str, float] = {}
+            run = CheckRun(hook.id, TimedPaths(paths, costs) if timed else list(paths), dict(settings), root=root)
             start = time.process_time()
             try:
                 runner._collect(hook, run)
             except Exception as exc:  # noqa: BLE001 - a benchmark reports and goes on
-                print(f"  {repo.name} {hook_id}: {type(exc).__name__}: {exc}")
+                print(f"  {repo.name} {hook.id}: {type(exc).__name__}: {exc}")
             total = time.process_time() - start
-        for name, cost in costs.items():
-            per_file[name] = per_file.get(name, 0.0) + cost
-        path, cost = max(costs.items(), key=lambda item: item[1]) if costs else ("", 0.0)
-        out[hook_id] = (cost, path, max(total - sum(costs.values()), 0.0), len(paths))
+            if not timed:
+                continue
+            for name, cost in costs.items():
+                per_file[name] = per_file.get(name, 0.0) + cost
+            path, cost = max(costs.items(), key=lambda item: item[1]) if costs else ("", 0.0)
+            out[hook.id] = (cost, path, max(total - sum(costs.values()), 0.0), len(paths))
     return out
 
 
