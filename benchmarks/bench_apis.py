@@ -3,7 +3,7 @@
 
     python benchmarks/bench_apis.py verify [--venv DIR]   # every planted use really fails there
     python benchmarks/bench_apis.py recall [--venv DIR]   # found per library, side by side
-    python benchmarks/bench_apis.py speed  [--venv DIR] [--files 1500] [--hook-python PY]
+    python benchmarks/bench_apis.py speed  [--venv DIR] [--files 1500] [--hook-python PY] [--runs 7] [--no-pylint]
     python benchmarks/bench_apis.py extract [--venv DIR]  # what following **kwargs adds, cold
 
 recall: `benchmarks/apis_recall/*.py` hold 83 planted uses (invented attributes, moved or
@@ -49,6 +49,12 @@ MYPY_FLAGS = ("--check-untyped-defs", "--follow-imports=silent")
 
 def _bin(venv: Path, name: str) -> str:
     return str(venv / "bin" / name)
+
+
+def _module(venv: Path, name: str) -> list[str]:
+    """`python -m NAME` of the venv: its console scripts name the interpreter of the venv
+    they were installed in, which a copied venv does not have."""
+    return [str(venv / "bin" / "python"), "-m", name]
 
 
 def planted() -> dict[tuple[str, int], str]:
@@ -200,32 +206,42 @@ def speed(args: argparse.Namespace) -> int:
     files = build_project(target, healthchecks, args.files)
     print(f"{len(files)} files in {target} (copies of healthchecks' hc/), environment {venv}")
     cache = Path(tempfile.mkdtemp(prefix="bench-apis-speed-"))
-    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PRE_COMMIT")}
+    # byte-compiled, as pip installs both tools (PYTHONDONTWRITEBYTECODE would make every run
+    # compile every module again)
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PRE_COMMIT", "PYTHONDONTWRITEBYTECODE")}
     env.update(DRIFTGATE_CACHE_DIR=str(cache / "driftgate"), PYTHONPATH=str(PROJECT))
     hook = [os.path.abspath(args.hook_python), "-m", "hooks.check_hallucinated_apis", "--python", str(venv.absolute())]
     three = files[:3]
     def api_cache_only() -> tuple[float, float]:
         # the API cache warm, no per-file results: the first run after every file changed
-        shutil.rmtree(cache / "driftgate" / "apis-results-v1", ignore_errors=True)
+        shutil.rmtree(cache / "driftgate" / "files-v1", ignore_errors=True)
         return timed([*hook, "."], target, env)
 
+    mypy = [*_module(venv, "mypy"), *MYPY_FLAGS, "--cache-dir", str(cache / "mypy"), "."]
     rows = [
         ("driftgate cold (empty cache)", timed([*hook, "."], target, env)),
-        ("driftgate warm", timed([*hook, "."], target, env)),
-        ("driftgate warm, 3 files", timed([*hook, *three], target, env)),
         ("driftgate, API cache warm, every file changed", api_cache_only()),
-        ("mypy, no cache", timed([_bin(venv, "mypy"), *MYPY_FLAGS, "--no-incremental", "--cache-dir",
+        ("mypy, no cache", timed([*_module(venv, "mypy"), *MYPY_FLAGS, "--no-incremental", "--cache-dir",
                                   os.devnull, "."], target, env)),
-        ("mypy, cold cache", timed([_bin(venv, "mypy"), *MYPY_FLAGS, "--cache-dir", str(cache / "mypy"),
-                                    "."], target, env)),
-        ("mypy, warm cache", timed([_bin(venv, "mypy"), *MYPY_FLAGS, "--cache-dir", str(cache / "mypy"),
-                                    "."], target, env)),
-        ("pylint (E1101,E1123,E0611,E1121,E0401)", timed(
-            [_bin(venv, "pylint"), "--disable=all", f"--enable={PYLINT_CODES}", "--score=n", *files],
-            target, env)),
+        ("mypy, cold cache", timed(mypy, target, env)),
     ]
-    warm_wall, warm_cpu = rows[1][1]
-    changed_wall, changed_cpu = rows[3][1]
+    # the warm runs take a tenth of a second: the median of interleaved runs
+    warm: dict[str, list[tuple[float, float]]] = collections.defaultdict(list)
+    for _ in range(args.runs):
+        warm["driftgate warm"].append(timed([*hook, "."], target, env))
+        warm["driftgate warm, 3 files"].append(timed([*hook, *three], target, env))
+        warm["mypy, warm cache"].append(timed(mypy, target, env))
+    for label, runs in warm.items():
+        rows.append((f"{label} (median of {args.runs})", (
+            sorted(w for w, _ in runs)[len(runs) // 2], sorted(c for _, c in runs)[len(runs) // 2])))
+    if not args.no_pylint:
+        rows.append(("pylint (E1101,E1123,E0611,E1121,E0401)", timed(
+            [*_module(venv, "pylint"), "--disable=all", f"--enable={PYLINT_CODES}", "--score=n", *files],
+            target, env)))
+    by_label = dict(rows)
+    warm_wall, warm_cpu = by_label[f"driftgate warm (median of {args.runs})"]
+    changed_wall, changed_cpu = by_label["driftgate, API cache warm, every file changed"]
+    print(f"load average {os.getloadavg()[0]:.1f}")
     print(f"{'':<46} {'wall':>8}   {'cpu':>8}   vs warm (wall, cpu)   vs every-file-changed")
     for label, (wall, cpu) in rows:
         ratio = "" if label.startswith("driftgate") else (
@@ -292,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=1500)
     parser.add_argument("--hook-python", default=sys.executable)
     parser.add_argument("--missed", action="store_true", help="recall: list what each tool missed")
+    parser.add_argument("--runs", type=int, default=7, help="speed: warm runs to take the median of")
+    parser.add_argument("--no-pylint", action="store_true", help="speed: leave pylint out (it takes minutes)")
     args = parser.parse_args(argv)
     if args.mode != "speed":
         args.venv = args.venv or str(WORK / "bench-venv")

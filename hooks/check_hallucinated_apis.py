@@ -597,104 +597,69 @@ def _index_for(settings: dict[str, Any], root: str) -> Any:
 def check_source(source: SourceFile, settings: dict[str, Any]) -> list[Finding]:
     root = settings.get("_root", ".")
     index = _index_for(settings, root)
-    cache_file = _result_cache_file(index, root, source)
-    if cache_file is not None:
-        cached = _read_results(cache_file)
-        if cached is not None:
-            return [Finding(source.path, line, col, code, message, HOOK_ID) for line, col, code, message in cached]
     try:
         tree = parse_python(source)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return []  # check-nesting reports files that do not parse (DG500)
     checker = _Checker(source, tree, index, root)
     checker.check_tree(tree)
-    if cache_file is not None:
-        _write_results(cache_file, [[f.line, f.col, f.code, f.message] for f in checker.findings])
     return checker.findings
 
 
 # --- results per file, for warm runs ---------------------------------------------------
 # A file's findings depend on its text, the names next to it and at the repository root
 # (first-party shadowing), the environment (interpreter, version, what is installed) and
-# this code. All of it goes into the key; a warm run over unchanged files parses nothing.
+# this code. The runner keeps them per file (hooks._core.filecache; the code is in its key):
+# the environment is this hook's cache context, the names next to a file its file context.
+# A warm run over unchanged files parses nothing.
 
-_RESULTS_FORMAT = 1
-_ENVIRONMENT_KEYS: dict[int, Optional[str]] = {}
+_ENVIRONMENT_KEYS: dict[tuple[str, str], Optional[str]] = {}
 
 
-def _environment_key(index: Any, root: str) -> Optional[str]:
+def _environment_key(interpreter: Any, root: str) -> Optional[str]:
     """None when a search path holds source that may change in place (an editable
-    install's directory, a PYTHONPATH entry): then results are not cached."""
-    if id(index) in _ENVIRONMENT_KEYS:
-        return _ENVIRONMENT_KEYS[id(index)]
+    install's directory, a PYTHONPATH entry): then results are not cached. Read from the
+    interpreter's answers alone, so a warm run does not even load the API index."""
+    memo = (interpreter.executable, os.path.abspath(root))
+    if memo in _ENVIRONMENT_KEYS:
+        return _ENVIRONMENT_KEYS[memo]
     import hashlib
-    import sys
 
-    parts = [str(_RESULTS_FORMAT), sys.version, repr(index.python_version), str(index.executable)]
+    parts = [repr(interpreter.version), str(interpreter.executable)]
     key: Optional[str] = None
     try:
-        for path in index.finder.search_paths:
+        # the index's search paths (hooks._api.finder.Finder keeps the existing directories)
+        for path in (p for p in interpreter.sys_path if p and os.path.isdir(p)):
             real = os.path.realpath(path)
             installed = any(p in real for p in ("site-packages", "dist-packages")) or (
-                index.stdlib is not None and real.startswith(index.stdlib))
+                interpreter.stdlib is not None and real.startswith(interpreter.stdlib))
             if not installed:
                 raise LookupError(path)
             # installing, upgrading or removing a distribution renames entries here
             parts.append(f"{path}:{os.stat(path).st_mtime_ns}")
-        here = os.path.dirname(os.path.abspath(__file__))
-        code = [os.path.abspath(__file__)] + sorted(
-            os.path.join(here, "_api", n) for n in os.listdir(os.path.join(here, "_api")) if n.endswith(".py"))
-        for name in code:
-            stat = os.stat(name)
-            parts.append(f"{name}:{stat.st_mtime_ns}:{stat.st_size}")
         parts.append(",".join(sorted(_top_level_names(root) | _top_level_names(os.path.join(root, "src")))))
         key = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:24]
     except (OSError, LookupError):
         key = None
-    _ENVIRONMENT_KEYS[id(index)] = key
+    _ENVIRONMENT_KEYS[memo] = key
     return key
 
 
-def _result_cache_file(index: Any, root: str, source: SourceFile) -> Optional[str]:
-    if index.cache_dir is None:
-        return None
-    environment = _environment_key(index, root)
-    if environment is None:
-        return None
-    import hashlib
+def _cache_context(run: CheckRun) -> Optional[str]:
+    from hooks._core.interpreter import project_interpreter
 
-    here = os.path.dirname(source.path) or "."
-    digest = hashlib.sha256()
-    digest.update(",".join(sorted(_top_level_names(here))).encode())
-    digest.update(b"\0" + source.text.encode("utf-8", "surrogateescape"))
-    name = digest.hexdigest()[:32]
-    return os.path.join(index.cache_dir, f"apis-results-v{_RESULTS_FORMAT}", environment, name[:2], name + ".json")
+    python = run.settings.get("python") or None
+    return _environment_key(project_interpreter(run.root, python), run.root)
 
 
-def _read_results(path: str) -> Optional[list[list[Any]]]:
-    import json
-
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, list) else None
+_NEXT_TO: dict[str, str] = {}
 
 
-def _write_results(path: str, results: list[list[Any]]) -> None:
-    """Temp file + os.replace, like the API cache: safe with parallel writers."""
-    import json
-    import tempfile
-
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(results, handle)
-        os.replace(temp, path)
-    except OSError:
-        pass
+def _names_next_to(path: str) -> str:
+    folder = os.path.dirname(path)
+    if folder not in _NEXT_TO:
+        _NEXT_TO[folder] = ",".join(sorted(_top_level_names(folder or ".")))
+    return _NEXT_TO[folder]
 
 
 _per_file = per_file(check_source)
@@ -714,6 +679,8 @@ HOOK = FileHook(
     selects=suffix_selector(".py"),
     check=check,
     options=(Option("python", str, "", "the project's interpreter or venv (default: VIRTUAL_ENV, .venv, venv, python3)"),),
+    cache_context=_cache_context,
+    file_context=_names_next_to,
 )
 
 

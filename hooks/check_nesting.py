@@ -18,7 +18,7 @@ from typing import Any, Iterator, Sequence
 from hooks._core.config import Option
 from hooks._core.files import SourceFile, TooNewSyntax, parse_python
 from hooks._core.findings import Finding, HookError, Rule, char_col
-from hooks._core.runner import FileHook, per_file, run_hook, suffix_selector
+from hooks._core.runner import FileHook, file_only_context, per_file, run_hook, suffix_selector
 from hooks._core.suppress import suppressed_codes
 
 HOOK_ID = "check-nesting"
@@ -234,6 +234,7 @@ HOOK = FileHook(
     rules=RULES,
     selects=suffix_selector(".py", ".pyi"),
     check=per_file(check_source),
+    cache_context=file_only_context,
     options=(
         Option("max-depth", int, DEFAULT_MAX_DEPTH, "deepest allowed block nesting"),
         Option(

@@ -715,18 +715,19 @@ def check(run: CheckRun) -> Iterator[Finding]:
     roots = SourceRoots(run.root)
     resolver = Resolver(roots.names | set(run.settings["known_first_party"]), import_names)
     pending: list[Pending] = []
+    facts = _Facts(run.root)
     for source in run.sources_iter():
-        tree = parse(source)
-        if tree is None:
+        parsed = facts.of(source)
+        if parsed is None:
             continue
+        imports, path_dirs = parsed
         script = {d.key for d in read_inline_script(source).declared}
         scope = scopes.for_file(source.path)
         if scope.unknown:
             continue  # its dependencies are computed at build time: nothing to judge against
-        path_dirs = sys_path_dirs(tree, source.path, run.root) if "path." in source.text else []
         if path_dirs is None:
             resolver.dynamic_paths.add(source.path)
-        for imported in collect_imports(tree, source):
+        for imported in imports:
             if resolver.is_local(imported) or roots.is_first_party(imported.top, source.path):
                 continue
             if path_dirs and any(provides(d, imported.top) for d in path_dirs):
@@ -734,12 +735,52 @@ def check(run: CheckRun) -> Iterator[Finding]:
             if (script and _script_provides(imported, script)) or resolver.cheaply_provided(imported, scope):
                 continue
             pending.append((source, imported, scope))
+    facts.save()
     if "DG203" not in enabled_codes(RULES, run.settings):
         # guarded imports are only ever DG203: no index question for a finding nobody sees
         pending = [item for item in pending if not item[1].guarded]
     if pending:
         yield from Judge(run.settings, resolver, scopes).findings(pending)
     resolver.installed.save()
+
+
+class _Facts:
+    """A file's imports and the directories it puts on sys.path, parsed once and kept on
+    disk per file content (hooks._core.filecache): a warm run parses no unchanged file."""
+
+    def __init__(self, root: str) -> None:
+        from hooks._core.filecache import FileFacts
+
+        self.root = root
+        self.cache = FileFacts(HOOK_ID, root)
+
+    def of(self, source: SourceFile) -> tuple[list[Imported], list[str] | None] | None:
+        """None when the file is not Python this interpreter can read."""
+        cached = self.cache.get(source.path)
+        if cached is False:
+            return None  # did not parse last time either
+        if isinstance(cached, dict):
+            try:
+                return [Imported(*fields) for fields in cached["imports"]], cached["dirs"]
+            except (KeyError, TypeError):
+                pass  # an entry of another shape: computed again
+        tree = parse(source)
+        if tree is None:
+            from hooks._core.files import too_new
+
+            if source.path not in too_new():  # too new: its warning is due on every run
+                self.cache.put(source.path, False)
+            return None
+        path_dirs = sys_path_dirs(tree, source.path, self.root) if "path." in source.text else []
+        imports = collect_imports(tree, source)
+        self.cache.put(source.path, {
+            "imports": [[i.module, i.line, i.col, i.guarded, i.full, i.lazy] for i in imports],
+            "dirs": path_dirs,
+        })
+        return imports, path_dirs
+
+    def save(self) -> None:
+        self.cache.save()
 
 
 def sys_path_dirs(tree: ast.AST, path: str, root: str) -> list[str] | None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Sequence
 
 from hooks import __version__
 from hooks._core import registry
+from hooks._core.filecache import forget_digests
+from hooks._core.files import too_new
 from hooks._core.findings import Finding, HookError, Rule
 from hooks._core.output import DOCUMENT_FORMATS, LINE_FORMATS, write_document, write_lines
 from hooks._core.runner import (
@@ -74,38 +77,44 @@ def _chosen_hooks(only: Sequence[str], skip: Sequence[str]) -> list[str]:
     return [h for h in registry.FILE_HOOKS if (not only or h in only) and h not in skip]
 
 
+@dataclass
+class _GateResult:
+    """What one hook gave in run_gates; `stderr` and `too_new` only from a worker process."""
+
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    strict: bool = False
+    stderr: str = ""
+    too_new: dict[str, Any] = field(default_factory=dict)
+
+
 def run_gates(
     hook_ids: Sequence[str], files: Sequence[str], root: str, args: argparse.Namespace
 ) -> tuple[list[Finding], list[Rule], list[str]]:
     """Every chosen file hook over `files`, each on the files its own hook selects, with the
-    settings it reads itself; the command line's --select/--ignore/--offline on top."""
-    findings: list[Finding] = []
-    rules: list[Rule] = []
-    errors: list[str] = []
+    settings it reads itself; the command line's --select/--ignore/--offline on top. A large
+    run spreads the hooks over the CPUs (_gates_in_workers); the output is the same."""
+    forget_digests()
+    hooks: list[FileHook] = [registry.load_module(hook_id).HOOK for hook_id in hook_ids]
+    rules = [rule for hook in hooks for rule in hook.rules]
     config = os.path.abspath(args.config) if args.config else None
+    job = (hooks, files, root, args, config)
+    results = _gates_in_workers(job) if _spread_gates(hooks, files) else [_gate(job, i) for i in range(len(hooks))]
+    findings: list[Finding] = []
+    errors: list[str] = []
     strict = args.strict
-    for hook_id in hook_ids:
-        hook: FileHook = registry.load_module(hook_id).HOOK
-        rules.extend(hook.rules)
-        try:
-            settings = load_settings(hook.id, (*COMMON_OPTIONS, *hook.options), config, root)
-            for key in ("select", "ignore"):
-                if getattr(args, key):
-                    settings[key] = getattr(args, key)
-            if args.offline and "offline" in settings:
-                settings["offline"] = True
-            strict = strict or bool(settings.get("strict"))
-            paths = [f for f in files if hook.selects(f) and not is_excluded(f, settings["exclude"])]
-            if not paths and not hook.always_run:
-                continue  # as pre-commit, which does not start a hook that has no files
-            run = CheckRun(hook.id, paths, settings, root=root)
-            findings.extend(collect(hook, run))
-            errors.extend(f"{hook.id}: {message}" for message in run.errors)
-        except HookError as exc:
-            errors.append(f"{hook.id}: {exc}")
-        except Exception as exc:  # one hook's bug (reported now, exit 3): the other hooks still run
-            report_internal(hook.id, exc)
-            errors.append(_CRASHED)
+    printed: set[str] = set()
+    for result in results:
+        findings.extend(result.findings)
+        errors.extend(result.errors)
+        strict = strict or result.strict
+        too_new().update(result.too_new)
+        for line in result.stderr.splitlines():
+            if ": skipped, " in line:  # a file skipped as undecodable: once, as by one process
+                if line in printed:
+                    continue
+                printed.add(line)
+            print(line, file=sys.stderr)
     findings.sort(key=Finding.sort_key)
     unchecked = unchecked_python_message()
     if unchecked and strict:
@@ -113,6 +122,117 @@ def run_gates(
     elif unchecked:
         print(f"driftgate: warning: {unchecked}", file=sys.stderr)
     return findings, rules, errors
+
+
+def _gate(job: tuple[Any, ...], index: int) -> _GateResult:
+    """Hook number `index` of the job over its files."""
+    hooks, files, root, args, config = job
+    hook: FileHook = hooks[index]
+    result = _GateResult()
+    try:
+        settings = load_settings(hook.id, (*COMMON_OPTIONS, *hook.options), config, root)
+        for key in ("select", "ignore"):
+            if getattr(args, key):
+                settings[key] = getattr(args, key)
+        if args.offline and "offline" in settings:
+            settings["offline"] = True
+        result.strict = bool(settings.get("strict"))
+        paths = [f for f in files if hook.selects(f) and not is_excluded(f, settings["exclude"])]
+        if not paths and not hook.always_run:
+            return result  # as pre-commit, which does not start a hook that has no files
+        run = CheckRun(hook.id, paths, settings, root=root)
+        result.findings = collect(hook, run)
+        result.errors = [f"{hook.id}: {message}" for message in run.errors]
+    except HookError as exc:
+        result.errors.append(f"{hook.id}: {exc}")
+    except Exception as exc:  # one hook's bug (reported now, exit 3): the other hooks still run
+        report_internal(hook.id, exc)
+        result.errors.append(_CRASHED)
+    return result
+
+
+# --- spreading the hooks over the CPUs ----------------------------------------------
+
+# The order hooks are handed to the workers, costliest first (CPU seconds on a 2,200-file
+# Django repository, cold): a worker that finishes early takes the next, so the two end
+# together. Hooks not listed go last.
+_COST_ORDER = (
+    "check-hallucinated-apis", "check-undeclared-imports", "check-nesting", "check-hidden-instructions",
+    "check-secrets", "check-agent-leftovers", "check-env-vars", "check-doc-drift", "check-hallucinated-deps",
+)
+
+# What the forked workers run: set just before the fork, so nothing but indexes is pickled.
+_GATES_JOB: tuple[Any, ...] | None = None
+
+
+def _spread_gates(hooks: Sequence[FileHook], files: Sequence[str]) -> bool:
+    """Two or more hooks over at least PARALLEL_MIN_BYTES of files, several CPUs, a safe
+    fork, and not a pre-commit process that shares the files with its siblings."""
+    from hooks._core import runner
+
+    if len(hooks) < 2 or os.name != "posix" or sys.platform == "darwin" or runner._usable_cpus() < 2:
+        return False
+    if os.environ.get("PRE_COMMIT") and not runner.RUNS_ALONE:
+        return False
+    total = 0
+    for path in files:
+        try:
+            total += os.stat(path).st_size
+        except OSError:
+            pass
+        if total >= runner.PARALLEL_MIN_BYTES:
+            return True
+    return False
+
+
+def _gate_in_worker(index: int) -> _GateResult:
+    """One hook in a worker process: its stderr is kept and handed back, so the parent
+    prints every hook's lines in hook order."""
+    import io
+
+    from hooks._core import runner
+
+    assert _GATES_JOB is not None
+    runner.SPLIT_FILES = False  # the hooks already share the CPUs
+    buffer = io.StringIO()
+    saved, sys.stderr = sys.stderr, buffer
+    try:
+        result = _gate(_GATES_JOB, index)
+    finally:
+        sys.stderr = saved
+    result.stderr = buffer.getvalue()
+    result.too_new = dict(too_new())
+    return result
+
+
+def _gates_in_workers(job: tuple[Any, ...]) -> list[_GateResult]:
+    """Each hook in one of two forked workers, costliest first; results in hook order. A
+    worker that dies (killed, out of memory) costs only speed: its hooks run here."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from hooks._core import runner
+
+    global _GATES_JOB
+    hooks = job[0]
+    rank = {hook_id: n for n, hook_id in enumerate(_COST_ORDER)}
+    order = sorted(range(len(hooks)), key=lambda i: rank.get(hooks[i].id, len(rank)))
+    results: dict[int, _GateResult] = {}
+    _GATES_JOB = job
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(runner._usable_cpus(), len(hooks)), mp_context=context) as pool:
+            futures = {i: pool.submit(_gate_in_worker, i) for i in order}
+            for i, future in futures.items():
+                try:
+                    results[i] = future.result()
+                except Exception:  # noqa: BLE001 - a lost worker: run its hooks here
+                    pass
+    except OSError:
+        pass  # no fork (process limit): everything runs here
+    finally:
+        _GATES_JOB = None
+    return [results[i] if i in results else _gate(job, i) for i in range(len(hooks))]
 
 
 # In run_gates' error list: a hook crashed (already reported as an internal error).
@@ -158,12 +278,15 @@ def run(argv: Sequence[str]) -> int:
         return EXIT_ERROR
     from hooks._core import runner
 
-    runner.RUNS_ALONE = True  # the hook is require_serial: one process sees every file
     files: list[str] = []
     missing: list[str] = []
     for path in args.files:
         (files if os.path.lexists(path) else missing).append(path)
-    findings, _, errors = run_gates(hook_ids, files, ".", args)
+    runner.RUNS_ALONE = True  # the hook is require_serial: one process sees every file
+    try:
+        findings, _, errors = run_gates(hook_ids, files, ".", args)
+    finally:
+        runner.RUNS_ALONE = False  # for the rest of this process (an in-process caller)
     write_lines(findings, args.format, sys.stdout)
     return _finish("driftgate run", findings, [f"{path}: no such file" for path in missing] + errors)
 

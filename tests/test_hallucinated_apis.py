@@ -261,6 +261,25 @@ def test_a_local_module_shadows_an_installed_one(api_venv: Path, api_cache: Path
     assert status == 1 and "fastmath has no attribute sub" in lines[0]
 
 
+def test_a_module_added_next_to_a_cached_file_shadows_the_installed_one(
+        api_venv: Path, api_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A file's cached findings depend on the modules next to it: `scripts/fastmath.py` added
+    beside an unchanged `scripts/app.py` is what it imports from then on."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DRIFTGATE_CACHE_DIR", str(api_cache))
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "app.py").write_text("import fastmath\nfastmath.sub(1, 2)\n")
+    argv = ["--python", venv_python(api_venv), "scripts/app.py"]
+    assert hook.main(argv) == 1
+    assert "fastmath has no attribute sub" in capsys.readouterr().out
+    (tmp_path / "scripts" / "fastmath.py").write_text("def sub(a, b):\n    return a - b\n")
+    for memo in (hook._LISTED, hook._NEXT_TO, hook._ENVIRONMENT_KEYS, hook._INDEX):
+        memo.clear()  # directories are listed once per process: the next commit is a new one
+    assert hook.main(argv) == 0
+    assert capsys.readouterr().out == ""
+
+
 def test_python_from_config_and_bad_interpreter(api_venv: Path, api_cache: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
@@ -365,7 +384,7 @@ def test_warm_results_follow_the_environment(api_venv: Path, tmp_path: Path) -> 
     first = check()
     assert len(first) == 1 and "close_all" in first[0]
     assert check() == first  # warm
-    assert list((tmp_path / "cache").glob("apis-results-v1/*/*/*.json"))
+    assert list((tmp_path / "cache").glob("files-v1/check-hallucinated-apis/*.json"))
     newer = dict(MINIREQ)
     sessions = str(MINIREQ["minireq/sessions.py"])
     newer["minireq/sessions.py"] = sessions.replace(

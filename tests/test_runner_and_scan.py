@@ -174,3 +174,17 @@ def test_reader_closing_the_pipe_early_is_not_a_traceback(tmp_path: Path) -> Non
     stderr = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 1
     assert stderr == ""
+
+
+def test_scan_through_a_symlink_to_the_repository(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`driftgate scan LINK` where LINK points at a repository (or a folder in one) scans its
+    files: git names the root with the link resolved."""
+    (repo / "pkg").mkdir()
+    (repo / "pkg" / "deep.py").write_text(DEEP)
+    commit_all(repo)
+    link = tmp_path / "link"
+    link.symlink_to(repo)
+    assert cli.main(["scan", str(link), "--hook", "check-nesting"]) == 1
+    assert capsys.readouterr().out.splitlines() == [f"pkg/deep.py:{DEEP_LINE}"]
+    assert cli.main(["scan", str(link / "pkg"), "--hook", "check-nesting"]) == 1
+    assert capsys.readouterr().out.splitlines() == [f"pkg/deep.py:{DEEP_LINE}"]

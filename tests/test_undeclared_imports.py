@@ -341,3 +341,28 @@ def test_installed_metadata_is_cached_until_the_environment_changes(tmp_path: Pa
     assert "DG201 `fakemod_xyz` is imported but not declared: add `fake-dist-xyz`" in installed[0]
     assert installed[1] == "1 True\n"
     assert run_hook() == (installed[0], "1 False\n")
+
+
+def test_imports_are_kept_per_file_content_and_judged_against_todays_manifest(
+    index: str, capsys: Any, work: Path
+) -> None:
+    """A warm run reads each unchanged file's imports from the cache (hooks._core.filecache)
+    instead of parsing it; an edited file is parsed again, and the verdict always uses the
+    manifests as they are now."""
+    import json
+
+    project("requests")
+    write("app.py", "import yaml\n")
+    yaml_line = "app.py:1:1: DG201 `yaml` is imported but not declared: add `PyYAML` to the project's dependencies"
+    assert run(capsys, "--index-url", index, "app.py") == (1, [yaml_line], [])
+    packs = list((work.parent / "cache" / "files-v1" / "check-undeclared-imports").glob("*.json"))
+    assert packs
+    for pack in packs:  # the file's cached imports, altered: proof that they are what is read
+        data = json.loads(pack.read_text())
+        pack.write_text(json.dumps(data).replace('"yaml"', '"cv2"'))
+    cv2_line = "app.py:1:1: DG201 `cv2` is imported but not declared: add `opencv-python` to the project's dependencies"
+    assert run(capsys, "--index-url", index, "app.py") == (1, [cv2_line], [])
+    write("app.py", "import yaml \n")  # edited: parsed again
+    assert run(capsys, "--index-url", index, "app.py") == (1, [yaml_line], [])
+    project("requests", "PyYAML")  # the manifest changed: the cached imports are judged anew
+    assert run(capsys, "--index-url", index, "app.py") == (0, [], [])

@@ -152,6 +152,11 @@ def read_source(path: str) -> SourceFile | None:
         return None
 
 
+def reported_skipped() -> set[str]:
+    """The files this process reported as skipped (undecodable, too large)."""
+    return _reported_undecodable
+
+
 def report_skipped(path: str, reason: str) -> None:
     if path in _reported_undecodable:
         return
@@ -172,10 +177,46 @@ class TooNewSyntax(SyntaxError):
 _too_new: dict[str, tuple[tuple[int, int], str]] = {}
 
 
+# The trees of the largest Python files parsed in this process, shared by the hooks that
+# parse them (`driftgate scan` runs several hooks over one file): path -> (text, tree). Only
+# files of _SHARED_MIN characters or more, and at most _SHARED_BUDGET characters of source in
+# all (a tree takes about 37 bytes of memory per character), the largest kept: they are the
+# files whose parse costs a tenth of a second or more.
+_shared_trees: dict[str, tuple[str, Any]] = {}
+_SHARED_MIN = 256 * 1024
+_SHARED_BUDGET = 2 * 1024 * 1024
+
+
 def parse_python(source: SourceFile) -> Any:
     """`ast.parse` of the file, without the SyntaxWarnings (invalid escapes, ...) that would
     leak onto stderr. SyntaxError and ValueError (NUL bytes) propagate to the caller; a
-    SyntaxError in a project that targets a newer Python than this one is TooNewSyntax."""
+    SyntaxError in a project that targets a newer Python than this one is TooNewSyntax.
+
+    The tree of a large file may be shared with the other hooks of this process: read it,
+    never modify it."""
+    shared = _shared_trees.get(source.path)
+    if shared is not None and shared[0] == source.text:
+        return shared[1]
+    tree = _parse(source)
+    _share(source, tree)
+    return tree
+
+
+def _share(source: SourceFile, tree: Any) -> None:
+    """Keep the tree if it is among the largest that fit the budget."""
+    size = len(source.text)
+    if size < _SHARED_MIN or size > _SHARED_BUDGET:
+        return
+    total = sum(len(text) for text, _ in _shared_trees.values())
+    while total + size > _SHARED_BUDGET:
+        smallest = min(_shared_trees, key=lambda path: len(_shared_trees[path][0]))
+        if len(_shared_trees[smallest][0]) >= size:
+            return  # every kept tree is larger
+        total -= len(_shared_trees.pop(smallest)[0])
+    _shared_trees[source.path] = (source.text, tree)
+
+
+def _parse(source: SourceFile) -> Any:
     import ast
     import warnings
 

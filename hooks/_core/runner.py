@@ -8,10 +8,11 @@ import gc
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from hooks._core import config as cfg
 from hooks._core.files import SourceFile, read_source, to_posix, too_new, too_new_message
+from hooks._core.filecache import forget_digests
 from hooks._core.findings import Finding, HookError, Rule
 from hooks._core.output import LINE_FORMATS, write_lines
 from hooks._core.suppress import drop_suppressed
@@ -86,6 +87,15 @@ class FileHook:
     # runs even when none of the files given is its own (its hook is `always_run`): it reads
     # what it checks itself, as check-doc-drift reads the staged change
     always_run: bool = False
+    # Set on a hook whose findings in a file depend only on that file's bytes and path, the
+    # settings, driftgate's code and what this returns for the run (None: do not cache this
+    # run): its findings are kept per file on disk (hooks._core.filecache) and reused while
+    # all of that is unchanged.
+    cache_context: Optional[Callable[[CheckRun], Optional[str]]] = None
+    # files whose findings depend on more than that (other files): never cached
+    uncacheable: Optional[Callable[[str], bool]] = None
+    # what else one file's findings depend on (the modules next to it, say), as a string
+    file_context: Optional[Callable[[str], str]] = None
 
 
 SourceCheck = Callable[[SourceFile, dict[str, Any]], Iterable[Finding]]
@@ -93,6 +103,9 @@ SourceCheck = Callable[[SourceFile, dict[str, Any]], Iterable[Finding]]
 # True in the `driftgate` hook, which pre-commit runs as one process (require_serial): there
 # the large runs may use every CPU themselves.
 RUNS_ALONE = False
+
+# False in `driftgate scan`'s workers, which already run one hook per CPU.
+SPLIT_FILES = True
 
 # Below this much source in one run, forking workers costs more than it saves.
 PARALLEL_MIN_BYTES = 1 << 20
@@ -125,6 +138,8 @@ def parallel_chunks(paths: Sequence[str]) -> list[list[str]] | None:
     """`paths` cut into one contiguous run of about equal bytes per CPU, or None to stay
     in this process: one CPU, little source, no safe fork, or under pre-commit, which
     already runs one hook process per CPU on a share of the files."""
+    if not SPLIT_FILES:
+        return None
     jobs = min(_usable_cpus(), len(paths))
     split_by_pre_commit = os.environ.get("PRE_COMMIT") and not RUNS_ALONE
     if jobs < 2 or split_by_pre_commit or os.name != "posix" or sys.platform == "darwin":
@@ -154,13 +169,17 @@ def parallel_chunks(paths: Sequence[str]) -> list[list[str]] | None:
 _WORKER_JOB: tuple[SourceCheck, dict[str, Any]] | None = None
 
 
-def _check_chunk(paths: list[str]) -> tuple[list[Finding], list[str], dict[str, Any]]:
+def _check_chunk(paths: list[str]) -> tuple[list[Finding], list[str], dict[str, Any], set[str]]:
     assert _WORKER_JOB is not None
     check_source, settings = _WORKER_JOB
     run = CheckRun("", paths, settings)
     findings = [f for source in run.sources_iter() for f in check_source(source, settings)]
-    # the parent reports files too new to parse; a worker's record dies with it otherwise
-    return findings, run.errors, {p: t for p, t in too_new().items() if p in set(paths)}
+    # the parent reports files too new to parse, and must know which files a worker reported
+    # as skipped (their findings are not cached); a worker's record dies with it otherwise
+    chunk = set(paths)
+    from hooks._core.files import reported_skipped
+
+    return findings, run.errors, {p: t for p, t in too_new().items() if p in chunk}, reported_skipped() & chunk
 
 
 def _check_in_workers(check_source: SourceCheck, run: CheckRun, chunks: list[list[str]]) -> list[Finding]:
@@ -179,11 +198,23 @@ def _check_in_workers(check_source: SourceCheck, run: CheckRun, chunks: list[lis
     finally:
         _WORKER_JOB = None
     findings: list[Finding] = []
-    for chunk_findings, chunk_errors, chunk_too_new in results:
+    from hooks._core.files import reported_skipped
+
+    for chunk_findings, chunk_errors, chunk_too_new, chunk_skipped in results:
         findings.extend(chunk_findings)
         run.errors.extend(chunk_errors)
         too_new().update(chunk_too_new)
+        reported_skipped().update(chunk_skipped)
     return findings
+
+
+def file_only_context(run: CheckRun) -> str:
+    """FileHook.cache_context of a hook whose findings in a file depend on nothing but the
+    file and the settings; the Python the project targets decides whether a file that does
+    not parse here is skipped, so it is part of it."""
+    from hooks._core.pyversion import newer_than_running
+
+    return repr(newer_than_running())
 
 
 def suffix_selector(*suffixes: str) -> Callable[[str], bool]:
@@ -314,9 +345,10 @@ def _walk(
 
     for dirpath, dirnames, filenames in os.walk(top, onerror=unreadable):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        # relative to the cwd once per directory, not per file (a warm run is mostly this)
+        folder = dirpath if os.path.isabs(top) else os.path.relpath(dirpath)
         for name in sorted(filenames):
-            full = os.path.join(dirpath, name)
-            rel = full if os.path.isabs(top) else os.path.relpath(full)
+            rel = name if folder == "." else os.path.join(folder, name)
             if selects(rel) and not is_excluded(rel, exclude):
                 yield rel
 
@@ -359,7 +391,7 @@ def scan_files(path: str) -> tuple[str, list[str]]:
             more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
             raise HookError(f"{errors[0]}{more}; fix the permissions or scan another directory")
         return root, [os.path.normpath(f) for f in files]
-    # real paths: git names the root without symlinks, a symlinked `path` must still lie in it
+    # git names the root with symlinks resolved: so must the path (a symlinked checkout)
     prefix = os.path.relpath(os.path.realpath(path), os.path.realpath(root))
     os.chdir(root)
     files = tracked_files(root)
@@ -372,7 +404,69 @@ def scan_files(path: str) -> tuple[str, list[str]]:
 
 
 def collect(hook: FileHook, run: CheckRun) -> list[Finding]:
-    """Run the hook's check and keep enabled, unsuppressed findings, sorted."""
+    """Run the hook's check and keep enabled, unsuppressed findings, sorted; files whose
+    findings are cached (FileHook.cache_context) are not checked again."""
+    context = hook.cache_context(run) if hook.cache_context is not None else None
+    if context is None or not run.paths:
+        return _collect(hook, run)
+    from hooks._core import filecache
+
+    pack = filecache.Pack(hook.id, filecache.settings_key(run.settings), os.path.abspath(run.root), context)
+    found: list[Finding] = []
+    tokens: dict[str, tuple[Any, str]] = {}
+    for path in run.paths:
+        extra = hook.file_context(path) if hook.file_context is not None else ""
+        value, token = (None, None) if hook.uncacheable is not None and hook.uncacheable(path) else pack.lookup(path, extra)
+        cached = _cached_findings(value, path, hook.id)
+        if cached is None:
+            tokens[path] = (token, extra)
+        else:
+            found.extend(cached)
+    if tokens:
+        all_paths, run.paths = run.paths, list(tokens)
+        try:
+            fresh = _collect(hook, run)
+        finally:
+            run.paths = all_paths
+        found.extend(fresh)
+        _store(pack, tokens, fresh, run.errors)
+    else:
+        pack.save()  # entries whose stat signature settled
+    return sorted(found, key=Finding.sort_key)
+
+
+def _cached_findings(value: Any, path: str, hook_id: str) -> list[Finding] | None:
+    """A pack entry back as findings; None for a miss or an entry of the wrong shape."""
+    if not isinstance(value, list):
+        return None
+    try:
+        return [Finding(path, int(line), int(col), str(code), str(message), hook_id)
+                for line, col, code, message in value]
+    except (TypeError, ValueError):
+        return None
+
+
+def _store(pack: Any, tokens: dict[str, tuple[Any, str]], findings: list[Finding], errors: list[str]) -> None:
+    """Remember each checked file's findings, except for files that printed something other
+    than findings (errors, skipped, too new to parse): those must say it again next time."""
+    from hooks._core.files import reported_skipped
+
+    by_path: dict[str, list[list[Any]]] = {path: [] for path in tokens}
+    for finding in findings:
+        if finding.path not in by_path:
+            return  # a finding about a file it was not given: its results are not per file
+        by_path[finding.path].append([finding.line, finding.col, finding.code, finding.message])
+    noisy = set(too_new()) | reported_skipped()
+    for path, entries in by_path.items():
+        token, extra = tokens[path]
+        if path in noisy or any(e.startswith(path + ":") for e in errors):
+            continue
+        pack.put(path, token, entries, extra)
+    pack.save()
+
+
+def _collect(hook: FileHook, run: CheckRun) -> list[Finding]:
+    """Run the hook's check over run.paths and keep enabled, unsuppressed findings, sorted."""
     codes = enabled_codes(hook.rules, run.settings)
     # Parsed trees are acyclic and die with each file; the cycle collector would only walk
     # them over and over (15 to 20% of a large run).
@@ -461,6 +555,7 @@ def _run_hook(hook: FileHook, argv: Sequence[str] | None = None) -> int:
             hook.id, hook.description, (*COMMON_OPTIONS, *hook.options), argv, add_arguments
         )
         paths, missing = expand_paths(args.files, hook.selects, settings["exclude"])
+        forget_digests()
         run = CheckRun(hook.id, paths, settings)
         findings = collect(hook, run)
     except HookError as exc:

@@ -16,7 +16,7 @@ from typing import Any, Iterator, Sequence
 
 from hooks._core.config import Option
 from hooks._core.findings import Finding, Rule
-from hooks._core.runner import CheckRun, FileHook, enabled_codes, run_hook
+from hooks._core.runner import CheckRun, FileHook, enabled_codes, file_only_context, run_hook
 
 HOOK_ID = "check-agent-leftovers"
 
@@ -138,6 +138,11 @@ def check(run: CheckRun) -> Iterator[Finding]:
         yield from check_source(source.path, source.text, on, added)
 
 
+def _cache_context(run: CheckRun) -> str | None:
+    """Findings are cached per file, except when they depend on the staged diff."""
+    return None if _scope_is_staged(run.settings) else file_only_context(run)
+
+
 def check_source(
     path: str, text: str, on: frozenset[str], added: dict[str, set[int]] | None = None
 ) -> list[Finding]:
@@ -195,6 +200,7 @@ HOOK = FileHook(
     selects=_selects,
     check=check,
     options=OPTIONS,
+    cache_context=_cache_context,
 )
 
 

@@ -14,7 +14,7 @@ from typing import Iterator, Sequence
 
 from hooks._core.files import SourceFile, Unreadable, decode, is_binary, read_bytes, report_skipped
 from hooks._core.findings import Finding, Rule
-from hooks._core.runner import CheckRun, FileHook, enabled_codes, run_hook
+from hooks._core.runner import CheckRun, FileHook, enabled_codes, file_only_context, run_hook
 from hooks.check_hidden_instructions import _keys
 
 HOOK_ID = "check-hidden-instructions"
@@ -188,6 +188,7 @@ HOOK = FileHook(
     rules=RULES,
     selects=lambda path: True,
     check=check,
+    cache_context=file_only_context,
 )
 
 

@@ -97,10 +97,13 @@ def _preview(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+_BIDI_CONTROL_RE = re.compile("[" + "".join(sorted(_BIDI_CONTROLS)) + "]")
+
+
 def _bidi_balanced(line: str) -> bool:
     """Every embedding/override/isolate opened on the line is closed on it, in order."""
     stack: list[str] = []
-    for ch in line:
+    for ch in _BIDI_CONTROL_RE.findall(line):  # the controls only: a minified line is 1 MB
         if ch in _BIDI_OPEN:
             stack.append(_BIDI_CLOSE_ISOLATE if ch in "\u2066\u2067\u2068" else _BIDI_CLOSE_EMBED)
         elif ch in (_BIDI_CLOSE_EMBED, _BIDI_CLOSE_ISOLATE):
@@ -211,7 +214,7 @@ def _judge_bidi(text: str, start: int, piece: str, prev: str, nxt: str, prose: s
     line = _line_around(text, start, start + len(piece))
     if _RTL.search(line) and _bidi_balanced(line):
         return None  # isolates/embeddings around right-to-left words, each one closed
-    controls = [c for c in line if c in _BIDI_CONTROLS]
+    controls = _BIDI_CONTROL_RE.findall(line)
     names = ", ".join(f"U+{ord(c):04X}" for c in controls)
     unbalanced = "" if _bidi_balanced(line) else ", unbalanced,"
     return Hit(

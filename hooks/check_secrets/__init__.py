@@ -204,6 +204,34 @@ def check(run: CheckRun) -> Iterator[Finding]:
         yield from findings
 
 
+def _cache_context(run: CheckRun) -> str:
+    """Findings also depend on the baseline's content and detect-secrets' version (env files,
+    judged against the compose files that load them, are never cached: `_depends_on_others`)."""
+    from hooks._core.filecache import file_digest
+
+    baseline = run.settings["baseline"]
+    return f"{file_digest(baseline) if os.path.exists(baseline) else ''}:{_detect_secrets_stamp()}"
+
+
+def _detect_secrets_stamp() -> str:
+    """Which detect-secrets is installed, without importing it (its import costs 0.1 s)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("detect_secrets")
+    if spec is None or not spec.origin:
+        return ""
+    version = os.path.join(os.path.dirname(spec.origin), "__version__.py")
+    try:
+        with open(version, encoding="utf-8") as handle:
+            return f"{spec.origin}:{handle.read().strip()}"
+    except OSError:
+        return spec.origin
+
+
+def _depends_on_others(path: str) -> bool:
+    return never_commit_reason(to_posix(os.path.normpath(path))) is not None
+
+
 class _KeptLines(SourceFile):
     """The lines of a file that hold findings (the only ones suppression looks at)."""
 
@@ -309,6 +337,8 @@ HOOK = FileHook(
     selects=lambda _path: True,  # content of every text file, names of all
     check=check,
     options=OPTIONS,
+    cache_context=_cache_context,
+    uncacheable=_depends_on_others,
 )
 
 
