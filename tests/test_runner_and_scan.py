@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -188,3 +189,53 @@ def test_scan_through_a_symlink_to_the_repository(repo: Path, tmp_path: Path, ca
     assert capsys.readouterr().out.splitlines() == [f"pkg/deep.py:{DEEP_LINE}"]
     assert cli.main(["scan", str(link / "pkg"), "--hook", "check-nesting"]) == 1
     assert capsys.readouterr().out.splitlines() == [f"pkg/deep.py:{DEEP_LINE}"]
+
+
+def _big_module() -> str:
+    """Over 256 KB of Python that every parsing hook of `driftgate scan` reads, with a
+    finding for check-nesting, check-agent-leftovers and check-hallucinated-apis."""
+    parts = ["import os\n\n", DEEP, "\n\ndef quiet():\n    try:\n        os.remove('x')\n    except Exception:\n        pass\n",
+             "\n\ndef joined():\n    return os.path.jion('a', 'b')\n"]
+    parts += [f"\n\ndef f{n}(x):\n    if x > {n}:\n        return os.path.join(str(x), '{n}')\n    return None\n"
+              for n in range(4000)]
+    return "".join(parts)
+
+
+def test_scan_parses_a_large_file_once_for_every_hook(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A 1 MB file costs about 0.2 s per parse and four hooks parse it: `driftgate scan` parses
+    it once and every hook reads that tree, with the same findings as when each parses it."""
+    import ast
+
+    from hooks._core import files
+
+    big = _big_module()
+    assert len(big) > 256 * 1024
+    (repo / "pkg").mkdir()
+    (repo / "pkg" / "big.py").write_text(big)
+    commit_all(repo)
+    real_parse = ast.parse
+    parsed: list[int] = []
+
+    def counting_parse(source: Any, *args: Any, **kwargs: Any) -> Any:
+        if source == big:
+            parsed.append(1)
+        return real_parse(source, *args, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", counting_parse)
+    outputs = []
+    for run, shared_from in enumerate((1 << 40, files._SHARED_MIN)):  # sharing off, then as shipped
+        monkeypatch.setattr(files, "_SHARED_MIN", shared_from)
+        monkeypatch.setenv("DRIFTGATE_CACHE_DIR", str(tmp_path / f"cache{run}"))  # nothing cached
+        files._shared_trees.clear()
+        parsed.clear()
+        assert cli.main(["scan", "."]) == 1
+        outputs.append((capsys.readouterr().out, len(parsed)))
+    (unshared, unshared_parses), (shared, shared_parses) = outputs
+    assert unshared_parses >= 4  # check-nesting, -undeclared-imports, -hallucinated-apis, -agent-leftovers
+    assert shared_parses == 1, (unshared_parses, shared)
+    assert shared == unshared
+    codes = {line.split(": ")[1].split()[0] for line in shared.splitlines()}
+    assert {"DG501", "DG701", "DG854"} <= codes, shared
+    files._shared_trees.clear()

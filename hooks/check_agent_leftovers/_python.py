@@ -61,21 +61,20 @@ def scan(path: str, text: str, wants: frozenset[str], test: bool) -> list[Hit]:
     if "DG852" in wants or "DG855" in wants:
         hits.extend(_comment_hits(comments, wants, test))
     if wants & {"DG851", "DG852", "DG853", "DG854"}:
-        tree = _parse(text)
+        tree = _parse(path, text)
         if tree is not None:
             hits.extend(_Visitor(path, lines, comments, wants, test).run(tree))
     return hits
 
 
-def _parse(text: str) -> Optional[ast.Module]:
-    import warnings
+def _parse(path: str, text: str) -> Optional[ast.Module]:
+    # parse_python: the tree of a large file parsed by another hook of this process is reused
+    from hooks._core.files import SourceFile, parse_python
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            return ast.parse(text)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None  # check-nesting reports files that do not parse; here: nothing certain
+    try:
+        return parse_python(SourceFile(path, text), note_too_new=False)  # type: ignore[no-any-return]
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None  # check-nesting reports files that do not parse; here: nothing certain
 
 
 # string literals (skipped) and comments (group 1), in one pass: a tokenizer costs 5-10x more
