@@ -315,7 +315,9 @@ def _marker_regions(text: str, markers: tuple[str, ...]) -> list[Region]:
     return [Region(start, end, "a code comment", False, True) for start, end in comment_spans(text, markers)]
 
 
+# (the lookahead: most positions of a file start none of the three, and fail at one test)
 _PY_TOKENS = lazy(
+    r"(?=[rRbBuUfF\"'#])"
     r"[rRbBuUfF]{0,2}(\"\"\"(?:\\.|[^\\])*?(?:\"\"\"|\Z)|'''(?:\\.|[^\\])*?(?:'''|\Z))"
     r"|[rRbBuUfF]{0,2}(?:\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*')"
     r"|(#[^\n]*)"
@@ -332,7 +334,9 @@ def _python_regions(text: str) -> list[Region]:
         if match.group(2) is not None:
             regions.append(Region(match.start(2), match.end(2), "a code comment", False, True))
         elif match.group(1) is not None:
-            line_start = max(text.rfind("\n", 0, match.start()), text.rfind("\r", 0, match.start())) + 1
+            # a \r searched for after the last \n only: not back to the start of the file
+            newline = text.rfind("\n", 0, match.start())
+            line_start = max(newline, text.rfind("\r", newline + 1, match.start())) + 1
             if text[line_start:match.start()].strip():
                 continue  # `x = """..."""`: a value, not a docstring
             j = line_start - 1

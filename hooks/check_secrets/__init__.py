@@ -62,12 +62,14 @@ RULES = (
 # Where any detector's match can start (the literals every match of each detector holds,
 # checked by a test): nearly every file of nearly every commit holds none of them and is done after a few
 # C scans, without importing detect-secrets.
+# `://` first: most files that hold an anchor hold a URL, and any() stops at the first
+# anchor found (each other one is a search of the whole text: 28 ms on a 1 MB file)
 PREFILTER_ANCHORS = (
-    "sk-", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "gldt-", "glrt-",
+    "://", "sk-", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "gldt-", "glrt-",
     "glptt-", "glft-", "glsoat-", "hf_", "api_org_", "AIza", "xox", "xapp-", "hooks.slack.com/",
     "sk_live_", "rk_live_", "SK", "SG.", "npm_", "pypi-AgE", "dapi", "dop_v1_", "doo_v1_",
     "dor_v1_", "shpat_", "shpca_", "shppa_", "shpss_", "gsk_", "xai-", "key-", ":A", "Q~",
-    "AKIA", "ASIA", "ABIA", "ACCA", "A3T", "eyJ", "-----BEGIN ", "service_account", "://",
+    "AKIA", "ASIA", "ABIA", "ACCA", "A3T", "eyJ", "-----BEGIN ", "service_account",
 )
 PREFILTER_LOWER_ANCHORS = ("twilio", "mailgun", "accountkey=", "azure", "storage", "aws")
 
