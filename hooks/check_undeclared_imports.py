@@ -121,6 +121,8 @@ def collect_imports(tree: ast.AST, source: SourceFile) -> list[Imported]:
 
     def visit(nodes: Sequence[ast.AST], guarded: bool, lazy: bool = False) -> None:
         for node in nodes:
+            if node.__class__ in _SIMPLE_STATEMENTS:
+                continue  # most statements of a file: no import, no statement inside
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     add(node, alias.name, guarded, lazy)
@@ -151,6 +153,10 @@ def collect_imports(tree: ast.AST, source: SourceFile) -> list[Imported]:
 
 
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+_SIMPLE_STATEMENTS = frozenset({
+    ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Assert, ast.Raise, ast.Delete,
+    ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal,
+})
 
 
 def _statement_blocks(node: ast.AST) -> list[ast.AST]:
