@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 import sys
-from dataclasses import dataclass, field
+from hooks._core.record import dataclass, field
 from typing import Any, Optional, Sequence
 
 from hooks._api.extract import FORMAT, extract

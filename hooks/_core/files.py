@@ -7,7 +7,7 @@ import codecs
 import io
 import os
 import sys
-from dataclasses import dataclass, field
+from hooks._core.record import dataclass, field
 from typing import Any
 
 _SNIFF_BYTES = 8192

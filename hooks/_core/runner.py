@@ -7,7 +7,7 @@ import fnmatch
 import gc
 import os
 import sys
-from dataclasses import dataclass, field
+from hooks._core.record import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from hooks._core import config as cfg

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from hooks._core.record import dataclass, field
 from typing import Any, Iterable, Iterator, Sequence
 
 from hooks._core.files import SourceFile, read_source

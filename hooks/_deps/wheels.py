@@ -24,7 +24,7 @@ import os
 import re
 import threading
 import time
-from dataclasses import dataclass
+from hooks._core.record import dataclass
 from typing import Any, Iterable, Sequence
 from urllib.parse import unquote, urljoin, urlsplit
 
