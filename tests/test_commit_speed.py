@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
 from pathlib import Path
 
@@ -54,3 +55,79 @@ def test_a_changed_file_is_parsed_again(tmp_path: Path) -> None:
         files.parse_python(files.SourceFile(os.path.join(str(tmp_path), f"f{n}.py"), f"y = {n}\n"))
     assert len(files._TREES) == files._TREES_KEPT
     assert files.parse_python(files.SourceFile(path, "x = 1\n")) is not first
+
+
+@pytest.fixture()
+def memo_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from hooks._deps import specmemo
+
+    monkeypatch.setenv("DRIFTGATE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(specmemo, "_loaded", None)
+    monkeypatch.setattr(specmemo, "_new", {})
+    return tmp_path / "cache"
+
+
+def test_chosen_versions_are_remembered_until_the_index_lists_a_new_release(memo_dir: Path) -> None:
+    """The release a specifier picks is computed once per (spec, version list): a later
+    process answers from the disk without packaging, and a new release on the index (a new
+    version list) or another specifier is a new question."""
+    from hooks._deps import specmemo
+    from hooks._deps.wheels import choose_version
+
+    assert choose_version(["1.0", "1.5", "2.0rc1"], ">=1") == "1.5"
+    specmemo.flush()
+    assert json.loads((memo_dir / "specifiers-v1.json").read_text())  # on disk for the next commit
+    specmemo._loaded = None  # a new process: what it knows comes from the file
+    calls: list[str] = []
+    real = specmemo.remembered
+
+    def spying(question: str, spec: str, versions: object, compute: object) -> object:
+        return real(question, spec, versions, lambda: calls.append(spec) or compute())  # type: ignore
+
+    specmemo.remembered = spying  # type: ignore[assignment]
+    try:
+        assert choose_version(["1.0", "1.5", "2.0rc1"], ">=1") == "1.5"
+        assert calls == []  # from the disk
+        assert choose_version(["1.0", "1.5", "1.6", "2.0rc1"], ">=1") == "1.6"  # a new release
+        assert choose_version(["1.0", "1.5", "2.0rc1"], ">=2.0rc1") == "2.0rc1"  # another spec
+        assert calls == [">=1", ">=2.0rc1"]
+    finally:
+        specmemo.remembered = real  # type: ignore[assignment]
+
+
+def test_a_damaged_memo_is_a_miss_and_parallel_writers_merge(memo_dir: Path) -> None:
+    from hooks._deps import specmemo
+    from hooks._deps.wheels import choose_version
+
+    memo_dir.mkdir(parents=True)
+    (memo_dir / "specifiers-v1.json").write_text("{not json")
+    assert choose_version(["1.0", "2.0"], "<2") == "1.0"
+    # another hook process wrote its own answer meanwhile: both survive this one's flush
+    (memo_dir / "specifiers-v1.json").write_text(json.dumps({"choose\0>=9\0x": "9.1"}))
+    specmemo.flush()
+    saved = json.loads((memo_dir / "specifiers-v1.json").read_text())
+    assert saved["choose\0>=9\0x"] == "9.1" and "1.0" in saved.values()
+
+
+def test_plain_specifiers_are_judged_as_packaging_judges_them() -> None:
+    """Requirement specifiers skip packaging when they are plain release numbers: every
+    operator x version shape gets the answer packaging's Specifier gives."""
+    import itertools
+
+    from packaging.specifiers import InvalidSpecifier, Specifier
+
+    from hooks._deps.manifests import _valid_specifiers
+
+    def packaging_says(part: str) -> bool:
+        try:
+            Specifier(part)
+        except InvalidSpecifier:
+            return False
+        return True
+
+    ops = (">=", "<=", ">", "<", "==", "!=", "~=", "===")
+    versions = ("1", "1.0", "1.2.3", "01.2", "1.*", "1.0.*", "1.0a1", "1.0.post1", "1.0+local", "*",
+                "1..2", "1.", ".1", "1.0.0.0.0", "0", "v1", "1.0.*.1", "2.0.0", "1.0.dev0", "1.0.*+x")
+    for op, version in itertools.product(ops, versions):
+        assert _valid_specifiers([op + version]) == packaging_says(op + version), op + version
+    assert _valid_specifiers([">=1.0", "<2"]) and not _valid_specifiers([">=1.0", "~=1"])
