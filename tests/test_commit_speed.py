@@ -152,3 +152,34 @@ def test_a_finished_hook_leaves_its_heap_to_the_exit(
     finally:
         gc.unfreeze()
     assert "deep.py:9:21: DG501" in capsys.readouterr().out
+
+
+def test_installed_distributions_are_reread_when_one_is_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """check-hallucinated-apis maps each installed top-level package to its distribution
+    (reading every dist-info): remembered on disk while site-packages is unchanged, read
+    again once a distribution is installed (its dist-info directory changes the directory)."""
+    import time
+
+    from hooks._api import index as api_index
+
+    site = tmp_path / "site"
+    (site / "alpha").mkdir(parents=True)
+    (site / "alpha" / "__init__.py").write_text("def run():\n    pass\n")
+    (site / "alpha-1.0.dist-info").mkdir()
+    (site / "alpha-1.0.dist-info" / "top_level.txt").write_text("alpha\n")
+    past = time.time() - 60
+    os.utime(site, (past, past))
+    cache = str(tmp_path / "cache")
+    assert api_index.ApiIndex([str(site)], cache_dir=cache)._read_distributions(str(site)) == {"alpha": ("alpha", "1.0")}
+
+    def no_reading(*args: object) -> dict[str, tuple[str, str]]:
+        raise AssertionError("read again although site-packages did not change")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(api_index, "read_distributions", no_reading)
+        assert api_index.ApiIndex([str(site)], cache_dir=cache)._read_distributions(str(site)) == {"alpha": ("alpha", "1.0")}
+    (site / "beta-2.0.dist-info").mkdir()  # pip installs beta
+    (site / "beta-2.0.dist-info" / "top_level.txt").write_text("beta\n")
+    os.utime(site, (past + 10, past + 10))
+    assert api_index.ApiIndex([str(site)], cache_dir=cache)._read_distributions(str(site)) == {
+        "alpha": ("alpha", "1.0"), "beta": ("beta", "2.0")}
