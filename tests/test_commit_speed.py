@@ -152,6 +152,34 @@ def test_a_finished_hook_leaves_its_heap_to_the_exit(
     finally:
         gc.unfreeze()
     assert "deep.py:9:21: DG501" in capsys.readouterr().out
+    assert gc.isenabled()  # the caller's collector is as it was
+
+
+def test_the_collector_stays_off_while_driftgate_imports_its_gates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Importing the gates allocates what lives until the process ends: the cyclic collector
+    is off from the start of the run (not only while a check runs), and on again after."""
+    import gc
+
+    from hooks._core import registry
+
+    (tmp_path / "deep.py").write_text(NESTED)
+    monkeypatch.chdir(tmp_path)
+    seen: list[bool] = []
+    real_load = registry.load_module
+
+    def load(hook_id: str) -> object:
+        seen.append(gc.isenabled())
+        return real_load(hook_id)
+
+    monkeypatch.setattr(registry, "load_module", load)
+    try:
+        assert cli.main(["run", "--offline", "--hook", "check-nesting", "deep.py"]) == 1
+    finally:
+        gc.unfreeze()
+    assert seen == [False] and gc.isenabled()
+    assert "deep.py:9:21: DG501" in capsys.readouterr().out
 
 
 def test_installed_distributions_are_reread_when_one_is_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
