@@ -211,3 +211,32 @@ def test_installed_distributions_are_reread_when_one_is_installed(tmp_path: Path
     os.utime(site, (past + 10, past + 10))
     assert api_index.ApiIndex([str(site)], cache_dir=cache)._read_distributions(str(site)) == {
         "alpha": ("alpha", "1.0"), "beta": ("beta", "2.0")}
+
+
+def test_the_work_tree_root_is_asked_of_git_once_per_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several gates ask for the repository's root in one `driftgate run`: one git process;
+    a directory that was outside any repository is asked again (it may be one now)."""
+    import subprocess
+
+    from hooks._core import git
+
+    outside = tmp_path / "plain"
+    outside.mkdir()
+    assert git.repo_root(str(outside)) is None or not str(git.repo_root(str(outside))).startswith(str(outside))
+    root = init_repo(tmp_path / "repo")
+    (root / "sub").mkdir()
+    calls: list[object] = []
+    real_run = subprocess.run
+
+    def counting_run(*args: object, **kwargs: object) -> object:
+        calls.append(args[0])
+        return real_run(*args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(git.subprocess, "run", counting_run)
+    first = git.repo_root(str(root / "sub"))
+    assert first is not None and os.path.samefile(first, root)
+    assert git.repo_root(str(root / "sub")) == first
+    assert len(calls) == 1
+    init_repo(outside)  # `git init` where there was no repository: seen at once
+    found = git.repo_root(str(outside))
+    assert found is not None and os.path.samefile(found, outside)
