@@ -10,7 +10,7 @@ import pytest
 
 from conftest import commit_all, init_repo, write_files
 from hooks import cli
-from hooks._core import files
+from hooks._core import files, runner
 
 NESTED = (
     "import os\n\n\ndef handle(items):\n    for item in items:\n        if item:\n"
@@ -37,6 +37,7 @@ def test_a_commit_parses_each_python_file_once(
 
     monkeypatch.setattr(ast, "parse", counting_parse)
     monkeypatch.setattr(files, "_TREES", {})
+    monkeypatch.setattr(runner, "RUNS_ALONE", runner.RUNS_ALONE)  # `run` sets it: restored after
     cli.main(["run", "--offline", "app/handler.py"])
     out = capsys.readouterr().out
     assert {"DG501", "DG403"} <= {line.split(": ")[1].split()[0] for line in out.splitlines()}, out
@@ -174,6 +175,7 @@ def test_the_collector_stays_off_while_driftgate_imports_its_gates(
         return real_load(hook_id)
 
     monkeypatch.setattr(registry, "load_module", load)
+    monkeypatch.setattr(runner, "RUNS_ALONE", runner.RUNS_ALONE)  # `run` sets it: restored after
     try:
         assert cli.main(["run", "--offline", "--hook", "check-nesting", "deep.py"]) == 1
     finally:
