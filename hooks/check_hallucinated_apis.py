@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import os
-from dataclasses import dataclass
+from hooks._core.record import dataclass
 from typing import Any, Callable, Iterator, Optional, Sequence
 
 from hooks._core.config import Option

@@ -176,9 +176,16 @@ def _warn(message: str) -> None:
 
 
 def _matching(spec: str, versions: Sequence[str]) -> bool:
-    """True when some release satisfies `spec` (or the spec/versions cannot be judged)."""
+    """True when some release satisfies `spec` (or the spec/versions cannot be judged);
+    remembered on disk for the same spec and version list (hooks._deps.specmemo)."""
     if not spec:
         return True
+    from hooks._deps.specmemo import remembered
+
+    return bool(remembered("match", spec, versions, lambda: _any_matching(spec, versions)))
+
+
+def _any_matching(spec: str, versions: Sequence[str]) -> bool:
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
     from packaging.version import InvalidVersion, Version
 

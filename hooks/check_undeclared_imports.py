@@ -18,7 +18,7 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass
+from hooks._core.record import dataclass
 from typing import Any, Iterator, Sequence, Tuple
 
 from hooks._core.config import Option

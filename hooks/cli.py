@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import dataclass, field
+from hooks._core.record import dataclass, field
 from typing import Any, Sequence
 
 from hooks import __version__

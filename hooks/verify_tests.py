@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from dataclasses import dataclass, field
+from hooks._core.record import dataclass, field
 from typing import Any, Optional, Sequence
 
 from hooks._core.config import Option

@@ -918,3 +918,29 @@ def test_code_importing_a_requests_submodule_first_gets_one_copy_of_it(tmp_path)
     env = {**os.environ, "PYTHONPATH": REPO}
     proc = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
     assert proc.stdout == "True True True SourceFileLoader\nTrue\n", proc.stderr
+
+
+def test_a_hit_runs_neither_of_detect_secrets_package_inits(tmp_path):
+    """`detect_secrets/__init__.py` imports its scanner (multiprocessing, logging) and
+    `detect_secrets/filters/__init__.py` every filter (the whole plugin registry): neither
+    is needed to report a secret (~13 ms of every commit). Code that then uses the packages
+    gets them whole: their attributes, `from ... import` of any filter, one class each."""
+    text, _ = planted("groq")
+    (tmp_path / "dirty.py").write_text(text + "\n", encoding="utf-8")
+    probe = (
+        "import sys\nfrom hooks.check_secrets import main\n"
+        "code = main(sys.argv[1:])\n"
+        "loaded = [m for m in ('multiprocessing', 'logging', 'detect_secrets.core.secrets_collection',\n"
+        "                      'detect_secrets.filters.gibberish') if m in sys.modules]\n"
+        "print(code, loaded, file=sys.stderr)\n"
+        "import detect_secrets, detect_secrets.core.secrets_collection as sc\n"
+        "from detect_secrets.filters import regex, gibberish\n"
+        "import detect_secrets.filters.heuristic as heuristic\n"
+        "print(detect_secrets.SecretsCollection is sc.SecretsCollection, callable(regex.should_exclude_line),\n"
+        "      detect_secrets.filters.heuristic is heuristic, 'detect_secrets.filters.wordlist' in sys.modules,\n"
+        "      file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": REPO}
+    proc = subprocess.run([sys.executable, "-c", probe, "dirty.py"], cwd=tmp_path, env=env, capture_output=True, check=False, text=True)
+    assert proc.stderr == "1 []\nTrue True True True\n", proc.stderr
+    assert "DG3" in proc.stdout

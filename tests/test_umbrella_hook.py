@@ -155,15 +155,16 @@ def test_a_code_only_commit_still_gets_the_stale_doc_check(
 
 
 HEAVY = ("urllib3", "requests.exceptions", "pip._internal", "yaml", "packaging.requirements",
-         "urllib.request", "http.client", "importlib.metadata", "concurrent.futures", "email")
+         "urllib.request", "http.client", "importlib.metadata", "concurrent.futures", "email",
+         "packaging.specifiers", "dataclasses")
 
 
 def test_a_warm_commit_imports_none_of_the_heavy_modules(tmp_path: Path) -> None:
     """What a commit costs is mostly imports (issue 15). Once the caches are warm, `driftgate
     run` on a commit touching code and requirements, with a secret to scan and compose
     files in the repository, imports no requests/urllib3 (detect-secrets only needs them to
-    verify), no pip, no YAML parser, no packaging.requirements, no HTTP or metadata stack;
-    and prints the same findings as the cold run."""
+    verify), no pip, no YAML parser, no packaging.specifiers (the chosen versions are remembered), no
+    HTTP or metadata stack, no dataclasses; and prints the same findings as the cold run."""
     tree = tmp_path / "simple"  # a file:// index (a mirror on disk): no HTTP root check
     (tree / "fresh-lib").mkdir(parents=True)
     make_wheel(str(tree / "fresh-lib"), "fresh-lib", "1.0.0")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import os
 import sys
-from dataclasses import dataclass
+from hooks._core.record import dataclass
 from typing import Any, Mapping, Sequence
 
 from hooks._core.findings import HookError

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from hooks._core.record import dataclass
 
 
 @dataclass(frozen=True)

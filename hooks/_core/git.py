@@ -22,16 +22,28 @@ def run_git(args: Sequence[str], cwd: str = ".", check: bool = True) -> str:
     return proc.stdout
 
 
+# directory -> its work tree root, for the directories this process has asked about: in
+# `driftgate run` several gates ask for the same one (a git process each, ~3 ms). Only found
+# roots are kept: a directory outside any repository may become one (`git init`).
+_ROOTS: dict[str, str] = {}
+
+
 def repo_root(path: str = ".") -> str | None:
     """The work tree root containing `path`, or None outside a git repository."""
     start = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
+    key = os.path.abspath(start)
+    if key in _ROOTS and os.path.isdir(_ROOTS[key]):
+        return _ROOTS[key]
     try:
         proc = subprocess.run(
             ["git", "rev-parse", "--show-toplevel"], cwd=start, capture_output=True, text=True
         )
     except (FileNotFoundError, NotADirectoryError):
         return None
-    return proc.stdout.strip() if proc.returncode == 0 else None
+    if proc.returncode != 0:
+        return None
+    _ROOTS[key] = root = proc.stdout.strip()
+    return root
 
 
 def inside_git_dir(path: str) -> bool:

@@ -13,7 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from hooks._core.record import dataclass
 from typing import Optional
 
 from hooks._core.findings import HookError

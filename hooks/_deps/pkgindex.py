@@ -22,7 +22,7 @@ import re
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from hooks._core.record import dataclass, field
 from typing import Any, Iterable, Sequence
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 

@@ -24,7 +24,7 @@ import os
 import re
 import threading
 import time
-from dataclasses import dataclass
+from hooks._core.record import dataclass
 from typing import Any, Iterable, Sequence
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -142,7 +142,14 @@ def requirements(metadata: str) -> tuple[str, ...]:
 
 
 def choose_version(versions: Sequence[str], spec: str = "") -> str | None:
-    """The newest final release that satisfies `spec` (pre-releases only when nothing else)."""
+    """The newest final release that satisfies `spec` (pre-releases only when nothing else);
+    remembered on disk for the same spec and version list (hooks._deps.specmemo)."""
+    from hooks._deps.specmemo import remembered
+
+    return remembered("choose", spec, versions, lambda: _choose_version(versions, spec))
+
+
+def _choose_version(versions: Sequence[str], spec: str) -> str | None:
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
     from packaging.version import InvalidVersion, Version
 

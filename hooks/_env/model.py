@@ -1,7 +1,7 @@
 """What the environment-read extraction produces (check-env-vars, check-doc-drift)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from hooks._core.record import dataclass, field
 
 
 @dataclass(frozen=True)

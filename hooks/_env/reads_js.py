@@ -15,6 +15,7 @@ import re
 from typing import Iterator
 
 from hooks._core.files import SourceFile, read_source
+from hooks._core.lazyre import lazy
 from hooks._env.model import FileReads, Read
 from hooks._env.platform import VITE_BUILTINS
 
@@ -23,43 +24,43 @@ _DOT = r"\s*(?:\?\.|\.)\s*"
 _KEY = r"\s*(?:\?\.)?\s*\[\s*(?P<q>['\"`])(?P<key>[^'\"`\\$\n]+)(?P=q)\s*\]"
 _PROCESS_ENV = rf"\bprocess{_DOT}env"
 _META_ENV = r"\bimport\s*\.\s*meta\s*\.\s*env"
-_READ = re.compile(
+_READ = lazy(
     rf"(?P<base>{_PROCESS_ENV}|{_META_ENV}|\bBun{_DOT}env)"
     rf"(?:{_DOT}(?P<prop>{_IDENT})|{_KEY})"
 )
-_DENO = re.compile(r"\bDeno\s*\.\s*env\s*\.\s*get\s*\(\s*(?P<q>['\"`])(?P<key>[^'\"`\\$\n]+)(?P=q)")
-_DESTRUCTURE = re.compile(
+_DENO = lazy(r"\bDeno\s*\.\s*env\s*\.\s*get\s*\(\s*(?P<q>['\"`])(?P<key>[^'\"`\\$\n]+)(?P=q)")
+_DESTRUCTURE = lazy(
     rf"\b(?:const|let|var)\s*\{{(?P<body>[^{{}}]*)\}}\s*=\s*(?P<base>{_PROCESS_ENV}|{_META_ENV})\b"
 )
-_DYNAMIC = re.compile(rf"{_PROCESS_ENV}\s*(?:\?\.)?\s*\[\s*(?P<param>{_IDENT})\s*\]")
+_DYNAMIC = lazy(rf"{_PROCESS_ENV}\s*(?:\?\.)?\s*\[\s*(?P<param>{_IDENT})\s*\]")
 _FUNCTION_HEADS = (
-    re.compile(rf"\bfunction\s*\*?\s*(?P<name>{_IDENT})\s*\((?P<params>[^()]*)\)"),
-    re.compile(
+    lazy(rf"\bfunction\s*\*?\s*(?P<name>{_IDENT})\s*\((?P<params>[^()]*)\)"),
+    lazy(
         rf"\b(?:const|let|var)\s+(?P<name>{_IDENT})\s*(?::[^=]+)?=\s*(?:async\s+)?"
         rf"(?:function\s*\*?\s*(?:{_IDENT})?\s*)?\((?P<params>[^()]*)\)"
     ),
-    re.compile(
+    lazy(
         rf"\b(?:const|let|var)\s+(?P<name>{_IDENT})\s*=\s*(?:async\s+)?(?P<params>{_IDENT})\s*=>"
     ),
 )
-_SCRIPT_BLOCK = re.compile(r"<script\b[^>]*>(?P<body>.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
-_WRITE_AFTER = re.compile(r"\s*(?:=(?!=)|\?\?=|\|\|=|&&=|\+\+|--)")
-_DEFAULT_AFTER = re.compile(r"\s*(?:\?\?|\|\|)")
-_CALL_AFTER = re.compile(r"\s*\(")
-_DELETE_BEFORE = re.compile(r"\bdelete\s*$")
+_SCRIPT_BLOCK = lazy(r"<script\b[^>]*>(?P<body>.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
+_WRITE_AFTER = lazy(r"\s*(?:=(?!=)|\?\?=|\|\|=|&&=|\+\+|--)")
+_DEFAULT_AFTER = lazy(r"\s*(?:\?\?|\|\|)")
+_CALL_AFTER = lazy(r"\s*\(")
+_DELETE_BEFORE = lazy(r"\bdelete\s*$")
 # characters after which a `/` starts a regex literal rather than a division
 # (not `<` or `>`: in JSX they open and close tags, `</div>` is no regex)
 _REGEX_PRECEDERS = set("(,=:[!&|?{};+-*%~^")
-_WORD = re.compile(r"[\w$]+")
+_WORD = lazy(r"[\w$]+")
 _REGEX_KEYWORDS = ("return", "typeof", "case", "do", "else", "in", "of", "yield", "await", "void")
 
 
-_SPECIAL = re.compile(r"[/'\"`{}]")
+_SPECIAL = lazy(r"[/'\"`{}]")
 _STRING_BODY = {
-    q: re.compile(rf"(?:[^{q}\\\n]|\\.)*", re.DOTALL) for q in ("'", '"')
+    q: lazy(rf"(?:[^{q}\\\n]|\\.)*", re.DOTALL) for q in ("'", '"')
 }
-_TEMPLATE_BODY = re.compile(r"(?:[^`\\$]|\\.|\$(?!\{))*", re.DOTALL)
-_REGEX_BODY = re.compile(r"(?:[^/\\\[\n]|\\.|\[(?:[^\]\\\n]|\\.)*\])*/")
+_TEMPLATE_BODY = lazy(r"(?:[^`\\$]|\\.|\$(?!\{))*", re.DOTALL)
+_REGEX_BODY = lazy(r"(?:[^/\\\[\n]|\\.|\[(?:[^\]\\\n]|\\.)*\])*/")
 
 
 def non_code_spans(text: str) -> list[tuple[int, int]]:
@@ -231,11 +232,11 @@ def _may_read(text: str, index: JsHelperIndex | None) -> bool:
     return index is not None and any(name in text for name in index.known_names)
 
 
-_IMPORT_NAMED = re.compile(
+_IMPORT_NAMED = lazy(
     rf"\bimport\s+(?:type\s+)?(?:{_IDENT}\s*,\s*)?\{{(?P<names>[^{{}}]*)\}}\s*from\s*"
     r"(?P<q>['\"])(?P<src>[^'\"\n]+)(?P=q)"
 )
-_REQUIRE_NAMED = re.compile(
+_REQUIRE_NAMED = lazy(
     r"\b(?:const|let|var)\s*\{(?P<names>[^{}]*)\}\s*=\s*require\s*\(\s*"
     r"(?P<q>['\"])(?P<src>[^'\"\n]+)(?P=q)\s*\)"
 )

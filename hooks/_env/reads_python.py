@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import os
 import re
-from dataclasses import dataclass, field
+from hooks._core.record import dataclass, field
 from typing import Iterator, Tuple, Union
 
 from hooks._core.files import SourceFile, TooNewSyntax, parse_python, read_source, report_skipped

@@ -4,7 +4,7 @@ record complete and well formed. Pure: the git side lives in gitdata.py."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from hooks._core.record import dataclass, field
 from typing import Sequence
 
 from hooks._core.findings import Finding, HookError, Rule

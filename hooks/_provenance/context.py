@@ -15,7 +15,7 @@ files that differ from the files the commit changed are DG605.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from hooks._core.record import dataclass
 from typing import Any, Collection
 
 from hooks._core.findings import Finding, HookError

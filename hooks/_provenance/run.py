@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
+from hooks._core.record import dataclass, field
 from typing import Mapping
 
 from hooks._core.findings import HookError

@@ -4,7 +4,7 @@ identities name a coding agent. Pure functions over text: no git, no files."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from hooks._core.record import dataclass
 from typing import Callable, Iterable, Sequence
 
 RUN_ID = "Agent-Run-Id"

@@ -2,7 +2,7 @@
 read from git in few calls: one `diff` per commit and one `cat-file --batch` for all blobs."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from hooks._core.record import dataclass, field
 from typing import Optional, Sequence
 
 from hooks._core.git import run_git

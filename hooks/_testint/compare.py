@@ -6,7 +6,7 @@ or the commit is held to the strict setting); DG910/DG911 judge added tests on t
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from hooks._core.record import dataclass, field
 from typing import Optional
 
 from hooks._testint.model import (

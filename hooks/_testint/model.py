@@ -10,7 +10,7 @@ import ast
 import posixpath
 import re
 import warnings
-from dataclasses import dataclass, field
+from hooks._core.record import dataclass, field
 from typing import Any, Iterator, Optional
 
 # --- which files are what ---------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import os
 import re
-from dataclasses import dataclass
+from hooks._core.record import dataclass
 from typing import Any, Iterator, Optional, Sequence
 
 from hooks.check_doc_drift.project import Project

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import re
 import shlex
-from dataclasses import dataclass, field
+from hooks._core.record import dataclass, field
 from typing import Iterator, Sequence
 
 from hooks.check_doc_drift.project import Project, Script, is_runtime_code

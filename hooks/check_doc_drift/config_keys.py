@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
+from hooks._core.record import dataclass
 from typing import Any, Iterator, Sequence
 
 from hooks.check_doc_drift.project import Project

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import os
 import re
-from dataclasses import dataclass, field
+from hooks._core.record import dataclass, field
 from typing import Iterator
 
 from hooks._core.findings import HookError

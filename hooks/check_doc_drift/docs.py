@@ -3,7 +3,7 @@ line numbers) and its inline code spans. Pure text functions, no I/O."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from hooks._core.record import dataclass
 from typing import Iterator, Sequence
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")

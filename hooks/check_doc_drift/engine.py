@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from hooks._core.record import dataclass
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from hooks._core.files import SourceFile

@@ -23,7 +23,7 @@ model field; any field when the class's env_prefix is not a literal)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from hooks._core.record import dataclass
 from typing import Iterator, Sequence
 
 from hooks.check_doc_drift.project import Project

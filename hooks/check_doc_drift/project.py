@@ -5,7 +5,7 @@ from __future__ import annotations
 import configparser
 import os
 import re
-from dataclasses import dataclass, field
+from hooks._core.record import dataclass, field
 from typing import Callable, Iterable, Sequence
 
 from hooks._core.findings import HookError

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
+from hooks._core.record import dataclass, field
 from typing import Iterator, Sequence
 
 from hooks.check_doc_drift.project import Project

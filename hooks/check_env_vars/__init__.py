@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from hooks._core.record import dataclass
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from hooks._core.config import Option

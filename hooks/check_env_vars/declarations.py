@@ -30,7 +30,7 @@ import fnmatch
 import os
 import posixpath
 import re
-from dataclasses import dataclass, field
+from hooks._core.record import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
 from hooks._core.files import Unreadable, decode, read_bytes

@@ -1,7 +1,7 @@
 """What the declaration collectors produce (the reads' model is in hooks/_env/model.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from hooks._core.record import dataclass
 
 
 @dataclass(frozen=True)

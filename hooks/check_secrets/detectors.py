@@ -18,6 +18,11 @@ import json
 import re
 from typing import ClassVar, Iterator, Pattern
 
+from hooks.check_secrets.lazy import defer_package_inits, defer_requests
+
+defer_requests()
+defer_package_inits()  # see lazy.py: imported first, this module decides what detect-secrets costs
+
 from detect_secrets.plugins.base import RegexBasedDetector
 
 from hooks._core.lazyre import lazy

@@ -12,9 +12,10 @@ import json
 import os
 from typing import NamedTuple
 
-from hooks.check_secrets.lazy import defer_requests
+from hooks.check_secrets.lazy import defer_package_inits, defer_requests
 
 defer_requests()  # before detect-secrets, whose plugins import requests only to verify
+defer_package_inits()  # and whose package __init__s import its scanner and every filter
 
 from detect_secrets.core.potential_secret import PotentialSecret  # noqa: E402
 from detect_secrets.filters.allowlist import is_line_allowlisted

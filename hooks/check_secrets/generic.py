@@ -19,6 +19,11 @@ import re
 import string
 from functools import lru_cache
 
+from hooks.check_secrets.lazy import defer_package_inits, defer_requests
+
+defer_requests()
+defer_package_inits()  # see lazy.py: imported first, this module decides what detect-secrets costs
+
 from detect_secrets.filters.heuristic import (
     is_potential_uuid,
     is_sequential_string,

@@ -105,3 +105,50 @@ def _load(stand_in: types.ModuleType) -> types.ModuleType:
         if stand_in.__dict__.get("__file__") is None:
             stand_in.__dict__.update(real.__dict__)
         return real
+
+
+# detect-secrets' package `__init__`s import what driftgate never runs: `detect_secrets`
+# imports SecretsCollection (its scanner, with multiprocessing and logging) and
+# `detect_secrets.filters` imports every filter (gibberish loads the whole plugin registry).
+# driftgate imports the submodules it uses by their full names, which runs each parent
+# package's __init__ first: ~13 ms of every commit's check-secrets.
+PACKAGES = ("detect_secrets", "detect_secrets.filters")
+
+
+def defer_package_inits() -> None:
+    """Put each of PACKAGES in sys.modules as its real module object (spec, __path__,
+    __file__) whose `__init__` has not run yet: importing its submodules works as before, and
+    the first attribute the package lacks (`detect_secrets.SecretsCollection`, `from
+    detect_secrets.filters import regex`, ...) runs the `__init__` into it, so code that uses
+    the package gets exactly what it would have had. Nothing when a package is imported
+    already or not installed."""
+    import importlib.util
+
+    for name in PACKAGES:
+        if name in sys.modules:
+            return
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            return
+        if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+            return
+        module = importlib.util.module_from_spec(spec)
+        module.__getattr__ = _init_on_first_use(module)  # type: ignore[attr-defined]
+        sys.modules[name] = module
+        parent, _, child = name.rpartition(".")
+        if parent:
+            setattr(sys.modules[parent], child, module)  # as the import system binds it
+
+
+def _init_on_first_use(module: types.ModuleType) -> Any:
+    def __getattr__(attr: str) -> Any:  # noqa: N807 (PEP 562 module hook)
+        with _LOCK:
+            if module.__dict__.pop("__getattr__", None) is not None:
+                module.__spec__.loader.exec_module(module)  # type: ignore[union-attr]
+        try:
+            return module.__dict__[attr]
+        except KeyError:
+            raise AttributeError(f"module {module.__name__!r} has no attribute {attr!r}") from None
+
+    return __getattr__

@@ -1,0 +1,133 @@
+"""`dataclass` and `field` for driftgate's own record classes, at a fraction of the cost.
+
+Every hook process builds its record classes at import (43 in `driftgate run`). The stdlib
+`dataclasses` costs ~7-14 ms to import (it imports `inspect`, which imports `dis`, `tokenize`,
+`linecache`...) and ~0.5 ms per class (one `exec` per generated method, `inspect.signature`
+for a class without a docstring): 30-40 ms of every commit. This module generates the same
+methods from one `exec` per class, for the subset driftgate uses:
+
+- `@dataclass` and `@dataclass(frozen=True)` (eq=True, no order, no slots, no inheritance
+  between records);
+- `field(default=..., default_factory=..., repr=..., compare=...)`;
+- `__init__` (positional or keyword, defaults, factories, `__post_init__`), `__repr__`,
+  `__eq__` (same class only, compared fields as a tuple), `__hash__` (frozen: hash of the
+  compared fields; otherwise unhashable), frozen `__setattr__`/`__delattr__` raising
+  `FrozenInstanceError` (an AttributeError). Methods a class defines itself are kept.
+
+Anything else (options this does not know) raises TypeError at import, so a record never
+silently loses a stdlib behaviour. Type checkers see the stdlib's own `dataclass`.
+"""
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # type checkers understand the stdlib decorator; the runtime is below
+    from dataclasses import FrozenInstanceError as FrozenInstanceError
+    from dataclasses import dataclass as dataclass
+    from dataclasses import field as field
+else:
+
+    class FrozenInstanceError(AttributeError):
+        """Assigning to a field of a frozen record."""
+
+    _MISSING = object()
+
+    class _Field:
+        __slots__ = ("default", "default_factory", "repr", "compare")
+
+        def __init__(self, default: object, default_factory: object, repr: bool, compare: bool) -> None:
+            self.default = default
+            self.default_factory = default_factory
+            self.repr = repr
+            self.compare = compare
+
+    def field(*, default=_MISSING, default_factory=_MISSING, repr=True, compare=True):
+        if default is not _MISSING and default_factory is not _MISSING:
+            raise ValueError("cannot specify both default and default_factory")
+        return _Field(default, default_factory, repr, compare)
+
+    def dataclass(cls=None, /, *, frozen=False):
+        def wrap(cls):
+            return _process(cls, frozen)
+
+        return wrap if cls is None else wrap(cls)
+
+    def _fields(cls):
+        found = []
+        for name, annotation in cls.__dict__.get("__annotations__", {}).items():
+            text = annotation if isinstance(annotation, str) else repr(annotation)
+            if text.startswith(("ClassVar", "typing.ClassVar", "InitVar", "dataclasses.")):
+                raise TypeError(f"{cls.__qualname__}.{name}: {text} is not supported by hooks._core.record")
+            value = cls.__dict__.get(name, _MISSING)
+            spec = value if isinstance(value, _Field) else _Field(value, _MISSING, True, True)
+            if isinstance(spec.default, (list, dict, set)):
+                raise ValueError(f"mutable default {type(spec.default)} for field {name} is not allowed: use default_factory")
+            found.append((name, spec))
+        return found
+
+    def _process(cls, frozen):
+        fields = _fields(cls)
+        names = [name for name, _ in fields]
+        env = {"_MISSING": _MISSING, "_setattr": object.__setattr__, "_Frozen": FrozenInstanceError,
+               "_cls": cls, "_names": frozenset(names)}
+        params, body = [], []
+        seen_default = False
+        for name, spec in fields:
+            if spec.default is not _MISSING:
+                env[f"_dflt_{name}"] = spec.default
+                params.append(f"{name}=_dflt_{name}")
+                value = name
+            elif spec.default_factory is not _MISSING:
+                env[f"_fact_{name}"] = spec.default_factory
+                params.append(f"{name}=_MISSING")
+                value = f"_fact_{name}() if {name} is _MISSING else {name}"
+            else:
+                if seen_default:
+                    raise TypeError(f"non-default argument {name!r} follows default argument")
+                params.append(name)
+                value = name
+            seen_default = seen_default or spec.default is not _MISSING or spec.default_factory is not _MISSING
+            body.append(f"  _setattr(self, {name!r}, {value})" if frozen else f"  self.{name} = {value}")
+            # as dataclasses: a plain default stays a class attribute, a field() spec does not
+            if spec.default is not _MISSING:
+                setattr(cls, name, spec.default)
+            elif name in cls.__dict__:
+                delattr(cls, name)
+        if hasattr(cls, "__post_init__"):
+            body.append("  self.__post_init__()")
+        shown = ", ".join(f"{name}={{self.{name}!r}}" for name, spec in fields if spec.repr)
+        compared = "".join(f"self.{name}," for name, spec in fields if spec.compare)
+        other = "".join(f"other.{name}," for name, spec in fields if spec.compare)
+        source = [
+            f"def __init__(self, {', '.join(params)}):",
+            *(body or ["  pass"]),
+            "def __repr__(self):",
+            f"  return f\"{{self.__class__.__qualname__}}({shown})\"",
+            "def __eq__(self, other):",
+            f"  return ({compared}) == ({other}) if other.__class__ is self.__class__ else NotImplemented",
+        ]
+        if frozen:
+            source += [
+                "def __hash__(self):",
+                f"  return hash(({compared}))",
+                "def __setattr__(self, name, value):",
+                "  if type(self) is _cls or name in _names:",
+                "    raise _Frozen(f'cannot assign to field {name!r}')",
+                "  super(_cls, self).__setattr__(name, value)",
+                "def __delattr__(self, name):",
+                "  if type(self) is _cls or name in _names:",
+                "    raise _Frozen(f'cannot delete field {name!r}')",
+                "  super(_cls, self).__delattr__(name)",
+            ]
+        exec("\n".join(source), env)  # one compile per class (dataclasses does one per method)
+        methods = ["__init__", "__repr__", "__eq__"] + (["__hash__", "__setattr__", "__delattr__"] if frozen else [])
+        for method in methods:
+            if method in cls.__dict__:
+                if frozen and method in ("__setattr__", "__delattr__"):
+                    raise TypeError(f"cannot overwrite attribute {method} in class {cls.__name__}")
+                continue  # the class's own method wins, as with dataclasses
+            function = env[method]
+            function.__qualname__ = f"{cls.__qualname__}.{method}"
+            setattr(cls, method, function)
+        if not frozen and "__hash__" not in cls.__dict__:
+            cls.__hash__ = None  # eq without frozen: unhashable, as dataclasses makes it
+        return cls

@@ -1,0 +1,244 @@
+"""Work done once per `driftgate run` (issue 15): what every gate would otherwise redo."""
+from __future__ import annotations
+
+import ast
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import commit_all, init_repo, write_files
+from hooks import cli
+from hooks._core import files, runner
+
+NESTED = (
+    "import os\n\n\ndef handle(items):\n    for item in items:\n        if item:\n"
+    "            while item:\n                with open(item) as f:\n                    if f:\n"
+    "                        return os.environ['UNDECLARED_X']\n"
+)
+
+
+def test_a_commit_parses_each_python_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """check-nesting, check-env-vars, check-undeclared-imports and check-hallucinated-apis all
+    read the file's syntax tree: `driftgate run` parses it once, and finds what each gate finds."""
+    root = init_repo(tmp_path / "repo")
+    write_files(root, {"app/handler.py": NESTED, "app/__init__.py": ""})
+    commit_all(root)
+    monkeypatch.chdir(root)
+    parsed: list[str] = []
+    real_parse = ast.parse
+
+    def counting_parse(source: str, filename: str = "<unknown>", *args: object, **kwargs: object) -> ast.AST:
+        parsed.append(filename)
+        return real_parse(source, filename, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ast, "parse", counting_parse)
+    monkeypatch.setattr(files, "_TREES", {})
+    monkeypatch.setattr(runner, "RUNS_ALONE", runner.RUNS_ALONE)  # `run` sets it: restored after
+    cli.main(["run", "--offline", "app/handler.py"])
+    out = capsys.readouterr().out
+    assert {"DG501", "DG403"} <= {line.split(": ")[1].split()[0] for line in out.splitlines()}, out
+    assert parsed.count("app/handler.py") == 1, parsed
+
+
+def test_a_changed_file_is_parsed_again(tmp_path: Path) -> None:
+    """The tree is remembered by path and text: new content under the same path is parsed
+    anew (as at the next commit in one process), and only the last few trees are kept."""
+    path = str(tmp_path / "m.py")
+    first = files.parse_python(files.SourceFile(path, "x = 1\n"))
+    assert files.parse_python(files.SourceFile(path, "x = 1\n")) is first
+    second = files.parse_python(files.SourceFile(path, "def f():\n    pass\n"))
+    assert isinstance(second.body[0], ast.FunctionDef)
+    for n in range(files._TREES_KEPT + 1):
+        files.parse_python(files.SourceFile(os.path.join(str(tmp_path), f"f{n}.py"), f"y = {n}\n"))
+    assert len(files._TREES) == files._TREES_KEPT
+    assert files.parse_python(files.SourceFile(path, "x = 1\n")) is not first
+
+
+@pytest.fixture()
+def memo_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from hooks._deps import specmemo
+
+    monkeypatch.setenv("DRIFTGATE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(specmemo, "_loaded", None)
+    monkeypatch.setattr(specmemo, "_new", {})
+    return tmp_path / "cache"
+
+
+def test_chosen_versions_are_remembered_until_the_index_lists_a_new_release(memo_dir: Path) -> None:
+    """The release a specifier picks is computed once per (spec, version list): a later
+    process answers from the disk without packaging, and a new release on the index (a new
+    version list) or another specifier is a new question."""
+    from hooks._deps import specmemo
+    from hooks._deps.wheels import choose_version
+
+    assert choose_version(["1.0", "1.5", "2.0rc1"], ">=1") == "1.5"
+    specmemo.flush()
+    assert json.loads((memo_dir / "specifiers-v1.json").read_text())  # on disk for the next commit
+    specmemo._loaded = None  # a new process: what it knows comes from the file
+    calls: list[str] = []
+    real = specmemo.remembered
+
+    def spying(question: str, spec: str, versions: object, compute: object) -> object:
+        return real(question, spec, versions, lambda: calls.append(spec) or compute())  # type: ignore
+
+    specmemo.remembered = spying  # type: ignore[assignment]
+    try:
+        assert choose_version(["1.0", "1.5", "2.0rc1"], ">=1") == "1.5"
+        assert calls == []  # from the disk
+        assert choose_version(["1.0", "1.5", "1.6", "2.0rc1"], ">=1") == "1.6"  # a new release
+        assert choose_version(["1.0", "1.5", "2.0rc1"], ">=2.0rc1") == "2.0rc1"  # another spec
+        assert calls == [">=1", ">=2.0rc1"]
+    finally:
+        specmemo.remembered = real  # type: ignore[assignment]
+
+
+def test_a_damaged_memo_is_a_miss_and_parallel_writers_merge(memo_dir: Path) -> None:
+    from hooks._deps import specmemo
+    from hooks._deps.wheels import choose_version
+
+    memo_dir.mkdir(parents=True)
+    (memo_dir / "specifiers-v1.json").write_text("{not json")
+    assert choose_version(["1.0", "2.0"], "<2") == "1.0"
+    # another hook process wrote its own answer meanwhile: both survive this one's flush
+    (memo_dir / "specifiers-v1.json").write_text(json.dumps({"choose\0>=9\0x": "9.1"}))
+    specmemo.flush()
+    saved = json.loads((memo_dir / "specifiers-v1.json").read_text())
+    assert saved["choose\0>=9\0x"] == "9.1" and "1.0" in saved.values()
+
+
+def test_plain_specifiers_are_judged_as_packaging_judges_them() -> None:
+    """Requirement specifiers skip packaging when they are plain release numbers: every
+    operator x version shape gets the answer packaging's Specifier gives."""
+    import itertools
+
+    from packaging.specifiers import InvalidSpecifier, Specifier
+
+    from hooks._deps.manifests import _valid_specifiers
+
+    def packaging_says(part: str) -> bool:
+        try:
+            Specifier(part)
+        except InvalidSpecifier:
+            return False
+        return True
+
+    ops = (">=", "<=", ">", "<", "==", "!=", "~=", "===")
+    versions = ("1", "1.0", "1.2.3", "01.2", "1.*", "1.0.*", "1.0a1", "1.0.post1", "1.0+local", "*",
+                "1..2", "1.", ".1", "1.0.0.0.0", "0", "v1", "1.0.*.1", "2.0.0", "1.0.dev0", "1.0.*+x")
+    for op, version in itertools.product(ops, versions):
+        assert _valid_specifiers([op + version]) == packaging_says(op + version), op + version
+    assert _valid_specifiers([">=1.0", "<2"]) and not _valid_specifiers([">=1.0", "~=1"])
+
+
+def test_a_finished_hook_leaves_its_heap_to_the_exit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When a hook's work is done, everything still alive is frozen out of the cyclic
+    collector, so the interpreter's final collections do not walk a commit's heap again
+    (20-40 ms of each hook process's exit)."""
+    import gc
+
+    from hooks import check_nesting
+
+    (tmp_path / "deep.py").write_text(NESTED)
+    monkeypatch.chdir(tmp_path)
+    gc.unfreeze()
+    try:
+        assert check_nesting.main(["deep.py"]) == 1
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    assert "deep.py:9:21: DG501" in capsys.readouterr().out
+    assert gc.isenabled()  # the caller's collector is as it was
+
+
+def test_the_collector_stays_off_while_driftgate_imports_its_gates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Importing the gates allocates what lives until the process ends: the cyclic collector
+    is off from the start of the run (not only while a check runs), and on again after."""
+    import gc
+
+    from hooks._core import registry
+
+    (tmp_path / "deep.py").write_text(NESTED)
+    monkeypatch.chdir(tmp_path)
+    seen: list[bool] = []
+    real_load = registry.load_module
+
+    def load(hook_id: str) -> object:
+        seen.append(gc.isenabled())
+        return real_load(hook_id)
+
+    monkeypatch.setattr(registry, "load_module", load)
+    monkeypatch.setattr(runner, "RUNS_ALONE", runner.RUNS_ALONE)  # `run` sets it: restored after
+    try:
+        assert cli.main(["run", "--offline", "--hook", "check-nesting", "deep.py"]) == 1
+    finally:
+        gc.unfreeze()
+    assert seen == [False] and gc.isenabled()
+    assert "deep.py:9:21: DG501" in capsys.readouterr().out
+
+
+def test_installed_distributions_are_reread_when_one_is_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """check-hallucinated-apis maps each installed top-level package to its distribution
+    (reading every dist-info): remembered on disk while site-packages is unchanged, read
+    again once a distribution is installed (its dist-info directory changes the directory)."""
+    import time
+
+    from hooks._api import index as api_index
+
+    site = tmp_path / "site"
+    (site / "alpha").mkdir(parents=True)
+    (site / "alpha" / "__init__.py").write_text("def run():\n    pass\n")
+    (site / "alpha-1.0.dist-info").mkdir()
+    (site / "alpha-1.0.dist-info" / "top_level.txt").write_text("alpha\n")
+    past = time.time() - 60
+    os.utime(site, (past, past))
+    cache = str(tmp_path / "cache")
+    assert api_index.ApiIndex([str(site)], cache_dir=cache)._read_distributions(str(site)) == {"alpha": ("alpha", "1.0")}
+
+    def no_reading(*args: object) -> dict[str, tuple[str, str]]:
+        raise AssertionError("read again although site-packages did not change")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(api_index, "read_distributions", no_reading)
+        assert api_index.ApiIndex([str(site)], cache_dir=cache)._read_distributions(str(site)) == {"alpha": ("alpha", "1.0")}
+    (site / "beta-2.0.dist-info").mkdir()  # pip installs beta
+    (site / "beta-2.0.dist-info" / "top_level.txt").write_text("beta\n")
+    os.utime(site, (past + 10, past + 10))
+    assert api_index.ApiIndex([str(site)], cache_dir=cache)._read_distributions(str(site)) == {
+        "alpha": ("alpha", "1.0"), "beta": ("beta", "2.0")}
+
+
+def test_the_work_tree_root_is_asked_of_git_once_per_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several gates ask for the repository's root in one `driftgate run`: one git process;
+    a directory that was outside any repository is asked again (it may be one now)."""
+    import subprocess
+
+    from hooks._core import git
+
+    outside = tmp_path / "plain"
+    outside.mkdir()
+    assert git.repo_root(str(outside)) is None or not str(git.repo_root(str(outside))).startswith(str(outside))
+    root = init_repo(tmp_path / "repo")
+    (root / "sub").mkdir()
+    calls: list[object] = []
+    real_run = subprocess.run
+
+    def counting_run(*args: object, **kwargs: object) -> object:
+        calls.append(args[0])
+        return real_run(*args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(git.subprocess, "run", counting_run)
+    first = git.repo_root(str(root / "sub"))
+    assert first is not None and os.path.samefile(first, root)
+    assert git.repo_root(str(root / "sub")) == first
+    assert len(calls) == 1
+    init_repo(outside)  # `git init` where there was no repository: seen at once
+    found = git.repo_root(str(outside))
+    assert found is not None and os.path.samefile(found, outside)
