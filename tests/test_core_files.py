@@ -78,6 +78,13 @@ def test_large_python_files_are_parsed_once_per_process(tmp_path: Path) -> None:
     assert files.parse_python(files.SourceFile(str(tmp_path / "big.py"), big)) is first
     edited = files.parse_python(files.SourceFile(str(tmp_path / "big.py"), big + "y = 2\n"))
     assert edited is not first and edited.body[-1].targets[0].id == "y"
+    # a small file's tree is kept only while it is among the last few parsed (driftgate run's
+    # gates share a commit's files), so a whole-tree scan keeps no more than a few alive
     small = "x = 1\n"
-    assert files.parse_python(files.SourceFile("small.py", small)) is not files.parse_python(
-        files.SourceFile("small.py", small))
+    kept = files.parse_python(files.SourceFile("small.py", small))
+    assert files.parse_python(files.SourceFile("small.py", small)) is kept
+    for n in range(files._TREES_KEPT):
+        files.parse_python(files.SourceFile(f"other{n}.py", f"v{n} = {n}\n"))
+    assert files.parse_python(files.SourceFile("small.py", small)) is not kept
+    # while the large file's tree outlives them
+    assert files.parse_python(files.SourceFile(str(tmp_path / "big.py"), big + "y = 2\n")) is edited
