@@ -21,7 +21,9 @@ speed: a project of `--files` Python files made of copies of healthchecks' `hc/`
 pylint and mypy installed in it), checked by each tool with that venv's packages. driftgate
 runs cold (empty cache) and warm; mypy without and with its incremental cache; pylint as is.
 `--hook-python` is the interpreter that runs driftgate (the project's Python version, so its
-standard library parses).
+standard library parses); by default a venv made from the running interpreter with this
+checkout installed (benchmarks/.work/hook-venv), as pre-commit runs a hook: a base interpreter's
+own site-packages may hold `.pth` files that import packages at every start-up.
 """
 from __future__ import annotations
 
@@ -199,7 +201,20 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]
     return elapsed, cpu
 
 
+def hook_venv_python() -> str:
+    """A venv of the running interpreter with this checkout and its dependencies installed
+    (byte-compiled, as pip installs them): what pre-commit gives a hook."""
+    venv = WORK / "hook-venv"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(python), "-m", "pip", "install", "-q", str(PROJECT)], check=True)
+    return str(python)
+
+
 def speed(args: argparse.Namespace) -> int:
+    if args.hook_python is None:
+        args.hook_python = hook_venv_python()
     healthchecks = WORK / "real" / "healthchecks"
     venv = Path(args.venv) if args.venv else healthchecks / ".venv"
     target = WORK / "speed-project"
@@ -306,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("mode", choices=("verify", "recall", "speed", "extract"))
     parser.add_argument("--venv", default=None, help="the benchmark venv (libraries, pylint, mypy)")
     parser.add_argument("--files", type=int, default=1500)
-    parser.add_argument("--hook-python", default=sys.executable)
+    parser.add_argument("--hook-python", default=None,
+                        help="default: a venv of this interpreter with driftgate installed, as pre-commit runs a hook")
     parser.add_argument("--missed", action="store_true", help="recall: list what each tool missed")
     parser.add_argument("--runs", type=int, default=7, help="speed: warm runs to take the median of")
     parser.add_argument("--no-pylint", action="store_true", help="speed: leave pylint out (it takes minutes)")
