@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -242,3 +243,51 @@ def test_the_work_tree_root_is_asked_of_git_once_per_directory(tmp_path: Path, m
     init_repo(outside)  # `git init` where there was no repository: seen at once
     found = git.repo_root(str(outside))
     assert found is not None and os.path.samefile(found, outside)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+# a zero-width space, built here so this file holds none
+ZWSP = chr(0x200B)
+
+
+def _hidden_probe(tmp_path: Path, *args: str, extra_env: dict[str, str] | None = None) -> "subprocess.CompletedProcess[str]":
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom hooks.check_hidden_instructions import main\ncode = main(sys.argv[1:])\n"
+        "print(code, [m for m in ('shutil', 'hashlib') if m in sys.modules], file=sys.stderr)\n"
+    )
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+           "DRIFTGATE_CACHE_DIR": str(tmp_path / "cache"), **(extra_env or {})}
+    return subprocess.run([sys.executable, "-c", probe, *args], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, check=False)
+
+
+def test_the_code_point_check_starts_without_shutil_or_hashlib(tmp_path: Path) -> None:
+    """Issue 12: `check-hidden-instructions --select DG80` is start-up bound (1,500 files in
+    a few times grep's time), so argparse's formatters no longer import shutil (bz2, lzma) for
+    the terminal width and the result cache hashes with blake2b without hashlib's OpenSSL;
+    cold and warm (cached) runs still report the hidden character, a missing file still errors."""
+    (tmp_path / "note.md").write_text(f"hello{ZWSP}world\n", encoding="utf-8")
+    (tmp_path / "plain.md").write_text("nothing here\n")
+    past = time.time() - 60  # settled files: the warm run reads the cache and writes nothing
+    for name in ("note.md", "plain.md"):
+        os.utime(tmp_path / name, (past, past))
+    cold, warm = (_hidden_probe(tmp_path, "--select", "DG80", "note.md", "plain.md") for _ in range(2))
+    assert cold.stdout == warm.stdout and warm.stdout.startswith("note.md:1:6: DG802 "), cold.stdout + cold.stderr
+    assert warm.stdout.count("\n") == 1 and warm.stderr.splitlines()[-1] == "1 []", warm.stderr
+    missing = _hidden_probe(tmp_path, "--select", "DG80", "gone.md", "plain.md")
+    assert "gone.md: no such file" in missing.stderr and missing.stderr.splitlines()[-1].startswith("2 ")
+
+
+def test_help_still_fits_the_terminal_width(tmp_path: Path) -> None:
+    """The width argparse got from shutil now comes from COLUMNS (or the terminal) directly."""
+    widths: dict[int, list[int]] = {}
+    for columns in (50, 120):
+        proc = _hidden_probe(tmp_path, "--help", extra_env={"COLUMNS": str(columns)})
+        widths[columns] = [len(line) for line in proc.stdout.splitlines()]
+        assert "--select" in proc.stdout, proc.stdout
+    # help wraps to the width: more, shorter lines in 50 columns than in 120
+    assert len(widths[50]) > len(widths[120]) and max(widths[120]) > 50
+    assert sorted(widths[50])[len(widths[50]) // 2] <= 48
