@@ -291,3 +291,25 @@ def test_help_still_fits_the_terminal_width(tmp_path: Path) -> None:
     # help wraps to the width: more, shorter lines in 50 columns than in 120
     assert len(widths[50]) > len(widths[120]) and max(widths[120]) > 50
     assert sorted(widths[50])[len(widths[50]) // 2] <= 48
+
+def test_cache_writes_are_atomic_owner_only_and_need_no_tempfile(tmp_path: Path) -> None:
+    """Issue 15: every commit writes a result pack; write_atomic makes its own exclusive temp
+    file instead of importing tempfile (shutil, bz2, lzma, random). The entry is replaced whole,
+    readable by its owner only, no temp file is left, and an unwritable place stays quiet."""
+    import subprocess
+    import sys
+
+    target = tmp_path / "cache" / "deep" / "pack.json"
+    probe = (
+        "import sys\nfrom hooks._core.cache import write_atomic\n"
+        "write_atomic(sys.argv[1], 'first')\nwrite_atomic(sys.argv[1], '{\"second\": 2}')\n"
+        "write_atomic('/proc/driftgate-no/x.json', 'x')\n"
+        "print([m for m in ('tempfile', 'shutil', 'random') if m in sys.modules])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe, str(target)], env={"PYTHONPATH": str(ROOT)},
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and proc.stdout.strip() == "[]", proc.stdout + proc.stderr
+    assert json.loads(target.read_text()) == {"second": 2}
+    assert os.listdir(target.parent) == ["pack.json"]
+    if os.name == "posix":
+        assert target.stat().st_mode & 0o077 == 0
