@@ -313,3 +313,21 @@ def test_cache_writes_are_atomic_owner_only_and_need_no_tempfile(tmp_path: Path)
     assert os.listdir(target.parent) == ["pack.json"]
     if os.name == "posix":
         assert target.stat().st_mode & 0o077 == 0
+
+
+def test_never_commit_names_are_judged_as_the_globs_judge_them() -> None:
+    """check-secrets compiles its never-commit regex only for a name that starts and ends like
+    one of the globs (issue 15): every name fnmatch matches still gets its reason, the others
+    none, and no glob uses a wildcard the start/end test would not cover."""
+    import fnmatch
+
+    from hooks import check_secrets as cs
+
+    assert not any(ch in glob for glob, _ in cs.NEVER_COMMIT for ch in "?[")
+    names = ["README.md", "setup.py", ".env", ".env.local", "prod.env", "server.pem", "ID_RSA", "id_rsa.pub",
+             "client_secret_123.json", "service-account-x.json", "a-credentials.json", "credentials.json",
+             "key", "keys.py", "x.keystore", "environment", ".envrc", "env", "cert.pem.bak", ".netrc"]
+    for name in names:
+        lowered = name.lower()
+        expected = next((why for glob, why in cs.NEVER_COMMIT if fnmatch.fnmatchcase(lowered, glob)), None)
+        assert cs.never_commit_reason(f"some/dir/{name}") == expected, name
