@@ -331,3 +331,32 @@ def test_never_commit_names_are_judged_as_the_globs_judge_them() -> None:
         lowered = name.lower()
         expected = next((why for glob, why in cs.NEVER_COMMIT if fnmatch.fnmatchcase(lowered, glob)), None)
         assert cs.never_commit_reason(f"some/dir/{name}") == expected, name
+
+
+def test_check_secrets_reads_the_keyword_denylist_without_compiling_detect_secrets_keyword_regexes(tmp_path: Path) -> None:
+    """check-secrets needs only detect-secrets' keyword denylist, not the module's ten regexes:
+    the list is read from its source (the same words as the import gives), and a run that
+    reports a keyword assignment never imports detect_secrets.plugins.keyword."""
+    import subprocess
+    import sys
+
+    from detect_secrets.plugins.keyword import DENYLIST
+
+    from hooks.check_secrets import generic
+
+    assert generic.DENYLIST == tuple(DENYLIST)
+    import random
+    import string
+
+    rng = random.Random(15)  # a fake credential built at run time
+    secret = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(24))
+    (tmp_path / "settings.py").write_text(f'db_password = "{secret}"\n')
+    probe = (
+        "import sys\nfrom hooks.check_secrets import main\ncode = main(sys.argv[1:])\n"
+        "print(code, 'detect_secrets.plugins.keyword' in sys.modules, file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe, "settings.py"], cwd=tmp_path, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(ROOT), "HOME": str(tmp_path), "DRIFTGATE_CACHE_DIR": str(tmp_path / "c")},
+                          check=False)
+    assert proc.stderr.splitlines()[-1] == "1 False", proc.stdout + proc.stderr
+    assert proc.stdout.startswith("settings.py:1:"), proc.stdout
