@@ -208,7 +208,7 @@ def speed(runs: int) -> None:
     )
     for label, cmd in rows:
         wall, cpu = timed(cmd, plane, runs)
-        print(f"| {label} | {wall:.2f} | {cpu:.2f} |")
+        print(f"| {label} | {wall:.3f} | {cpu:.3f} |")
     listed = subprocess.run(["git", "ls-files", "*.py"], cwd=saleor, capture_output=True, text=True, check=True).stdout.split()
     py = [f for f in listed if os.path.isfile(saleor / f)][:1500]
     size = sum((saleor / f).stat().st_size for f in py)
@@ -221,7 +221,7 @@ def speed(runs: int) -> None:
         ("python -c pass (interpreter start-up)", [python, "-c", "pass"]),
     ):
         wall, cpu = timed(cmd, saleor, runs)
-        print(f"| {label} | {wall:.2f} | {cpu:.2f} |")
+        print(f"| {label} | {wall:.3f} | {cpu:.3f} |")
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import sys
+from hooks._core.lazyre import lazy
 from hooks._core.record import dataclass
 from typing import Any, Iterator, Sequence, Tuple
 
@@ -82,7 +83,7 @@ def _is_type_checking(test: ast.expr) -> bool:
     )
 
 
-_AVAILABILITY = re.compile(r"^(is_\w+_available|\w+_available|has_\w+|find_spec|module_available)$")
+_AVAILABILITY = lazy(r"^(is_\w+_available|\w+_available|has_\w+|find_spec|module_available)$")
 
 
 def _called_name(node: ast.expr) -> str:
@@ -413,11 +414,11 @@ _SETUP_NOT_REQUIREMENTS = frozenset({
     "scripts", "platforms", "package_dir", "exclude_package_data", "namespace_packages", "include",
     "exclude", "license_files",
 })
-_REQUIREMENT_TEXT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([<>=!~;].*)?$")
+_REQUIREMENT_TEXT = lazy(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([<>=!~;].*)?$")
 
 
-_NAMED_URL = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*@\s*\S")
-_VCS_URL = re.compile(r"^\s*(?:-e\s+)?(?:git|hg|svn|bzr)\+\S+|^\s*https?://\S+", re.I)
+_NAMED_URL = lazy(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*@\s*\S")
+_VCS_URL = lazy(r"^\s*(?:-e\s+)?(?:git|hg|svn|bzr)\+\S+|^\s*https?://\S+", re.I)
 
 
 def _url_requirements(path: str, manifest: Any) -> None:
@@ -792,7 +793,7 @@ class _Facts:
 # `<...>.path.insert` / `.append`, with what may stand between the tokens (spaces, line
 # breaks inside brackets, continuations, comments): a file without it has no call for
 # sys_path_dirs to find, and the search costs a hundredth of the walk over a large tree
-_PATH_CALL = re.compile(r"path(?:\s|\\|#[^\n]*\n)*\.(?:\s|\\|#[^\n]*\n)*(?:insert|append)\b")
+_PATH_CALL = lazy(r"path(?:\s|\\|#[^\n]*\n)*\.(?:\s|\\|#[^\n]*\n)*(?:insert|append)\b")
 
 
 def may_extend_sys_path(text: str) -> bool:

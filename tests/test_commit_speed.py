@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -242,3 +243,120 @@ def test_the_work_tree_root_is_asked_of_git_once_per_directory(tmp_path: Path, m
     init_repo(outside)  # `git init` where there was no repository: seen at once
     found = git.repo_root(str(outside))
     assert found is not None and os.path.samefile(found, outside)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+# a zero-width space, built here so this file holds none
+ZWSP = chr(0x200B)
+
+
+def _hidden_probe(tmp_path: Path, *args: str, extra_env: dict[str, str] | None = None) -> "subprocess.CompletedProcess[str]":
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom hooks.check_hidden_instructions import main\ncode = main(sys.argv[1:])\n"
+        "print(code, [m for m in ('shutil', 'hashlib') if m in sys.modules], file=sys.stderr)\n"
+    )
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+           "DRIFTGATE_CACHE_DIR": str(tmp_path / "cache"), **(extra_env or {})}
+    return subprocess.run([sys.executable, "-c", probe, *args], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, check=False)
+
+
+def test_the_code_point_check_starts_without_shutil_or_hashlib(tmp_path: Path) -> None:
+    """Issue 12: `check-hidden-instructions --select DG80` is start-up bound (1,500 files in
+    a few times grep's time), so argparse's formatters no longer import shutil (bz2, lzma) for
+    the terminal width and the result cache hashes with blake2b without hashlib's OpenSSL;
+    cold and warm (cached) runs still report the hidden character, a missing file still errors."""
+    (tmp_path / "note.md").write_text(f"hello{ZWSP}world\n", encoding="utf-8")
+    (tmp_path / "plain.md").write_text("nothing here\n")
+    past = time.time() - 60  # settled files: the warm run reads the cache and writes nothing
+    for name in ("note.md", "plain.md"):
+        os.utime(tmp_path / name, (past, past))
+    cold, warm = (_hidden_probe(tmp_path, "--select", "DG80", "note.md", "plain.md") for _ in range(2))
+    assert cold.stdout == warm.stdout and warm.stdout.startswith("note.md:1:6: DG802 "), cold.stdout + cold.stderr
+    assert warm.stdout.count("\n") == 1 and warm.stderr.splitlines()[-1] == "1 []", warm.stderr
+    missing = _hidden_probe(tmp_path, "--select", "DG80", "gone.md", "plain.md")
+    assert "gone.md: no such file" in missing.stderr and missing.stderr.splitlines()[-1].startswith("2 ")
+
+
+def test_help_still_fits_the_terminal_width(tmp_path: Path) -> None:
+    """The width argparse got from shutil now comes from COLUMNS (or the terminal) directly."""
+    widths: dict[int, list[int]] = {}
+    for columns in (50, 120):
+        proc = _hidden_probe(tmp_path, "--help", extra_env={"COLUMNS": str(columns)})
+        widths[columns] = [len(line) for line in proc.stdout.splitlines()]
+        assert "--select" in proc.stdout, proc.stdout
+    # help wraps to the width: more, shorter lines in 50 columns than in 120
+    assert len(widths[50]) > len(widths[120]) and max(widths[120]) > 50
+    assert sorted(widths[50])[len(widths[50]) // 2] <= 48
+
+def test_cache_writes_are_atomic_owner_only_and_need_no_tempfile(tmp_path: Path) -> None:
+    """Issue 15: every commit writes a result pack; write_atomic makes its own exclusive temp
+    file instead of importing tempfile (shutil, bz2, lzma, random). The entry is replaced whole,
+    readable by its owner only, no temp file is left, and an unwritable place stays quiet."""
+    import subprocess
+    import sys
+
+    target = tmp_path / "cache" / "deep" / "pack.json"
+    probe = (
+        "import sys\nfrom hooks._core.cache import write_atomic\n"
+        "write_atomic(sys.argv[1], 'first')\nwrite_atomic(sys.argv[1], '{\"second\": 2}')\n"
+        "write_atomic('/proc/driftgate-no/x.json', 'x')\n"
+        "print([m for m in ('tempfile', 'shutil', 'random') if m in sys.modules])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe, str(target)], env={"PYTHONPATH": str(ROOT)},
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and proc.stdout.strip() == "[]", proc.stdout + proc.stderr
+    assert json.loads(target.read_text()) == {"second": 2}
+    assert os.listdir(target.parent) == ["pack.json"]
+    if os.name == "posix":
+        assert target.stat().st_mode & 0o077 == 0
+
+
+def test_never_commit_names_are_judged_as_the_globs_judge_them() -> None:
+    """check-secrets compiles its never-commit regex only for a name that starts and ends like
+    one of the globs (issue 15): every name fnmatch matches still gets its reason, the others
+    none, and no glob uses a wildcard the start/end test would not cover."""
+    import fnmatch
+
+    from hooks import check_secrets as cs
+
+    assert not any(ch in glob for glob, _ in cs.NEVER_COMMIT for ch in "?[")
+    names = ["README.md", "setup.py", ".env", ".env.local", "prod.env", "server.pem", "ID_RSA", "id_rsa.pub",
+             "client_secret_123.json", "service-account-x.json", "a-credentials.json", "credentials.json",
+             "key", "keys.py", "x.keystore", "environment", ".envrc", "env", "cert.pem.bak", ".netrc"]
+    for name in names:
+        lowered = name.lower()
+        expected = next((why for glob, why in cs.NEVER_COMMIT if fnmatch.fnmatchcase(lowered, glob)), None)
+        assert cs.never_commit_reason(f"some/dir/{name}") == expected, name
+
+
+def test_check_secrets_reads_the_keyword_denylist_without_compiling_detect_secrets_keyword_regexes(tmp_path: Path) -> None:
+    """check-secrets needs only detect-secrets' keyword denylist, not the module's ten regexes:
+    the list is read from its source (the same words as the import gives), and a run that
+    reports a keyword assignment never imports detect_secrets.plugins.keyword."""
+    import subprocess
+    import sys
+
+    from detect_secrets.plugins.keyword import DENYLIST
+
+    from hooks.check_secrets import generic
+
+    assert generic.DENYLIST == tuple(DENYLIST)
+    import random
+    import string
+
+    rng = random.Random(15)  # a fake credential built at run time
+    secret = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(24))
+    (tmp_path / "settings.py").write_text(f'db_password = "{secret}"\n')
+    probe = (
+        "import sys\nfrom hooks.check_secrets import main\ncode = main(sys.argv[1:])\n"
+        "print(code, 'detect_secrets.plugins.keyword' in sys.modules, file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe, "settings.py"], cwd=tmp_path, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(ROOT), "HOME": str(tmp_path), "DRIFTGATE_CACHE_DIR": str(tmp_path / "c")},
+                          check=False)
+    assert proc.stderr.splitlines()[-1] == "1 False", proc.stdout + proc.stderr
+    assert proc.stdout.startswith("settings.py:1:"), proc.stdout

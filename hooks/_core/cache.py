@@ -20,15 +20,29 @@ def user_cache_dir() -> str:
     return os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "driftgate")
 
 
-def write_atomic(path: str, payload: str) -> None:
-    """Write `payload` to `path` through a temp file and os.replace; mkstemp makes it readable
-    by its owner only. A cache that cannot be written only costs speed, so OSError is quiet."""
-    import tempfile
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 
+
+def _temp_file(directory: str) -> tuple[int, str]:
+    """What tempfile.mkstemp does (a new random name, created exclusively, readable by its owner
+    only), without importing tempfile: with shutil, bz2, lzma and random that is ~5 ms of every
+    commit that writes a cache (issue 15)."""
+    for _ in range(100):
+        temp = os.path.join(directory, f".tmp-{os.urandom(8).hex()}.tmp")
+        try:
+            return os.open(temp, _TEMP_FLAGS, 0o600), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{directory}: no unused temporary file name")
+
+
+def write_atomic(path: str, payload: str) -> None:
+    """Write `payload` to `path` through a temp file and os.replace; the temp file is readable
+    by its owner only. A cache that cannot be written only costs speed, so OSError is quiet."""
     directory = os.path.dirname(path)
     try:
         os.makedirs(directory, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".tmp")
+        fd, temp = _temp_file(directory)
     except OSError:
         return
     try:

@@ -64,9 +64,13 @@ def forget_digests() -> None:
 
 
 def _hash(data: bytes) -> str:
-    import hashlib
+    try:
+        # hashlib's blake2b is this one; importing hashlib also loads OpenSSL's _hashlib (~2 ms)
+        from _blake2 import blake2b
+    except ImportError:  # an interpreter built without it
+        from hashlib import blake2b
 
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return blake2b(data, digest_size=16).hexdigest()
 
 
 def file_digest(path: str) -> Optional[str]:

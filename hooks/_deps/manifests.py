@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import os
 import re
+from hooks._core.lazyre import lazy
 from hooks._core.record import dataclass, field
 from typing import Any, Iterable, Iterator, Sequence
 
 from hooks._core.files import SourceFile, read_source
 from hooks._deps.pkgindex import normalize
 
-_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-_PEP723 = re.compile(
+_REQ_NAME = lazy(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_PEP723 = lazy(
     r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)$\s(?P<content>(^#(| .*)$\s)+)^# ///$"
 )
-_TOML_ERROR_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
-_TOML_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_TOML_ERROR_AT = lazy(r"\(at line (\d+), column (\d+)\)")
+_TOML_HEADER = lazy(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 
 
 @dataclass(frozen=True)
@@ -461,7 +462,7 @@ def _cfg_lines(value: str) -> Iterator[str]:
 
 # --- .pre-commit-config.yaml --------------------------------------------------------
 
-_NPM_LIKE = re.compile(r"^@|^[^@\s]+@[^@\s]+$")
+_NPM_LIKE = lazy(r"^@|^[^@\s]+@[^@\s]+$")
 
 
 def read_pre_commit_config(source: SourceFile) -> Manifest:
@@ -609,7 +610,7 @@ def read_requirements(
 
 
 _ONE_SPEC = r"\s*(?:~=|===|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+"
-_SIMPLE_LINE = re.compile(
+_SIMPLE_LINE = lazy(
     r"^\s*(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)"
     r"(?:\s*\[[A-Za-z0-9._,\s-]*\])?"
     rf"(?P<spec>{_ONE_SPEC}(?:\s*,{_ONE_SPEC})*)?"
@@ -641,7 +642,7 @@ def _simple_requirements(lines: Sequence[str]) -> list[tuple[str, str, int, int]
 
 # Specifiers packaging always accepts (a release number, `~=` with two parts or more, a
 # trailing `.*` after == or !=): checked without importing packaging (~6 ms a commit)
-_PLAIN_SPECIFIER = re.compile(r"(?:(?:>=|<=|>|<|==|!=)[0-9]+(?:\.[0-9]+)*|~=[0-9]+(?:\.[0-9]+)+|(?:==|!=)[0-9]+(?:\.[0-9]+)*\.\*)\Z")
+_PLAIN_SPECIFIER = lazy(r"(?:(?:>=|<=|>|<|==|!=)[0-9]+(?:\.[0-9]+)*|~=[0-9]+(?:\.[0-9]+)+|(?:==|!=)[0-9]+(?:\.[0-9]+)*\.\*)\Z")
 
 
 def _valid_specifiers(parts: Sequence[str]) -> bool:
@@ -662,7 +663,7 @@ def _valid_specifiers(parts: Sequence[str]) -> bool:
 # pip-requirements-parser's comment regex is quadratic in a run of blanks (100,000 spaces
 # take minutes): lines reach it with blank runs collapsed, and none longer than this.
 MAX_LINE_CHARS = 10_000
-_BLANK_RUN = re.compile(r"[ \t]{2,}")
+_BLANK_RUN = lazy(r"[ \t]{2,}")
 
 
 def _tame_lines(lines: Sequence[str]) -> tuple[list[str] | None, list[int]]:

@@ -22,6 +22,7 @@ import re
 import sys
 import threading
 import time
+from hooks._core.lazyre import lazy
 from hooks._core.record import dataclass, field
 from typing import Any, Iterable, Sequence
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
@@ -106,8 +107,8 @@ def _finite(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-_SEPARATORS = re.compile(r"[-_.]+")
-_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")  # PEP 508 names
+_SEPARATORS = lazy(r"[-_.]+")
+_NAME = lazy(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")  # PEP 508 names
 MAX_NAME_CHARS = 200  # longer is no project name on any index
 
 
@@ -356,9 +357,9 @@ def _unlink(path: str) -> None:
 
 # --- parsing answers ----------------------------------------------------------------
 
-_HREF = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a>", re.I | re.S)
-_META_TRACKS = re.compile(r"<meta\s+name=[\"']pypi:tracks[\"']\s+content=[\"']([^\"']*)", re.I)
-_ARCHIVE = re.compile(r"\.(whl|tar\.gz|zip|tar\.bz2|tar\.xz|tgz|tar|egg|exe|msi|rpm|dmg)$", re.I)
+_HREF = lazy(r"<a\s[^>]*?href\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a>", re.I | re.S)
+_META_TRACKS = lazy(r"<meta\s+name=[\"']pypi:tracks[\"']\s+content=[\"']([^\"']*)", re.I)
+_ARCHIVE = lazy(r"\.(whl|tar\.gz|zip|tar\.bz2|tar\.xz|tgz|tar|egg|exe|msi|rpm|dmg)$", re.I)
 
 
 def version_from_filename(project: str, filename: str) -> str | None:
@@ -404,7 +405,7 @@ def parse_json_answer(name: str, body: bytes) -> Project:
     )
 
 
-_HTML_TAG = re.compile(r"<(?:!doctype|html|head|body|a|meta|title)[\s>]", re.I)
+_HTML_TAG = lazy(r"<(?:!doctype|html|head|body|a|meta|title)[\s>]", re.I)
 
 
 def parse_html_answer(name: str, body: bytes) -> Project:

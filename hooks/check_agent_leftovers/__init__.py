@@ -16,6 +16,7 @@ from typing import Any, Iterator, Sequence
 
 from hooks._core.config import Option
 from hooks._core.findings import Finding, Rule
+from hooks._core.lazyre import lazy
 from hooks._core.runner import CheckRun, FileHook, enabled_codes, file_only_context, run_hook
 
 HOOK_ID = "check-agent-leftovers"
@@ -55,20 +56,20 @@ COMMENT_SUFFIXES = (
 )
 
 # What each rule needs in the (lowercased) text before anything is parsed.
-_PLACEHOLDER_WORDS = re.compile(
+_PLACEHOLDER_WORDS = lazy(
     r"real (?:implementation|app|system|world|scenario|project|environment|deployment|codebase)"
     r"|real-world|production|for now|simplified|placeholder|stub|(?:mock|dummy|fake) impl|todo|generated|replace (?:this )?with"
     r"|implement (?:this|me)"
 )
 # the start of a string literal that DG853 may report (lowercased text)
-_VALUE_WORDS = re.compile(
+_VALUE_WORDS = lazy(
     r"://(?:[\w-]+\.)*example\.(?:com|org|net)|[\"'](?:<\s*)?(?:your|insert|enter|put)[-_ ]"
     r"|[\"'](?:change[-_ ]?(?:me|this|it)|replace[-_ ]?(?:me|this)|fixme|x{4,}|placeholder|"
     r"(?:dummy|fake|test|my|super)[-_ ]?(?:secret|password|token|key)\w*|secret[-_ ]?key[-_ ]?here)[\"']"
 )
-_STUB_WORDS = re.compile(r"^[ \t]*(?:pass|\.\.\.|raise notimplementederror\b.*)[ \t]*(?:#.*)?$", re.M)
-_SILENCED_WORDS = re.compile(r"except\b[^:\n]*:[ \t]*(?:\n[ \t]*)?(?:pass|\.\.\.)[ \t]*(?:$|#)", re.M)
-_BLANKET_WORDS = re.compile(r"type:\s*ignore|noqa|eslint-disable")
+_STUB_WORDS = lazy(r"^[ \t]*(?:pass|\.\.\.|raise notimplementederror\b.*)[ \t]*(?:#.*)?$", re.M)
+_SILENCED_WORDS = lazy(r"except\b[^:\n]*:[ \t]*(?:\n[ \t]*)?(?:pass|\.\.\.)[ \t]*(?:$|#)", re.M)
+_BLANKET_WORDS = lazy(r"type:\s*ignore|noqa|eslint-disable")
 
 
 _PLACEHOLDER_KEYS = ("real", "production", "for now", "simplified", "placeholder", "stub", " impl", "todo", "generated", "replace")
@@ -78,7 +79,7 @@ _BLANKET_KEYS = ("ignore", "noqa", "eslint-disable")
 
 
 _BLOCK_OPENERS = ("except", "else", "try", "finally", "class ", "if ", "elif ", "for ", "while ", "with ", "match ", "case ")
-_ONE_LINE_STUB = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t][^\n]*:[ \t]*(?:pass|\.\.\.)[ \t]*(?:#.*)?$", re.M)
+_ONE_LINE_STUB = lazy(r"^[ \t]*(?:async[ \t]+)?def[ \t][^\n]*:[ \t]*(?:pass|\.\.\.)[ \t]*(?:#.*)?$", re.M)
 
 
 def _has_stub_candidate(lower: str) -> bool:

@@ -6,8 +6,9 @@ import re
 from typing import NamedTuple
 
 from hooks._core.comments import comment_spans
+from hooks._core.lazyre import lazy
 
-PLACEHOLDER = re.compile(
+PLACEHOLDER = lazy(
     r"\bin\s+a\s+real(?:[- ]world)?\s+(?:implementation|app(?:lication)?|system|scenario|project|"
     r"environment|deployment|codebase|world)\b"
     r"|\bin\s+(?:a\s+)?production(?:\s+(?:environment|system|setting|code|app))?,?\s+(?:you|we|this|one|it)\s+"
@@ -29,17 +30,17 @@ PLACEHOLDER = re.compile(
     re.IGNORECASE,
 )
 # Test doubles are meant to be fake: in tests only the markers of unfinished work count.
-PLACEHOLDER_IN_TESTS = re.compile(
+PLACEHOLDER_IN_TESTS = lazy(
     r"\btodo\b\s*:?\s*implement\b|\btodo\s*\(\s*(?:ai|agent|llm|claude|copilot|gpt|cursor|codex)\s*\)"
     r"|\bgenerated\s+(?:by|with|using)\s+(?:an?\s+)?(?:ai|llm|chatgpt|gpt-?[\w.]*|claude|copilot|gemini|cursor|codex)\b",
     re.IGNORECASE,
 )
 
-BLANKET_TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore(?!\s*\[)(?![\w-])")
-BLANKET_NOQA = re.compile(r"#\s*noqa(?!\s*:\s*[A-Z]+[0-9])\b", re.IGNORECASE)
+BLANKET_TYPE_IGNORE = lazy(r"#\s*type:\s*ignore(?!\s*\[)(?![\w-])")
+BLANKET_NOQA = lazy(r"#\s*noqa(?!\s*:\s*[A-Z]+[0-9])\b", re.IGNORECASE)
 # `eslint-disable-next-line` / `-line` with no rule; a file-wide `/* eslint-disable */` is how
 # generated and vendored files opt out of linting, and stays quiet
-BLANKET_ESLINT = re.compile(r"eslint-disable(?:-next-line|-line)[ \t]*(?:\*/)?[ \t]*$")
+BLANKET_ESLINT = lazy(r"eslint-disable(?:-next-line|-line)[ \t]*(?:\*/)?[ \t]*$")
 
 _HASH_SUFFIXES = (".rb", ".sh", ".bash")
 

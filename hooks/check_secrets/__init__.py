@@ -21,6 +21,7 @@ from hooks._core.files import (
     to_posix,
 )
 from hooks._core.findings import Finding, HookError, Rule
+from hooks._core.lazyre import lazy
 from hooks._core.runner import CheckRun, FileHook, run_hook
 from hooks._core.suppress import suppressed_codes
 
@@ -116,10 +117,14 @@ NEVER_COMMIT: tuple[tuple[str, str], ...] = (
     ("service-account*.json", "a service-account key file"),
     ("service_account*.json", "a service-account key file"),
 )
-# one regex for all the globs; group gN is NEVER_COMMIT[N]
-_NEVER_COMMIT_NAME = re.compile(
+# one regex for all the globs, compiled when a name gets past _GLOB_ENDS; group gN is NEVER_COMMIT[N]
+_NEVER_COMMIT_NAME = lazy(
     "|".join(f"(?P<g{index}>{fnmatch.translate(glob)})" for index, (glob, _) in enumerate(NEVER_COMMIT))
 )
+# each glob's literal start and end (before its first `*`, after its last; the globs hold no
+# other wildcard): a name that starts and ends like no glob matches none, and nearly every
+# committed name is such a name, so the regex above (~1 ms to compile) is rarely needed
+_GLOB_ENDS = tuple((glob.split("*", 1)[0], glob.rsplit("*", 1)[-1]) for glob, _ in NEVER_COMMIT)
 # `.env.example`, `example.env`, `service-account-sample.json`: templates are meant to be
 # shared (a name part between `.`, `-` or `_` says so).
 TEMPLATE_PARTS = frozenset(
@@ -132,6 +137,8 @@ _PUBLIC_ONLY_SUFFIXES = (".pem", ".key")
 def never_commit_reason(path: str) -> str | None:
     """Why a file with this name should never be committed, or None."""
     name = to_posix(path).rsplit("/", 1)[-1].lower()
+    if not any(name.startswith(head) and name.endswith(tail) for head, tail in _GLOB_ENDS):
+        return None
     if TEMPLATE_PARTS.intersection(re.split(r"[._-]", name)):
         return None
     match = _NEVER_COMMIT_NAME.match(name)

@@ -33,8 +33,35 @@ from detect_secrets.plugins.high_entropy_strings import (
     HexHighEntropyString,
     HighEntropyStringsPlugin,
 )
-from detect_secrets.plugins.keyword import DENYLIST
 from hooks._core.lazyre import lazy
+
+
+def _keyword_denylist() -> tuple[str, ...]:
+    """detect-secrets' KeywordDetector denylist (`detect_secrets.plugins.keyword.DENYLIST`),
+    read from the module's source: importing the module compiles its ten keyword regexes
+    (~4 ms of every commit's check-secrets, issue 15), none of which driftgate uses. Any
+    surprise in the source (another version's layout) falls back to the import."""
+    import ast
+    import sys
+    from importlib.util import find_spec
+
+    if "detect_secrets.plugins.keyword" not in sys.modules:
+        try:
+            spec = find_spec("detect_secrets.plugins.keyword")
+            with open(spec.origin, encoding="utf-8") as handle:  # type: ignore[union-attr, arg-type]
+                text = handle.read()
+            start = text.index("\nDENYLIST = (") + len("\nDENYLIST = ")
+            words = ast.literal_eval(text[start:text.index("\n)", start) + 2])
+            if isinstance(words, tuple) and words and all(isinstance(w, str) for w in words):
+                return words
+        except (AttributeError, TypeError, OSError, ValueError, SyntaxError, ImportError):
+            pass
+    from detect_secrets.plugins.keyword import DENYLIST
+
+    return tuple(DENYLIST)
+
+
+DENYLIST = _keyword_denylist()
 
 MIN_LENGTH = 16  # shorter values are passwords a reviewer can judge, or placeholders
 
