@@ -166,7 +166,7 @@ def _report_network(settings: dict[str, Any], lookups: dict[str, Lookup]) -> Non
             )
         failed = sum(1 for lookup in lookups.values() if lookup.errors and not lookup.found_on)
         _warn(f"{errors[0]}; {failed} name(s) not checked")
-    unchecked = sum(1 for lookup in lookups.values() if lookup.unchecked and not lookup.answers)
+    unchecked = sum(1 for lookup in lookups.values() if lookup.unchecked)
     if unchecked:
         _warn(f"--offline: {unchecked} name(s) not in the cache were not checked")
 
@@ -246,8 +246,10 @@ def judge(
 ) -> Iterator[Finding]:
     from hooks._deps.names import POPULAR, near_miss
 
-    if not lookup.answers or lookup.errors and not lookup.found_on:
-        return  # not checked (offline or index error in warn mode)
+    if not lookup.answers or lookup.errors and not lookup.found_on or lookup.unchecked:
+        # not checked (offline or index error in warn mode); with --offline, a file:// index
+        # answers while an uncached http(s) one does not: a partial view, so no verdict
+        return
     popular_twin = None if item.key in POPULAR else near_miss(item.key, sorted(POPULAR))
     if not lookup.found_on:
         where = ", ".join(lookup.answers)

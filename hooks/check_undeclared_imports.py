@@ -899,7 +899,7 @@ class Judge:
         if errors and not self._warned:
             self._warned = True  # one line per run, however many questions failed
             print(f"{HOOK_ID}: warning: {errors[0]}; some imports not checked", file=sys.stderr)
-        unchecked = sum(1 for lk in lookups.values() if lk.unchecked and not lk.answers)
+        unchecked = sum(1 for lk in lookups.values() if lk.unchecked)
         if unchecked and self.settings["offline"] and not self._warned:
             self._warned = True
             print(f"{HOOK_ID}: warning: --offline: {unchecked} name(s) not in the cache were not checked",

@@ -485,6 +485,22 @@ def test_offline_without_cache_warns_and_checks_nothing(capsys: Any) -> None:
     assert err == ["check-hallucinated-deps: warning: --offline: 1 name(s) not in the cache were not checked"]
 
 
+def test_offline_gives_no_verdict_from_a_file_index_alone(capsys: Any, tmp_path: Path) -> None:
+    """pip's configuration may list a file:// mirror next to the real index (this machine's
+    does). With --offline and a cold cache only the mirror answers: a name it lacks is not
+    "not on the index", and one release there is not the project's history. No verdict."""
+    tree = tmp_path / "mirror"
+    (tree / "mirror-only").mkdir(parents=True)
+    wheel = "mirror_only-1.0-py3-none-any.whl"
+    (tree / "mirror-only" / "index.html").write_text(f'<a href="{wheel}">{wheel}</a>')
+    write("requirements.txt", "mirror-only\nnot-in-mirror\n")
+    args = ["--index-url", "http://127.0.0.1:9/simple/", "--extra-index-url", tree.as_uri(),
+            "--public-index-url", "http://127.0.0.1:9/simple/", "requirements.txt"]
+    code, out, err = run(capsys, "--offline", *args)
+    assert (code, out) == (0, [])
+    assert err == ["check-hallucinated-deps: warning: --offline: 2 name(s) not in the cache were not checked"]
+
+
 def test_parallel_processes_share_the_cache_safely(servers: dict[str, Any], tmp_path: Path) -> None:
     names = [f"ghost-{i}" for i in range(20)] + ["requests", "mirror-lib"]
     Path("requirements.txt").write_text("\n".join(names) + "\n")

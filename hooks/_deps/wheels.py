@@ -417,7 +417,7 @@ class WheelReader:
             for name, spec in todo.items():
                 lookup = lookups.get(name)
                 found = [i for i in self.indexes if lookup and i.display in lookup.found_on]
-                if lookup and lookup.answers and not found and not lookup.errors:
+                if lookup and lookup.answers and not found and not lookup.errors and not lookup.unchecked:
                     self.memo[name] = WheelNames(name, "", frozenset(), (), False, on_index=False)
                     continue
                 version = choose_version(lookup.versions, spec) if lookup and found else None
