@@ -84,7 +84,7 @@ def test_chosen_versions_are_remembered_until_the_index_lists_a_new_release(memo
     real = specmemo.remembered
 
     def spying(question: str, spec: str, versions: object, compute: object) -> object:
-        return real(question, spec, versions, lambda: calls.append(spec) or compute())  # type: ignore
+        return real(question, spec, versions, lambda: calls.append(spec) or compute())  # type: ignore[arg-type, func-returns-value, operator]
 
     specmemo.remembered = spying  # type: ignore[assignment]
     try:
