@@ -517,6 +517,14 @@ def test_jsonl_output_never_holds_the_secret(tmp_path, monkeypatch, capsys):
 # --- shape of the package ----------------------------------------------------------------
 
 
+def run_probe(cwd, probe, *args):
+    """`probe` (a Python program) in a fresh interpreter with this checkout on its path: what
+    a hook process imports shows only there."""
+    env = {**os.environ, "PYTHONPATH": REPO}
+    return subprocess.run([sys.executable, "-c", probe, *args], cwd=cwd, env=env, capture_output=True,
+                          check=False, text=True)
+
+
 def test_clean_files_never_import_detect_secrets(tmp_path):
     """Import time matters: detect-secrets (which pulls in requests) loads only on a hit."""
     (tmp_path / "clean.py").write_text("import os\nprint(os.getcwd())\n", encoding="utf-8")
@@ -527,9 +535,8 @@ def test_clean_files_never_import_detect_secrets(tmp_path):
         "code = main(sys.argv[1:])\n"
         "print(code, 'detect_secrets' in sys.modules, file=sys.stderr)\n"
     )
-    env = {**os.environ, "PYTHONPATH": REPO}
-    clean = subprocess.run([sys.executable, "-c", probe, "clean.py"], cwd=tmp_path, env=env, capture_output=True, check=False, text=True)
-    dirty = subprocess.run([sys.executable, "-c", probe, "dirty.py"], cwd=tmp_path, env=env, capture_output=True, check=False, text=True)
+    clean = run_probe(tmp_path, probe, "clean.py")
+    dirty = run_probe(tmp_path, probe, "dirty.py")
     assert clean.stderr == "0 False\n"
     assert dirty.stderr == "1 True\n"
 
@@ -877,8 +884,7 @@ def test_ordinary_django_code_never_imports_detect_secrets(tmp_path):
         "code = main(sys.argv[1:])\n"
         "print(code, 'detect_secrets' in sys.modules, file=sys.stderr)\n"
     )
-    env = {**os.environ, "PYTHONPATH": REPO}
-    proc = subprocess.run([sys.executable, "-c", probe, "models.py"], cwd=tmp_path, env=env, capture_output=True, check=False, text=True)
+    proc = run_probe(tmp_path, probe, "models.py")
     assert proc.stderr == "0 False\n"
 
 
@@ -898,8 +904,7 @@ def test_a_hit_loads_detect_secrets_but_not_requests(tmp_path):
         "print(issubclass(base.requests.exceptions.RequestException, IOError), 'urllib3' in sys.modules,\n"
         "      requests.get is sys.modules['requests'].get, file=sys.stderr)\n"
     )
-    env = {**os.environ, "PYTHONPATH": REPO}
-    proc = subprocess.run([sys.executable, "-c", probe, "dirty.py"], cwd=tmp_path, env=env, capture_output=True, check=False, text=True)
+    proc = run_probe(tmp_path, probe, "dirty.py")
     assert proc.stderr == "1 True []\nTrue True True\n"
     assert "DG3" in proc.stdout
 
@@ -915,8 +920,7 @@ def test_code_importing_a_requests_submodule_first_gets_one_copy_of_it(tmp_path)
         "      requests.exceptions is exceptions, type(adapters.__spec__.loader).__name__)\n"
         "import importlib\nprint(importlib.reload(adapters) is adapters)\n"
     )
-    env = {**os.environ, "PYTHONPATH": REPO}
-    proc = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+    proc = run_probe(tmp_path, probe)
     assert proc.stdout == "True True True SourceFileLoader\nTrue\n", proc.stderr
 
 
@@ -940,7 +944,6 @@ def test_a_hit_runs_neither_of_detect_secrets_package_inits(tmp_path):
         "      detect_secrets.filters.heuristic is heuristic, 'detect_secrets.filters.wordlist' in sys.modules,\n"
         "      file=sys.stderr)\n"
     )
-    env = {**os.environ, "PYTHONPATH": REPO}
-    proc = subprocess.run([sys.executable, "-c", probe, "dirty.py"], cwd=tmp_path, env=env, capture_output=True, check=False, text=True)
+    proc = run_probe(tmp_path, probe, "dirty.py")
     assert proc.stderr == "1 []\nTrue True True True\n", proc.stderr
     assert "DG3" in proc.stdout
