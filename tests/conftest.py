@@ -12,6 +12,17 @@ import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+# A function nested five blocks deep: check-nesting reports it once, at line 6, column 21.
+DEEP = (
+    "def deep(x):\n"
+    "    for a in x:\n"
+    "        for b in a:\n"
+    "            for c in b:\n"
+    "                for d in c:\n"
+    "                    if d:\n"
+    "                        pass\n"
+)
+
 
 def git(cwd: Path | str, *args: str) -> str:
     proc = subprocess.run(

@@ -14,22 +14,13 @@ from typing import Any, Callable
 
 import _secrets_support as fakes
 import pytest
-from conftest import PROJECT_ROOT, commit_all
+from conftest import DEEP, PROJECT_ROOT, commit_all
 
 import hooks
 from hooks import cli
 from hooks._core import filecache, pyversion
 from hooks.check_nesting import main as check_nesting
 
-DEEP = (
-    "def deep(x):\n"
-    "    for a in x:\n"
-    "        for b in a:\n"
-    "            for c in b:\n"
-    "                for d in c:\n"
-    "                    if d:\n"
-    "                        pass\n"
-)
 REAL = "deep.py:6:21: DG501 `deep` nests blocks 5 deep (max 4): for > for > for > for > if"
 ALTERED = "deep.py:6:21: DG501 read from the cache"
 

@@ -10,19 +10,10 @@ from typing import Any
 
 import pytest
 
-from conftest import PROJECT_ROOT, commit_all
+from conftest import DEEP, PROJECT_ROOT, commit_all
 from hooks import cli
 from hooks.check_nesting import main as check_nesting
 
-DEEP = (
-    "def deep(x):\n"
-    "    for a in x:\n"
-    "        for b in a:\n"
-    "            for c in b:\n"
-    "                for d in c:\n"
-    "                    if d:\n"
-    "                        pass\n"
-)
 DEEP_LINE = "6:21: DG501 `deep` nests blocks 5 deep (max 4): for > for > for > for > if"
 
 
