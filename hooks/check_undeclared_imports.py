@@ -597,12 +597,12 @@ def _installed_key() -> list[Any]:
 
 def _load_installed(path: str, key: list[Any]) -> dict[str, Any]:
     """The saved answers for `key`; empty tables when absent, stale or damaged."""
-    from hooks._core.files import read_bytes
+    from hooks._core.cache import read_json
 
     empty: dict[str, Any] = {"provides": {}, "requires": {}, "env_map": None}
     try:
-        data = json.loads(read_bytes(path, 32 * 1024 * 1024).decode("utf-8"))
-        if data["key"] != key:
+        data = read_json(path, 32 * 1024 * 1024)
+        if not isinstance(data, dict) or data["key"] != key:
             return empty
         tables = {name: data[name] for name in ("provides", "requires")}
         for table in tables.values():

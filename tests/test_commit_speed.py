@@ -4,6 +4,8 @@ from __future__ import annotations
 import ast
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -109,6 +111,40 @@ def test_a_damaged_memo_is_a_miss_and_parallel_writers_merge(memo_dir: Path) -> 
     specmemo.flush()
     saved = json.loads((memo_dir / "specifiers-v1.json").read_text())
     assert saved["choose\0>=9\0x"] == "9.1" and "1.0" in saved.values()
+
+
+def test_nested_garbage_in_a_memo_is_a_miss_not_a_crash(memo_dir: Path) -> None:
+    """JSON nested past the decoder's recursion limit (a damaged or hostile cache file) raises
+    RecursionError, not ValueError: it must read as a miss like any other damage."""
+    from hooks._deps.wheels import choose_version
+
+    memo_dir.mkdir(parents=True)
+    (memo_dir / "specifiers-v1.json").write_text("[" * 200_000)
+    assert choose_version(["1.0", "2.0"], "<2") == "1.0"
+
+
+def test_every_cache_file_full_of_nested_garbage_is_recomputed(tmp_path: Path) -> None:
+    """What a commit leaves in the cache (declarations, code writes, installed packages,
+    per-file results), each file overwritten with deeply nested garbage: the next run prints
+    what the first printed, with no internal error."""
+    (tmp_path / "app.py").write_text("import os\nimport requests\nTOKEN = os.environ['APP_TOKEN']\n")
+    (tmp_path / "requirements.txt").write_text("requests\n")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "."], cwd=tmp_path, check=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DRIFTGATE_CACHE_DIR": str(tmp_path / ".cache")}
+    argv = [sys.executable, "-m", "hooks.cli", "run", "--offline", "app.py", "requirements.txt"]
+
+    def run() -> tuple[int, str, str]:
+        proc = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+        return proc.returncode, proc.stdout, proc.stderr
+
+    first = run()
+    assert first[0] == 1 and "DG40" in first[1], first
+    damaged = sorted((tmp_path / ".cache").rglob("*.json"))
+    assert damaged
+    for path in damaged:
+        path.write_text("[" * 200_000)
+    assert run() == first
 
 
 def test_plain_specifiers_are_judged_as_packaging_judges_them() -> None:

@@ -919,11 +919,9 @@ def _short_hash(text: str) -> str:
 
 
 def _read_json(path: str) -> Optional[dict[str, Any]]:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
-        return None  # missing or damaged: rebuild
+    from hooks._core.cache import read_json
+
+    data = read_json(path)  # missing or damaged: None, rebuild
     return data if isinstance(data, dict) else None
 
 

@@ -56,3 +56,17 @@ def write_atomic(path: str, payload: str) -> None:
             pass
         if not isinstance(sys.exc_info()[1], OSError):
             raise
+
+
+def read_json(path: str, limit: int = 64 * 1024 * 1024) -> object:
+    """The JSON value in the cache file at `path`, or None when it is missing, unreadable,
+    over `limit` bytes or damaged (deeply nested garbage included, which the decoder answers
+    with RecursionError): a cache miss, never an error. Callers check the value's shape."""
+    import json
+
+    from hooks._core.files import read_bytes
+
+    try:
+        return json.loads(read_bytes(path, limit).decode("utf-8"))
+    except (OSError, ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None

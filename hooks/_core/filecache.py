@@ -189,13 +189,9 @@ class Pack:
 
 
 def _load(path: str) -> dict[str, Any]:
-    import json
+    from hooks._core.cache import read_json
 
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError, RecursionError):  # RecursionError: nested garbage
-        return {}
+    data = read_json(path)
     return data if isinstance(data, dict) else {}
 
 

@@ -132,12 +132,11 @@ def _dir_stamps(paths: "list[str] | tuple[str, ...]") -> dict[str, int]:
 
 
 def _cached_answer(executable: str) -> Optional[dict]:
-    from hooks._core.cache import user_cache_dir
+    from hooks._core.cache import read_json, user_cache_dir
 
     path = os.path.join(user_cache_dir(), "interpreters", _probe_key(executable) + ".json")
     try:
-        with open(path, encoding="utf-8") as handle:
-            saved = json.load(handle)
+        saved = read_json(path)
         answer, stamps = saved["answer"], saved["dirs"]
         if not isinstance(answer, dict) or stamps != _dir_stamps(list(stamps)):
             return None

@@ -162,10 +162,10 @@ def _pip_answers(cache_root: str | None = None) -> tuple[dict[str, str], str | N
     cache while nothing they depend on changed (pip's version is part of the fingerprint):
     importing pip for either costs 30 to 100 ms of a commit."""
     path = os.path.join(cache_root or user_cache_dir(), _pip_config_cache_name())
-    from hooks._core.files import read_bytes
+    from hooks._core.cache import read_json
 
     try:
-        saved = json.loads(read_bytes(path, MAX_CACHE_ENTRY_BYTES).decode("utf-8"))
+        saved = read_json(path, MAX_CACHE_ENTRY_BYTES)
         settings, default = saved["settings"], saved["default_index"]
         if (
             isinstance(settings, dict) and all(isinstance(v, str) for v in settings.values())
@@ -321,10 +321,10 @@ class DiskCache:
     def get(self, index: Index, name: str, now: float, any_age: bool = False) -> Project | None:
         """The cached answer, or None: expired, or anything but a regular, small, well-formed
         entry fetched in the past (a damaged or doctored entry is a miss, never a verdict)."""
-        from hooks._core.files import read_bytes
+        from hooks._core.cache import read_json
 
         try:
-            data = json.loads(read_bytes(self.path(index, name), MAX_CACHE_ENTRY_BYTES).decode("utf-8"))
+            data = read_json(self.path(index, name), MAX_CACHE_ENTRY_BYTES)
             fetched, ttl = data["fetched"], data["ttl"]
             if not (_finite(fetched) and _finite(ttl) and fetched <= now + CLOCK_SKEW and 0 <= ttl <= FOUND_TTL):
                 return None

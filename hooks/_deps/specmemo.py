@@ -17,7 +17,7 @@ import json
 import os
 from typing import Any, Callable, Sequence
 
-from hooks._core.cache import user_cache_dir, write_atomic
+from hooks._core.cache import read_json, user_cache_dir, write_atomic
 
 FORMAT = 1
 MAX_ENTRIES = 4096  # the oldest are dropped past this (a few hundred KB at most)
@@ -42,11 +42,7 @@ def _entries() -> dict[str, Any]:
 
 
 def _read(path: str) -> dict[str, Any]:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
-        return {}
+    data = read_json(path)
     return data if isinstance(data, dict) else {}
 
 

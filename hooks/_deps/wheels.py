@@ -508,9 +508,10 @@ class WheelReader:
     def _cached(self, index: Index, name: str, version: str) -> WheelNames | None:
         if index.url.startswith("file:"):
             return None
+        from hooks._core.cache import read_json
+
         try:
-            with open(self._path(index, name, version), encoding="utf-8") as handle:
-                data = json.load(handle)
+            data = read_json(self._path(index, name, version))
             answer = WheelNames.from_json(data["answer"])
             if answer.dist != name or answer.version != version:
                 return None

@@ -82,14 +82,14 @@ def _project_index(roots: list[str]) -> Any:
             except OSError:
                 return super()._load_api(module)
             import hashlib
-            import json
 
             key = f"{FORMAT}\0{module}\0{location.file}\0{stat.st_size}\0{stat.st_mtime_ns}\0{location.is_package}"
             path = os.path.join(cache_root, hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32] + ".json")
+            from hooks._core.cache import read_json
+
             try:
-                with open(path, encoding="utf-8") as handle:
-                    return json.load(handle)["api"]  # type: ignore[no-any-return]
-            except (OSError, ValueError, KeyError, TypeError):
+                return read_json(path)["api"]  # type: ignore[index]
+            except (KeyError, TypeError):
                 pass
             api = super()._load_api(module)
             _write_atomic(path, {"api": api})

@@ -63,11 +63,11 @@ def _stamp(path: str) -> list[Any]:
 def load(top: str, key: str) -> dict[str, Any] | None:
     """The saved collector state for `key` (sites, globs, errors, env_from, config_maps),
     or None: absent, damaged, computed from other inputs, or a file it read has changed."""
-    from hooks._core.files import read_bytes
+    from hooks._core.cache import read_json
 
     try:
-        entry = json.loads(read_bytes(cache_path(top), MAX_ENTRY_BYTES).decode("utf-8"))
-        if entry["key"] != key:
+        entry = read_json(cache_path(top), MAX_ENTRY_BYTES)
+        if not isinstance(entry, dict) or entry["key"] != key:
             return None
         for path, size, mtime in entry["inputs"]:
             if _stamp(os.path.join(top, path)) != [size, mtime]:
@@ -137,14 +137,12 @@ def code_write_hits(
     commit that adds no write (nearly all)."""
     import re
 
+    from hooks._core.cache import read_json
     from hooks._core.files import read_bytes
 
     path = cache_path(top, "writes")
-    try:
-        saved = json.loads(read_bytes(path, MAX_ENTRY_BYTES).decode("utf-8"))
-        if saved.get("format") != CACHE_FORMAT or not isinstance(saved.get("files"), dict):
-            saved = None
-    except (OSError, ValueError):
+    saved = read_json(path, MAX_ENTRY_BYTES)
+    if not isinstance(saved, dict) or saved.get("format") != CACHE_FORMAT or not isinstance(saved.get("files"), dict):
         saved = None
     stamps = {f: _stamp(os.path.join(top, f)) for f in code_files}
     if saved is None:
