@@ -58,6 +58,17 @@ def write_atomic(path: str, payload: str) -> None:
             raise
 
 
+def digest(data: bytes) -> str:
+    """A 32-hex-digit blake2b of `data`: what cache keys and file contents are named by."""
+    try:
+        # hashlib's blake2b is this one; importing hashlib also loads OpenSSL's _hashlib (~3 ms)
+        from _blake2 import blake2b
+    except ImportError:  # an interpreter built without it
+        from hashlib import blake2b
+
+    return blake2b(data, digest_size=16).hexdigest()
+
+
 def read_json(path: str, limit: int = 64 * 1024 * 1024) -> object:
     """The JSON value in the cache file at `path`, or None when it is missing, unreadable,
     over `limit` bytes or damaged (deeply nested garbage included, which the decoder answers

@@ -22,6 +22,8 @@ DRIFTGATE_CACHE_DIR); deleting that directory clears it.
 from __future__ import annotations
 
 import os
+
+from hooks._core.cache import digest as _hash
 from typing import Any, List, Optional, Tuple
 
 FORMAT = "files-v1"
@@ -61,16 +63,6 @@ def forget_digests() -> None:
     rewritten between two commands of one process (same size, same coarse mtime) is hashed
     again."""
     _digests.clear()
-
-
-def _hash(data: bytes) -> str:
-    try:
-        # hashlib's blake2b is this one; importing hashlib also loads OpenSSL's _hashlib (~2 ms)
-        from _blake2 import blake2b
-    except ImportError:  # an interpreter built without it
-        from hashlib import blake2b
-
-    return blake2b(data, digest_size=16).hexdigest()
 
 
 def file_digest(path: str) -> Optional[str]:

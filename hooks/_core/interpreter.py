@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from hooks._core.record import dataclass
 from typing import Optional
@@ -105,7 +104,7 @@ _asked: dict[str, Interpreter] = {}
 def _probe_key(executable: str) -> str:
     """What the probe's answer depends on: the interpreter binary and its venv's config (a
     venv rebuilt or upgraded in place changes one of them), and the probe itself."""
-    import hashlib
+    from hooks._core.cache import digest
 
     parts = [_PROBE, os.path.abspath(executable)]
     candidates = [executable, os.path.realpath(executable)]
@@ -116,7 +115,7 @@ def _probe_key(executable: str) -> str:
             parts.append(f"{path}:{info.st_mtime_ns}:{info.st_size}")
         except OSError:
             parts.append(f"{path}:-")
-    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return digest("\0".join(parts).encode("utf-8", "surrogateescape"))
 
 
 def _dir_stamps(paths: "list[str] | tuple[str, ...]") -> dict[str, int]:
@@ -166,6 +165,8 @@ def ask(executable: str, source: str = "") -> Interpreter:
             return facts
         except (ValueError, KeyError, TypeError):
             pass  # a damaged entry is a miss
+    import subprocess  # only on a miss: ~5 ms of every warm run otherwise
+
     try:
         proc = subprocess.run(
             [executable, "-I", "-c", _PROBE], capture_output=True, text=True,

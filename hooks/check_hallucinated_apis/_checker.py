@@ -1,32 +1,15 @@
-"""check-hallucinated-apis: imported names, attributes and call keywords that the installed
-version of a library (or the target interpreter's standard library) does not have (DG7xx).
-
-The code's own interpreter is found by hooks._core.interpreter (`--python`, config `python`,
-VIRTUAL_ENV, .venv/venv, python3) and asked once for its sys.path and version; the
-libraries on that path are read statically by the API index in hooks._api (never
-imported). Only certain names are checked: whatever is dynamic, guarded, rebound or not
-installed is left alone.
-"""
+"""check-hallucinated-apis' checking of one parsed file: what each name stands for, and the
+attributes, imports and calls the installed API index does not have. Imported when a file is
+checked: a warm run, whose results all come from the per-file cache, never loads `ast`."""
 from __future__ import annotations
 
 import ast
-import os
 from hooks._core.record import dataclass
-from typing import Any, Callable, Iterator, Optional, Sequence
+from typing import Any, Callable, Optional
 
-from hooks._core.config import Option
-from hooks._core.files import SourceFile, parse_python
-from hooks._core.findings import Finding, Rule, char_col
-from hooks._core.runner import CheckRun, FileHook, per_file, run_hook, suffix_selector
-
-HOOK_ID = "check-hallucinated-apis"
-
-RULES = (
-    Rule("DG701", "attribute that the installed module or class does not have"),
-    Rule("DG702", "call with a keyword the callee does not take, or too many positional arguments"),
-    Rule("DG703", "`from module import name`: the installed module has no such name"),
-    Rule("DG704", "`import a.b`: the installed package has no such module"),
-)
+from hooks._core.files import SourceFile
+from hooks._core.findings import Finding, char_col
+from hooks.check_hallucinated_apis import HOOK_ID, first_party_names
 
 # Handlers that make the guarded code's failures expected.
 _IMPORT_GUARDS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -309,7 +292,7 @@ def _dotted(node: ast.AST) -> Optional[str]:
 # --- the checker ----------------------------------------------------------------------
 
 
-class _Checker:
+class Checker:
     def __init__(self, source: SourceFile, tree: ast.Module, index: Any, root: str = ".") -> None:
         from hooks._api import FOUND, MISSING
 
@@ -552,37 +535,6 @@ class _Checker:
         return dotted, path, result.owner, None
 
 
-_LISTED: dict[str, frozenset[str]] = {}
-
-
-def _top_level_names(directory: str) -> frozenset[str]:
-    """Modules and regular packages directly in `directory` (listed once per process)."""
-    directory = os.path.abspath(directory)
-    if directory not in _LISTED:
-        names = set()
-        try:
-            entries = os.listdir(directory)
-        except OSError:
-            entries = []
-        for entry in entries:
-            stem = entry[:-3] if entry.endswith(".py") else entry
-            full = os.path.join(directory, entry)
-            # a directory without __init__ is a namespace portion: an installed regular
-            # package of the same name wins over it at run time
-            if stem.isidentifier() and (entry.endswith(".py") or os.path.isfile(os.path.join(full, "__init__.py"))):
-                names.add(stem)
-        _LISTED[directory] = frozenset(names)
-    return _LISTED[directory]
-
-
-def first_party_names(root: str, path: str) -> frozenset[str]:
-    """Top-level names the repository provides: at its root, under src/, and next to the
-    checked file (a script's sibling modules)."""
-    here = os.path.dirname(path) or "."
-    return (_top_level_names(root) | _top_level_names(os.path.join(root, "src"))
-            | _top_level_names(here))
-
-
 def _import_symbol(node: ast.stmt, name: str) -> Optional[Symbol]:
     if isinstance(node, ast.Import):
         for alias in node.names:
@@ -615,119 +567,3 @@ def _hint(result: Any) -> str:
     if result.nearest:
         return f" (did you mean {result.nearest[0]}?)"
     return ""
-
-
-# --- the hook ---------------------------------------------------------------------------
-
-_INDEX: dict[tuple[str, str], Any] = {}
-
-
-def _index_for(settings: dict[str, Any], root: str) -> Any:
-    """One index per process (forked workers inherit it)."""
-    from hooks._api import default_cache_dir, index_for_interpreter
-    from hooks._core.interpreter import project_interpreter
-
-    key = (settings.get("python") or "", root)
-    if key not in _INDEX:
-        interpreter = project_interpreter(root, settings.get("python") or None)
-        _INDEX[key] = index_for_interpreter(
-            interpreter, cache_dir=default_cache_dir(), executable=interpreter.executable)
-    return _INDEX[key]
-
-
-def check_source(source: SourceFile, settings: dict[str, Any]) -> list[Finding]:
-    root = settings.get("_root", ".")
-    index = _index_for(settings, root)
-    try:
-        tree = parse_python(source)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return []  # check-nesting reports files that do not parse (DG500)
-    checker = _Checker(source, tree, index, root)
-    checker.check_tree(tree)
-    return checker.findings
-
-
-# --- results per file, for warm runs ---------------------------------------------------
-# A file's findings depend on its text, the names next to it and at the repository root
-# (first-party shadowing), the environment (interpreter, version, what is installed) and
-# this code. The runner keeps them per file (hooks._core.filecache; the code is in its key):
-# the environment is this hook's cache context, the names next to a file its file context.
-# A warm run over unchanged files parses nothing.
-
-_ENVIRONMENT_KEYS: dict[tuple[str, str], Optional[str]] = {}
-
-
-def _environment_key(interpreter: Any, root: str) -> Optional[str]:
-    """None when a search path holds source that may change in place (an editable
-    install's directory, a PYTHONPATH entry): then results are not cached. Read from the
-    interpreter's answers alone, so a warm run does not even load the API index."""
-    memo = (interpreter.executable, os.path.abspath(root))
-    if memo in _ENVIRONMENT_KEYS:
-        return _ENVIRONMENT_KEYS[memo]
-    import hashlib
-
-    parts = [repr(interpreter.version), str(interpreter.executable)]
-    key: Optional[str] = None
-    try:
-        # the index's search paths (hooks._api.finder.Finder keeps the existing directories)
-        for path in (p for p in interpreter.sys_path if p and os.path.isdir(p)):
-            real = os.path.realpath(path)
-            installed = any(p in real for p in ("site-packages", "dist-packages")) or (
-                interpreter.stdlib is not None and real.startswith(interpreter.stdlib))
-            if not installed:
-                raise LookupError(path)
-            # installing, upgrading or removing a distribution renames entries here
-            parts.append(f"{path}:{os.stat(path).st_mtime_ns}")
-        parts.append(",".join(sorted(_top_level_names(root) | _top_level_names(os.path.join(root, "src")))))
-        key = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:24]
-    except (OSError, LookupError):
-        key = None
-    _ENVIRONMENT_KEYS[memo] = key
-    return key
-
-
-def _cache_context(run: CheckRun) -> Optional[str]:
-    from hooks._core.interpreter import project_interpreter
-
-    python = run.settings.get("python") or None
-    return _environment_key(project_interpreter(run.root, python), run.root)
-
-
-_NEXT_TO: dict[str, str] = {}
-
-
-def _names_next_to(path: str) -> str:
-    folder = os.path.dirname(path)
-    if folder not in _NEXT_TO:
-        _NEXT_TO[folder] = ",".join(sorted(_top_level_names(folder or ".")))
-    return _NEXT_TO[folder]
-
-
-_per_file = per_file(check_source)
-
-
-def check(run: CheckRun) -> Iterator[Finding]:
-    settings = dict(run.settings, _root=run.root)
-    _index_for(settings, run.root)  # discover the interpreter before any worker forks
-    run.settings = settings
-    yield from _per_file(run)
-
-
-HOOK = FileHook(
-    id=HOOK_ID,
-    description="Report imported names, attributes and call keywords that the installed libraries do not have.",
-    rules=RULES,
-    selects=suffix_selector(".py"),
-    check=check,
-    options=(Option("python", str, "", "the project's interpreter or venv (default: VIRTUAL_ENV, .venv, venv, python3)"),),
-    cache_context=_cache_context,
-    file_context=_names_next_to,
-)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    return run_hook(HOOK, argv)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
