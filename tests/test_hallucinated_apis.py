@@ -261,6 +261,26 @@ def test_a_local_module_shadows_an_installed_one(api_venv: Path, api_cache: Path
     assert status == 1 and "fastmath has no attribute sub" in lines[0]
 
 
+@pytest.mark.parametrize("layout, shadows", [
+    ({"fastmath/__init__.py": "def sub(a, b):\n    return a - b\n"}, True),  # a regular package
+    ({"fastmath/helpers.py": ""}, False),  # a namespace portion: the installed package wins
+    ({"fastmath": "not python\n"}, False),  # a file without a suffix is not a module
+    ({"fastmath.txt": "def sub(a, b):\n    return a - b\n"}, False),
+])
+def test_which_entries_next_to_the_file_shadow_an_installed_module(
+        layout: dict[str, str], shadows: bool, api_venv: Path, api_cache: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    for name, text in layout.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    status, lines = run(tmp_path, api_venv, api_cache, "import fastmath\nfastmath.sub(1, 2)\n",
+                        monkeypatch, capsys)
+    if shadows:
+        assert (status, lines) == (0, [])
+    else:
+        assert status == 1 and "fastmath has no attribute sub" in lines[0]
+
+
 def test_a_module_added_next_to_a_cached_file_shadows_the_installed_one(
         api_venv: Path, api_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

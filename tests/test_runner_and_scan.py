@@ -45,6 +45,31 @@ def test_directory_argument_is_walked_for_python_files(in_tmp: Path, capsys: pyt
     assert capsys.readouterr().out.splitlines() == [f"pkg/deep.py:{DEEP_LINE}", f"vendor/lib.py:{DEEP_LINE}"]
 
 
+@pytest.mark.parametrize("spelling, shown", [
+    ("pkg", "pkg/deep.py"), ("./pkg", "pkg/deep.py"), ("pkg/", "pkg/deep.py"), ("pkg//", "pkg/deep.py"),
+    ("./pkg/../pkg", "pkg/deep.py"),
+])
+def test_a_walked_directory_prints_paths_relative_to_the_cwd(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], spelling: str, shown: str
+) -> None:
+    # paths under a walked directory are built once per directory, not with relpath per file
+    make_tree(in_tmp)
+    assert check_nesting([spelling]) == 1
+    assert capsys.readouterr().out.splitlines() == [f"{shown}:{DEEP_LINE}"]
+
+
+def test_a_walked_directory_outside_the_cwd_keeps_relpaths_answer(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_tree(in_tmp)
+    monkeypatch.chdir(in_tmp / "vendor")
+    assert check_nesting(["../pkg", "../vendor"]) == 1
+    # `../vendor` from inside vendor is `.`: its file is shown as relpath shows it
+    assert capsys.readouterr().out.splitlines() == [f"../pkg/deep.py:{DEEP_LINE}", f"lib.py:{DEEP_LINE}"]
+    assert check_nesting([str(in_tmp / "pkg")]) == 1
+    assert capsys.readouterr().out.splitlines() == [f"{in_tmp / 'pkg' / 'deep.py'}:{DEEP_LINE}"]
+
+
 def test_ignore_flag_turns_a_code_off(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
     make_tree(in_tmp)
     assert check_nesting(["--ignore", "DG501", "pkg/deep.py"]) == 0

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Iterable, Sequence, TextIO
 
 from hooks import __version__
 from hooks._core.findings import Finding, Rule
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    from typing import Iterable, Sequence, TextIO
 
 LINE_FORMATS = ("text", "jsonl", "github")
 DOCUMENT_FORMATS = ("json", "sarif")

@@ -10,7 +10,6 @@ import os
 import stat
 import sys
 from hooks._core.record import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from hooks._core import config as cfg
 from hooks._core.files import SourceFile, read_source, to_posix, too_new, too_new_message
@@ -18,6 +17,10 @@ from hooks._core.filecache import forget_digests
 from hooks._core.findings import Finding, HookError, Rule
 from hooks._core.output import LINE_FORMATS, write_lines
 from hooks._core.suppress import drop_suppressed
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -74,7 +77,8 @@ class CheckRun:
                 yield source
 
 
-CheckFn = Callable[[CheckRun], Iterable[Finding]]
+if TYPE_CHECKING:
+    CheckFn = Callable[[CheckRun], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,8 @@ class FileHook:
     file_context: Optional[Callable[[str], str]] = None
 
 
-SourceCheck = Callable[[SourceFile, dict[str, Any]], Iterable[Finding]]
+if TYPE_CHECKING:
+    SourceCheck = Callable[[SourceFile, dict[str, Any]], Iterable[Finding]]
 
 # True in the `driftgate` hook, which pre-commit runs as one process (require_serial): there
 # the large runs may use every CPU themselves.
@@ -346,6 +351,8 @@ def load_settings(
 
 
 def is_excluded(path: str, patterns: Sequence[str]) -> bool:
+    if not patterns:
+        return False  # the common case, for every file of a walk
     posix = to_posix(os.path.normpath(path))
     name = posix.rsplit("/", 1)[-1]
     for pattern in patterns:
@@ -368,12 +375,20 @@ def _walk(
 
     for dirpath, dirnames, filenames in os.walk(top, onerror=unreadable):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
-        # relative to the cwd once per directory, not per file (a warm run is mostly this)
-        folder = dirpath if os.path.isabs(top) else os.path.relpath(dirpath)
+        # relative to the cwd once per directory, not per file (a warm run is mostly this);
+        # a relative dirpath below a relative top is relpath's answer already once normalised
+        folder = dirpath if os.path.isabs(top) else _relative(dirpath)
+        prefix = "" if folder == "." else folder if folder.endswith(os.sep) else folder + os.sep
         for name in sorted(filenames):
-            rel = name if folder == "." else os.path.join(folder, name)
+            rel = prefix + name
             if selects(rel) and not is_excluded(rel, exclude):
                 yield rel
+
+
+def _relative(dirpath: str) -> str:
+    normal = os.path.normpath(dirpath)
+    # only a path that climbs out (`../x`) can differ from relpath's (`../b/x` from b is `x`)
+    return os.path.relpath(dirpath) if normal.startswith("..") else normal
 
 
 def expand_paths(
