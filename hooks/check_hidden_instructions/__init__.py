@@ -181,6 +181,16 @@ class _Locator:
         return index + 1, offset - self._starts[index] + 1
 
 
+def _cache_context(run: CheckRun) -> str | None:
+    """No result cache when only the code-point and identifier rules are selected: their
+    common case is one read and a `bytes.isascii()` per file, cheaper than the cache's own
+    hash, lookup and write (a first run on new files took twice as long with it)."""
+    codes = enabled_codes(RULES, run.settings)
+    if not any(code in codes for code in _TEXT_CODES):
+        return None
+    return file_only_context(run)
+
+
 HOOK = FileHook(
     id=HOOK_ID,
     description="Report invisible or reordering code points, confusable identifiers and text "
@@ -188,7 +198,7 @@ HOOK = FileHook(
     rules=RULES,
     selects=lambda path: True,
     check=check,
-    cache_context=file_only_context,
+    cache_context=_cache_context,
 )
 
 
