@@ -258,6 +258,8 @@ def test_quiet_mark_filter_never_hides_a_finding() -> None:
         f"{_VS16}{{c}}", f"{_MAN}{{c}}", f"{{c}}{_MAN}", f"{_FLAG}{{c}}", f"{_TONE}{{c}}{_MAN}",
         "\u00a0{c}", "x\u00ad{c}", "{c}\u00ady", f"{{c}}\u200d{_MAN}", f"{_MAN}\u200d{{c}}",
         f"{_MAN}{{c}}\u200d{_LAPTOP}", "\u0627{c}\u0628",
+        # ASCII between: neighbours only in the filter's non-ASCII bytes, never in the text
+        f"{_MAN} {{c}}{_LAPTOP}", f"{_MAN}{{c}} {_LAPTOP}", f"{_VS16} {{c}}", f"{{c}} {_VS16}", "{c} {c}",
     ]
     paths = ["x.txt", "x.md", "page.html", "x.json", "x.py", "x.min.js", "tests/fixtures/x.json", "notes"]
     quiet = 0
@@ -284,6 +286,9 @@ def test_quiet_mark_filter_never_hides_a_finding() -> None:
     ("README.md", "ab\u200dcd\n", False),  # a joiner between letters
     ("README.md", f"{_MAN}\u200d\u200d{_LAPTOP}\n", False),
     ("README.md", f"{_MAN}\u200d{_LAPTOP}\u200b\n", False),
+    ("README.md", f"{_MAN} x\u200d{_LAPTOP}\n", False),  # after a letter, not after the emoji
+    ("README.md", f"{_MAN}\u200dx {_LAPTOP}\n", False),
+    ("README.md", f"{_HEART}{_VS16} x {_HEART}{_VS16}\n", True),
     ("README.md", f"{_HEART}{_VS16}\n".encode("utf-16").decode("latin-1"), False),
 ])
 def test_quiet_mark_filter_table(path: str, text: str, quiet: bool) -> None:

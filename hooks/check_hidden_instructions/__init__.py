@@ -14,6 +14,7 @@ from typing import Iterator, Sequence
 
 from hooks._core.files import SourceFile, Unreadable, decode, is_binary, read_bytes, report_skipped
 from hooks._core.findings import Finding, Rule
+from hooks._core.lazyre import lazy
 from hooks._core.runner import CheckRun, FileHook, enabled_codes, file_only_context, run_hook
 from hooks.check_hidden_instructions import _keys
 
@@ -89,8 +90,10 @@ def check(run: CheckRun) -> Iterator[Finding]:
 
 # The UTF-8 encodings of every code point `_invisible` reports (its SUSPECT_CLASS), and of the
 # letters `_identifiers` reads (Greek, Cyrillic, Armenian, Cherokee, fullwidth, mathematical).
-# A UTF-8 file with none of these is not decoded at all.
-_SUSPECT_UTF8 = re.compile(
+# A UTF-8 file with none of these is not decoded at all. Every alternative is one character's
+# encoding (or its first bytes), starting with its lead byte. Compiled on first use: a run
+# over ASCII files never needs it.
+_SUSPECT_UTF8 = lazy(
     rb"\xc2\xad|\xcd\x8f|\xd8\x9c|\xe1\x85[\x9f\xa0]|\xe1\x9e[\xb4\xb5]|\xe1\xa0[\x8b-\x8f]"
     rb"|\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa0-\xaf]|\xe3\x85\xa4|\xef\xb8[\x80-\x8f]|\xef\xbb\xbf"
     rb"|\xef\xbe\xa0|\xef\xbf[\xb0-\xb8]|\xf0\x9b\xb2[\xa0-\xa3]|\xf0\x9d\x85[\xb3-\xba]|\xf3\xa0"
@@ -100,6 +103,16 @@ _SUSPECT_UTF8 = re.compile(
 _LETTERS_UTF8 = tuple(bytes([lead]) for lead in range(0xCE, 0xD7)) + (
     b"\xe1\x8e", b"\xe1\x8f", b"\xef\xbc", b"\xef\xbd", b"\xf0\x9d",
 )
+_ASCII = bytes(range(0x80))
+
+
+def _non_ascii(body: bytes) -> bytes:
+    """The bytes of `body` that are not ASCII, in order: for UTF-8, its non-ASCII characters,
+    each whole (bytes.translate: ~20x faster than a regex over a mostly ASCII file). A
+    pattern that is one character's encoding from its lead byte matches there exactly when it
+    matches in `body`; what was next to what is lost (characters with ASCII between them
+    become neighbours)."""
+    return body.translate(None, _ASCII)
 
 
 def _may_hold_code_points(path: str, data: bytes) -> bool:
@@ -108,9 +121,10 @@ def _may_hold_code_points(path: str, data: bytes) -> bool:
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"coding" in data[:200]:
         return True
-    if _SUSPECT_UTF8.search(body):
+    chars = _non_ascii(body)  # equivalent for UTF-8; any other encoding fails the decode below
+    if _SUSPECT_UTF8.search(chars):
         return True
-    if path.lower().endswith(_CODE_SUFFIXES) and any(lead in body for lead in _LETTERS_UTF8):
+    if path.lower().endswith(_CODE_SUFFIXES) and any(lead in chars for lead in _LETTERS_UTF8):
         return True
     try:
         body.decode("utf-8")
@@ -123,12 +137,19 @@ def check_bytes(
     path: str, data: bytes, run: CheckRun | None = None, invisible: bool = True, words: bool = True,
     identifiers: bool = True,
 ) -> list[Finding]:
-    scan_chars = (invisible or identifiers) and not data.isascii() and _may_hold_code_points(path, data)
-    if scan_chars and is_binary(data):
-        return []
-    code = identifiers and _is_code(path)
-    if scan_chars and not code and _only_quiet_marks(path, data):
-        scan_chars = False  # an emoji's selector or joiner, a soft hyphen in prose: nothing to report
+    scan_chars = code = False
+    if (invisible or identifiers) and not data.isascii():
+        code = identifiers and _is_code(path)
+        if code:
+            scan_chars = _may_hold_code_points(path, data)
+            if scan_chars and is_binary(data):
+                return []
+        else:
+            # an emoji's selector or joiner, a soft hyphen in prose: nothing to report (and
+            # anything _only_quiet_marks does not pass, _may_hold_code_points would)
+            scan_chars = not _only_quiet_marks(path, data)
+            if is_binary(data) and (scan_chars or _may_hold_code_points(path, data)):
+                return []
     rules_file = words and is_rules_file(path)
     addressed = words and (rules_file or _mentions_addressed_text(path, data))
     if not scan_chars and not addressed:
@@ -155,23 +176,26 @@ def _is_code(path: str) -> bool:
 # What _invisible never reports, at the byte level: one variation selector (U+FE00-U+FE0F)
 # not next to another (a glyph choice: VS16 after an emoji), a zero-width joiner between two
 # emoji (a ZWJ sequence), and in prose and markup a soft hyphen. _LOUD_UTF8 is _SUSPECT_UTF8
-# without those; a UTF-8 file where it finds nothing is not decoded for the code-point rules.
-# (Emoji here: U+1F000-U+1FAFF, U+2600-U+27BF and VS16 before the joiner, as _invisible's
-# _is_emoji counts them; a test checks every suspect code point in such places.)
-# (every alternative starts with a literal byte, lookbehinds after it: the regex engine then
-# skips to the possible first bytes at memchr speed; a leading lookbehind made it 30x slower)
+# without those (and without the soft hyphen, tested apart); a UTF-8 file where it finds
+# nothing is not decoded for the code-point rules. (Emoji here: U+1F000-U+1FAFF,
+# U+2600-U+27BF and VS16 before the joiner, as _invisible's _is_emoji counts them; a test
+# checks every suspect code point in such places.) Every alternative starts with a literal
+# byte, lookbehinds after it: the regex engine then skips to the possible first bytes; a
+# leading lookbehind made it 30x slower.
 _ZWJ_OUTSIDE_EMOJI = (
     rb"\xe2(?<!\xf0\x9f[\x80-\xab][\x80-\xbf]\xe2)(?<!\xe2[\x98-\x9e][\x80-\xbf]\xe2)(?<!\xef\xb8\x8f\xe2)\x80\x8d"
     rb"|\xe2\x80\x8d(?!\xf0\x9f[\x80-\xab]|\xe2[\x98-\x9e])"
 )
 _LOUD_PARTS = (
     rb"\xcd\x8f|\xd8\x9c|\xe1\x85[\x9f\xa0]|\xe1\x9e[\xb4\xb5]|\xe1\xa0[\x8b-\x8f]"
-    rb"|\xe2\x80[\x8b\x8c\x8e\x8f\xaa-\xae]|" + _ZWJ_OUTSIDE_EMOJI
-    + rb"|\xe2\x81[\xa0-\xaf]|\xe3\x85\xa4|\xef\xb8[\x80-\x8f](?=\xef\xb8[\x80-\x8f]|\xf3\xa0)|\xef\xbb\xbf"
+    rb"|\xe2\x80[\x8b\x8c\x8e\x8f\xaa-\xae]|ZWJ"
+    rb"|\xe2\x81[\xa0-\xaf]|\xe3\x85\xa4|\xef\xb8[\x80-\x8f](?=\xef\xb8[\x80-\x8f]|\xf3\xa0)|\xef\xbb\xbf"
     rb"|\xef\xbe\xa0|\xef\xbf[\xb0-\xb8]|\xf0\x9b\xb2[\xa0-\xa3]|\xf0\x9d\x85[\xb3-\xba]|\xf3\xa0"
 )
-_LOUD_UTF8 = re.compile(rb"\xc2\xad|" + _LOUD_PARTS)
-_LOUD_UTF8_PROSE = re.compile(_LOUD_PARTS)
+_LOUD_UTF8 = lazy(_LOUD_PARTS.replace(b"ZWJ", _ZWJ_OUTSIDE_EMOJI))
+# the same over _non_ascii(body), where neighbours may be false: every joiner counts (then
+# _LOUD_UTF8 decides on the whole text); selectors falsely side by side only cost a scan
+_LOUD_CHARS = lazy(_LOUD_PARTS.replace(b"ZWJ", b"\xe2\x80\x8d"))
 # kept equal to _invisible's PROSE_SUFFIXES + _HTML_SUFFIXES (a test checks it): a soft
 # hyphen there is typography
 _SOFT_HYPHEN_SUFFIXES = (
@@ -187,8 +211,10 @@ def _only_quiet_marks(path: str, data: bytes) -> bool:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"coding" in data[:200]:
         return False
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    loud = _LOUD_UTF8_PROSE if path.lower().endswith(_SOFT_HYPHEN_SUFFIXES) else _LOUD_UTF8
-    if loud.search(body):
+    chars = _non_ascii(body)
+    if b"\xc2\xad" in chars and not path.lower().endswith(_SOFT_HYPHEN_SUFFIXES):
+        return False
+    if _LOUD_CHARS.search(chars) and _LOUD_UTF8.search(body):
         return False
     try:
         body.decode("utf-8")
