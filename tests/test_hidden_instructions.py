@@ -331,3 +331,19 @@ def test_code_suffixes_without_importing_identifiers() -> None:
 
     for path in ["a.py", "A.PY", "x.min.js", "dir.min.x/app.js", "b.ts", "README.md", "x\\y.min.js", "z"]:
         assert h._is_code(path) == _identifiers.is_code(path), path
+
+
+def test_a_text_run_imports_neither_json_nor_math(tmp_path: Path) -> None:
+    """A hook's start-up is part of every commit: a run printing text findings needs no JSON
+    encoder and no math module (only jsonl/json/sarif output and float settings do)."""
+    write_files(tmp_path, {"a.py": f"x = 1  # {tags('psst')}\n", "b.md": "plain\n"})
+    code = (
+        "import sys; from hooks.check_hidden_instructions import main;"
+        "rc = main(sys.argv[1:]); sys.stdout.flush();"
+        "print([m for m in ('json', 'math') if m in sys.modules], rc)"
+    )
+    env = {"PYTHONPATH": str(PROJECT_ROOT), "DRIFTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.run([sys.executable, "-c", code, "--select", "DG80", "a.py", "b.md"],
+                          capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert proc.stdout.splitlines()[0].startswith("a.py:1:10: DG803 ")
+    assert proc.stdout.splitlines()[-1] == "[] 1", proc.stdout + proc.stderr
