@@ -1,6 +1,6 @@
 """Recall and speed of check-hidden-instructions and check-agent-leftovers.
 
-    python benchmarks/bench_hidden.py [--runs 5] [--mirror-root /work/.mirror] [--skip-peers]
+    python benchmarks/bench_hidden.py [--runs 21] [--mirror-root /work/.mirror] [--skip-peers] [--speed-only]
 
 1. Recall on the public Trojan Source cases: every code file of the paper's repository
    (github:nickboucher/trojan-source, fetched as a git snapshot with the search tool's `fetch`)
@@ -13,9 +13,12 @@
    go to the peers too.
 3. Speed on 1,500 files: the first 1,500 text files a real repository tracks (plane, mixed
    TypeScript/Python/JSON/Markdown; benchmarks/real_repos.py unpacks it), each command a
-   subprocess (start-up and imports count), median of --runs: `grep -P` for the code points
-   the hook reports, the hook with only those rules (`--select DG80`), the whole hook; and
-   check-agent-leftovers on the first 1,500 Python files of saleor.
+   subprocess (start-up and imports count), the commands run in turn, median of --runs:
+   `grep -P` for the code points the hook reports, the hook with only those rules
+   (`--select DG80`), the whole hook; and check-agent-leftovers on the first 1,500 Python
+   files of saleor. Each hook is timed on new files (an empty driftgate cache directory per
+   run, DRIFTGATE_CACHE_DIR: grep has no cache, so this is the comparison) and warm (the same
+   files again, its per-file result cache kept).
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -162,27 +166,73 @@ def recall_planted(peers: tuple[Path, Path] | None) -> None:
                 print(f"{hook} planted must-not-flag: {sum(p in got for p in paths)}/{len(cases)} with any finding")
 
 
-def timed(cmd: list[str], cwd: Path, runs: int, stdin_files: list[str] | None = None) -> tuple[float, float]:
-    """Median wall seconds and median CPU seconds (user + sys of the child)."""
-    walls, cpus = [], []
+def _bench_env(cache_dir: str | None = None) -> dict[str, str]:
+    """The environment of a timed command: PYTHONDONTWRITEBYTECODE dropped (set, every run
+    would compile driftgate's modules again, which no installed hook does) and, for driftgate,
+    its cache directory."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(PROJECT)
+    if cache_dir is not None:
+        env["DRIFTGATE_CACHE_DIR"] = cache_dir
+    return env
+
+
+def _run_once(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def timed_rows(rows: list[tuple[str, list[str], str]], cwd: Path, runs: int) -> list[tuple[str, float, float]]:
+    """Median wall and CPU seconds (user + sys of the child) of each row, the rows run in turn
+    (interleaved, so a change of the machine's load hits every row alike). A row's cache is
+    "none" (not driftgate), "new" (an empty driftgate cache directory for every run: the first
+    run on files it has not seen, as grep always is) or "warm" (one directory, filled by an
+    untimed run first: every file's result comes from the per-file cache when the hook uses it)."""
+    warm_dirs: dict[str, str] = {}
+    for label, cmd, cache in rows:  # untimed: writes the byte code, fills the warm caches
+        if cache == "warm":
+            warm_dirs[label] = tempfile.mkdtemp(prefix="driftgate-warm-")
+        cache_dir = warm_dirs.get(label) or tempfile.mkdtemp(prefix="driftgate-new-")
+        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=_bench_env(cache_dir))
+        if proc.returncode not in (0, 1):  # a crash is fast: its time is no figure
+            raise SystemExit(f"{label}: exit {proc.returncode}: {proc.stderr.strip()[:300]}")
+    times: dict[str, tuple[list[float], list[float]]] = {label: ([], []) for label, _, _ in rows}
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       env={**os.environ, "PYTHONPATH": str(PROJECT)})
-        walls.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return statistics.median(walls), statistics.median(cpus)
+        for label, cmd, cache in rows:
+            fresh = None if cache != "new" else tempfile.mkdtemp(prefix="driftgate-new-")
+            wall, cpu = _run_once(cmd, cwd, _bench_env(warm_dirs.get(label) or fresh))
+            times[label][0].append(wall)
+            times[label][1].append(cpu)
+            if fresh is not None:
+                shutil.rmtree(fresh, ignore_errors=True)
+    for directory in warm_dirs.values():
+        shutil.rmtree(directory, ignore_errors=True)
+    return [(label, statistics.median(times[label][0]), statistics.median(times[label][1])) for label, _, _ in rows]
+
+
+def print_table(results: list[tuple[str, float, float]], grep_label: str | None) -> None:
+    base = next(((w, c) for label, w, c in results if label == grep_label), None)
+    print("| command | wall s | CPU s |" + (" x grep (wall / CPU) |" if base else ""))
+    print("|---|---:|---:|" + ("---:|" if base else ""))
+    for label, wall, cpu in results:
+        ratio = f" {wall / base[0]:.2f} / {cpu / base[1]:.2f} |" if base else ""
+        print(f"| {label} | {wall:.3f} | {cpu:.3f} |{ratio}")
 
 
 def installed_python() -> str:
     """An interpreter with driftgate installed as a user gets it (not editable: the editable
-    finder of a development venv adds ~40 ms to every start-up)."""
+    finder of a development venv adds ~40 ms to every start-up), with its dependencies (a
+    project that pins its Python needs `packaging`) and its modules compiled."""
     venv = WORK / "installed"
     if not (venv / "bin" / "python").exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "--no-deps", str(PROJECT)], check=True)
+    pip = [str(venv / "bin" / "pip"), "install", "-q"]
+    subprocess.run([*pip, str(PROJECT)], check=True, env=_bench_env())
+    subprocess.run([*pip, "--no-deps", "--force-reinstall", str(PROJECT)], check=True, env=_bench_env())
     return str(venv / "bin" / "python")
 
 
@@ -196,40 +246,49 @@ def speed(runs: int) -> None:
     listed = subprocess.run(["git", "ls-files"], cwd=plane, capture_output=True, text=True, check=True).stdout.split()
     text = [f for f in listed if os.path.isfile(plane / f) and b"\0" not in (plane / f).read_bytes()[:8192]][:1500]
     size = sum((plane / f).stat().st_size for f in text)
-    print(f"\n## Speed: 1,500 text files of plane ({size / 1e6:.1f} MB), median of {runs} runs, wall / CPU seconds")
-    print("| command | wall s | CPU s |")
-    print("|---|---:|---:|")
-    rows = (
-        ("grep -P (the same code points), -l", ["grep", "-lP", pcre_class(), *text]),
-        ("check-hidden-instructions --select DG80 (code points only)",
-         [python, "-m", "hooks.check_hidden_instructions", "--select", "DG80", *text]),
-        ("check-hidden-instructions (every rule)", [python, "-m", "hooks.check_hidden_instructions", *text]),
-        ("python -c pass (interpreter start-up)", [python, "-c", "pass"]),
-    )
-    for label, cmd in rows:
-        wall, cpu = timed(cmd, plane, runs)
-        print(f"| {label} | {wall:.3f} | {cpu:.3f} |")
+    hidden = [python, "-m", "hooks.check_hidden_instructions"]
+    grep = "grep -P (the same code points), -l"
+    rows = [
+        (grep, ["grep", "-lP", pcre_class(), *text], "none"),
+        ("check-hidden-instructions --select DG80 (code points only), new files (empty cache)",
+         [*hidden, "--select", "DG80", *text], "new"),
+        ("check-hidden-instructions --select DG80, warm (same files again)", [*hidden, "--select", "DG80", *text], "warm"),
+        ("the same, new files, through the console script pip writes (as pre-commit runs it)",
+         [str(Path(python).parent / "check-hidden-instructions"), "--select", "DG80", *text], "new"),
+        ("check-hidden-instructions (every rule), new files (empty cache)", [*hidden, *text], "new"),
+        ("check-hidden-instructions (every rule), warm (same files again)", [*hidden, *text], "warm"),
+        ("python -c pass (interpreter start-up)", [python, "-c", "pass"], "none"),
+    ]
+    print(f"\n## Speed: 1,500 text files of plane ({size / 1e6:.1f} MB), median of {runs} interleaved runs, "
+          f"load average {os.getloadavg()[0]:.1f} before")
+    results = timed_rows(rows, plane, runs)
+    print_table(results, grep)
+    print(f"(load average after: {os.getloadavg()[0]:.1f})")
     listed = subprocess.run(["git", "ls-files", "*.py"], cwd=saleor, capture_output=True, text=True, check=True).stdout.split()
     py = [f for f in listed if os.path.isfile(saleor / f)][:1500]
     size = sum((saleor / f).stat().st_size for f in py)
-    print(f"\n1,500 Python files of saleor ({size / 1e6:.1f} MB)")
-    print("| command | wall s | CPU s |")
-    print("|---|---:|---:|")
-    for label, cmd in (
-        ("check-agent-leftovers --scope all", [python, "-m", "hooks.check_agent_leftovers", "--scope", "all", *py]),
-        ("check-hidden-instructions", [python, "-m", "hooks.check_hidden_instructions", *py]),
-        ("python -c pass (interpreter start-up)", [python, "-c", "pass"]),
-    ):
-        wall, cpu = timed(cmd, saleor, runs)
-        print(f"| {label} | {wall:.3f} | {cpu:.3f} |")
+    print(f"\n1,500 Python files of saleor ({size / 1e6:.1f} MB), load average {os.getloadavg()[0]:.1f} before")
+    leftovers = [python, "-m", "hooks.check_agent_leftovers", "--scope", "all", *py]
+    rows = [
+        ("check-agent-leftovers --scope all, new files (empty cache)", leftovers, "new"),
+        ("check-agent-leftovers --scope all, warm", leftovers, "warm"),
+        ("check-hidden-instructions, new files (empty cache)", [*hidden, *py], "new"),
+        ("check-hidden-instructions, warm", [*hidden, *py], "warm"),
+        ("python -c pass (interpreter start-up)", [python, "-c", "pass"], "none"),
+    ]
+    print_table(timed_rows(rows, saleor, runs), None)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--mirror-root", type=Path, default=Path("/work/.mirror"))
     parser.add_argument("--skip-peers", action="store_true")
+    parser.add_argument("--speed-only", action="store_true", help="only part 3, the speed tables")
     args = parser.parse_args()
+    if args.speed_only:
+        speed(args.runs)
+        return
     peers = None if args.skip_peers else peer_tools()
     recall_trojan(args.mirror_root, peers)
     print()

@@ -68,6 +68,30 @@ def test_read_bytes_returns_every_byte_up_to_the_limit(tmp_path: Path, size: int
             read_bytes(str(path), limit=size - 1)
 
 
+@pytest.mark.parametrize("size", [0, 1, 65536, 300_001])
+def test_read_bytes_reads_a_regular_file_in_one_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    """A commit's or a scan's thousands of small files cost a syscall each less: the read
+    sized from fstat comes back short at the end of the file, so no second read asks for
+    more. (os.read is wrapped, not replaced, to count the calls.)"""
+    import os
+
+    from hooks._core.files import read_bytes
+
+    calls: list[int] = []
+    real_read = os.read
+
+    def counting_read(fd: int, n: int) -> bytes:
+        calls.append(n)
+        return real_read(fd, n)
+
+    data = b"x" * size
+    path = tmp_path / "f.txt"
+    path.write_bytes(data)
+    monkeypatch.setattr(os, "read", counting_read)
+    assert read_bytes(str(path)) == data
+    assert calls == [size + 1]
+
+
 def test_large_python_files_are_parsed_once_per_process(tmp_path: Path) -> None:
     """`driftgate scan` runs several hooks over one file: the tree of a large file is shared
     (a 1 MB file costs 0.2 s per parse), and an edited text is parsed again."""

@@ -7,6 +7,7 @@ import codecs
 import io
 import os
 import sys
+from stat import S_ISDIR, S_ISREG
 from hooks._core.record import dataclass, field
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
@@ -89,6 +90,9 @@ def decode(path: str, data: bytes) -> str:
 MAX_FILE_BYTES = 32 * 1024 * 1024
 
 
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
 class NotRegularFile(OSError):
     """A FIFO, device, socket, ...: reading it could block forever or never end."""
 
@@ -101,34 +105,38 @@ def read_bytes(path: str, limit: int = MAX_FILE_BYTES) -> bytes:
     """The file's bytes. Only regular files are read (OSError with strerror "not a regular
     file" otherwise), and at most `limit` bytes (FileTooLarge past it). Opened non-blocking
     and checked on the open descriptor, so a FIFO swapped in cannot hang the open."""
-    import errno
-    import stat
-
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    fd = os.open(path, _OPEN_FLAGS)
     try:
         info = os.fstat(fd)
         mode = info.st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
-        if not stat.S_ISREG(mode):
+        if not S_ISREG(mode):
+            import errno
+
+            if S_ISDIR(mode):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
             raise NotRegularFile(errno.EINVAL, "not a regular file", path)
         # os.read on the descriptor: a buffered file object would cost three times the
-        # syscalls' own time on a commit's or a scan's thousands of small files
-        # (sized from fstat, then until end of file: it may have grown since)
-        chunks = []
-        wanted = limit + 1
-        size = info.st_size + 1
-        while wanted > 0:
-            chunk = os.read(fd, min(wanted, size, 1 << 30))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            wanted -= len(chunk)
-            size = 1 << 16
-        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        # syscalls' own time on a commit's or a scan's thousands of small files. One read
+        # of the size fstat gives plus a byte: a regular file's read returns less than asked
+        # only at its end, so a short read is the whole file (one syscall, not two); a full
+        # one means it grew since, and it is read on until its end or past the limit.
+        wanted = min(info.st_size + 1, limit + 1, 1 << 30)
+        data = os.read(fd, wanted)
+        if len(data) == wanted:
+            chunks = [data]
+            left = limit + 1 - len(data)
+            while left > 0:
+                chunk = os.read(fd, min(left, 1 << 16))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+            data = b"".join(chunks)
     finally:
         os.close(fd)
     if len(data) > limit:
+        import errno
+
         raise FileTooLarge(errno.EFBIG, f"larger than the {_size(limit)} limit", path)
     return data
 

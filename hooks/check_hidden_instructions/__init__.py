@@ -14,6 +14,7 @@ from typing import Iterator, Sequence
 
 from hooks._core.files import SourceFile, Unreadable, decode, is_binary, read_bytes, report_skipped
 from hooks._core.findings import Finding, Rule
+from hooks._core.lazyre import lazy
 from hooks._core.runner import CheckRun, FileHook, enabled_codes, file_only_context, run_hook
 from hooks.check_hidden_instructions import _keys
 
@@ -48,7 +49,8 @@ _CODE_SUFFIXES = (
     ".lua", ".pl", ".pm", ".r", ".sql", ".vue", ".svelte", ".dart", ".m", ".mm", ".ex",
     ".exs", ".erl", ".hs", ".ml", ".fs", ".clj", ".groovy", ".ps1", ".zig", ".nim", ".jl",
 )
-_CHAR_CODES = ("DG801", "DG802", "DG803", "DG804", "DG805", "DG806", "DG807", "DG810", "DG811")
+_INVISIBLE_CODES = ("DG801", "DG802", "DG803", "DG804", "DG805", "DG806", "DG807")
+_IDENTIFIER_CODES = ("DG810", "DG811")
 _TEXT_CODES = ("DG820", "DG821", "DG822", "DG823")
 
 RULES_FILE_NAMES = frozenset(
@@ -72,8 +74,10 @@ def is_rules_file(path: str) -> bool:
 
 def check(run: CheckRun) -> Iterator[Finding]:
     codes = enabled_codes(RULES, run.settings)
-    # with only the code-point rules selected, no file is searched for words at all
-    chars = any(code in codes for code in _CHAR_CODES)
+    # each scanner runs only when one of its rules is selected: with only the code-point
+    # rules, no file is searched for words and no identifier is read
+    invisible = any(code in codes for code in _INVISIBLE_CODES)
+    identifiers = any(code in codes for code in _IDENTIFIER_CODES)
     words = any(code in codes for code in _TEXT_CODES)
     for path in run.paths:
         try:
@@ -81,13 +85,15 @@ def check(run: CheckRun) -> Iterator[Finding]:
         except OSError as exc:
             run.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
             continue
-        yield from check_bytes(path, data, run, chars, words)
+        yield from check_bytes(path, data, run, invisible, words, identifiers)
 
 
 # The UTF-8 encodings of every code point `_invisible` reports (its SUSPECT_CLASS), and of the
 # letters `_identifiers` reads (Greek, Cyrillic, Armenian, Cherokee, fullwidth, mathematical).
-# A UTF-8 file with none of these is not decoded at all.
-_SUSPECT_UTF8 = re.compile(
+# A UTF-8 file with none of these is not decoded at all. Every alternative is one character's
+# encoding (or its first bytes), starting with its lead byte. Compiled on first use: a run
+# over ASCII files never needs it.
+_SUSPECT_UTF8 = lazy(
     rb"\xc2\xad|\xcd\x8f|\xd8\x9c|\xe1\x85[\x9f\xa0]|\xe1\x9e[\xb4\xb5]|\xe1\xa0[\x8b-\x8f]"
     rb"|\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa0-\xaf]|\xe3\x85\xa4|\xef\xb8[\x80-\x8f]|\xef\xbb\xbf"
     rb"|\xef\xbe\xa0|\xef\xbf[\xb0-\xb8]|\xf0\x9b\xb2[\xa0-\xa3]|\xf0\x9d\x85[\xb3-\xba]|\xf3\xa0"
@@ -97,6 +103,16 @@ _SUSPECT_UTF8 = re.compile(
 _LETTERS_UTF8 = tuple(bytes([lead]) for lead in range(0xCE, 0xD7)) + (
     b"\xe1\x8e", b"\xe1\x8f", b"\xef\xbc", b"\xef\xbd", b"\xf0\x9d",
 )
+_ASCII = bytes(range(0x80))
+
+
+def _non_ascii(body: bytes) -> bytes:
+    """The bytes of `body` that are not ASCII, in order: for UTF-8, its non-ASCII characters,
+    each whole (bytes.translate: ~20x faster than a regex over a mostly ASCII file). A
+    pattern that is one character's encoding from its lead byte matches there exactly when it
+    matches in `body`; what was next to what is lost (characters with ASCII between them
+    become neighbours)."""
+    return body.translate(None, _ASCII)
 
 
 def _may_hold_code_points(path: str, data: bytes) -> bool:
@@ -105,9 +121,10 @@ def _may_hold_code_points(path: str, data: bytes) -> bool:
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"coding" in data[:200]:
         return True
-    if _SUSPECT_UTF8.search(body):
+    chars = _non_ascii(body)  # equivalent for UTF-8; any other encoding fails the decode below
+    if _SUSPECT_UTF8.search(chars):
         return True
-    if path.lower().endswith(_CODE_SUFFIXES) and any(lead in body for lead in _LETTERS_UTF8):
+    if path.lower().endswith(_CODE_SUFFIXES) and any(lead in chars for lead in _LETTERS_UTF8):
         return True
     try:
         body.decode("utf-8")
@@ -117,11 +134,22 @@ def _may_hold_code_points(path: str, data: bytes) -> bool:
 
 
 def check_bytes(
-    path: str, data: bytes, run: CheckRun | None = None, chars: bool = True, words: bool = True
+    path: str, data: bytes, run: CheckRun | None = None, invisible: bool = True, words: bool = True,
+    identifiers: bool = True,
 ) -> list[Finding]:
-    scan_chars = chars and not data.isascii() and _may_hold_code_points(path, data)
-    if scan_chars and is_binary(data):
-        return []
+    scan_chars = code = False
+    if (invisible or identifiers) and not data.isascii():
+        code = identifiers and _is_code(path)
+        if code:
+            scan_chars = _may_hold_code_points(path, data)
+            if scan_chars and is_binary(data):
+                return []
+        else:
+            # an emoji's selector or joiner, a soft hyphen in prose: nothing to report (and
+            # anything _only_quiet_marks does not pass, _may_hold_code_points would)
+            scan_chars = not _only_quiet_marks(path, data)
+            if is_binary(data) and (scan_chars or _may_hold_code_points(path, data)):
+                return []
     rules_file = words and is_rules_file(path)
     addressed = words and (rules_file or _mentions_addressed_text(path, data))
     if not scan_chars and not addressed:
@@ -134,7 +162,65 @@ def check_bytes(
     source = SourceFile(path, text)
     if run is not None:
         run.sources.put(source)  # suppression comments are read from it, not re-read
-    return check_source(source, rules_file, scan_chars=scan_chars, addressed=addressed)
+    return check_source(
+        source, rules_file, scan_chars=scan_chars, addressed=addressed, invisible=invisible, identifiers=code,
+    )
+
+
+def _is_code(path: str) -> bool:
+    """_identifiers.is_code, without importing _identifiers (a test keeps them equal)."""
+    lower = path.lower()
+    return lower.endswith(_CODE_SUFFIXES) and ".min." not in lower.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+# What _invisible never reports, at the byte level: one variation selector (U+FE00-U+FE0F)
+# not next to another (a glyph choice: VS16 after an emoji), a zero-width joiner between two
+# emoji (a ZWJ sequence), and in prose and markup a soft hyphen. _LOUD_UTF8 is _SUSPECT_UTF8
+# without those (and without the soft hyphen, tested apart); a UTF-8 file where it finds
+# nothing is not decoded for the code-point rules. (Emoji here: U+1F000-U+1FAFF,
+# U+2600-U+27BF and VS16 before the joiner, as _invisible's _is_emoji counts them; a test
+# checks every suspect code point in such places.) Every alternative starts with a literal
+# byte, lookbehinds after it: the regex engine then skips to the possible first bytes; a
+# leading lookbehind made it 30x slower.
+_ZWJ_OUTSIDE_EMOJI = (
+    rb"\xe2(?<!\xf0\x9f[\x80-\xab][\x80-\xbf]\xe2)(?<!\xe2[\x98-\x9e][\x80-\xbf]\xe2)(?<!\xef\xb8\x8f\xe2)\x80\x8d"
+    rb"|\xe2\x80\x8d(?!\xf0\x9f[\x80-\xab]|\xe2[\x98-\x9e])"
+)
+_LOUD_PARTS = (
+    rb"\xcd\x8f|\xd8\x9c|\xe1\x85[\x9f\xa0]|\xe1\x9e[\xb4\xb5]|\xe1\xa0[\x8b-\x8f]"
+    rb"|\xe2\x80[\x8b\x8c\x8e\x8f\xaa-\xae]|ZWJ"
+    rb"|\xe2\x81[\xa0-\xaf]|\xe3\x85\xa4|\xef\xb8[\x80-\x8f](?=\xef\xb8[\x80-\x8f]|\xf3\xa0)|\xef\xbb\xbf"
+    rb"|\xef\xbe\xa0|\xef\xbf[\xb0-\xb8]|\xf0\x9b\xb2[\xa0-\xa3]|\xf0\x9d\x85[\xb3-\xba]|\xf3\xa0"
+)
+_LOUD_UTF8 = lazy(_LOUD_PARTS.replace(b"ZWJ", _ZWJ_OUTSIDE_EMOJI))
+# the same over _non_ascii(body), where neighbours may be false: every joiner counts (then
+# _LOUD_UTF8 decides on the whole text); selectors falsely side by side only cost a scan
+_LOUD_CHARS = lazy(_LOUD_PARTS.replace(b"ZWJ", b"\xe2\x80\x8d"))
+# kept equal to _invisible's PROSE_SUFFIXES + _HTML_SUFFIXES (a test checks it): a soft
+# hyphen there is typography
+_SOFT_HYPHEN_SUFFIXES = (
+    ".md", ".markdown", ".rst", ".txt", ".html", ".htm", ".po", ".pot", ".xml", ".svg", ".tex",
+    ".mjml", ".hbs", ".jinja", ".j2", ".liquid", ".eml", ".xhtml",
+)
+
+
+def _only_quiet_marks(path: str, data: bytes) -> bool:
+    """True when `data` is UTF-8 whose only invisible code points are ones _invisible never
+    reports, so it need not be decoded for the code-point rules (the identifier rules decide
+    for themselves: this is not asked for code files when they are selected)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"coding" in data[:200]:
+        return False
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    chars = _non_ascii(body)
+    if b"\xc2\xad" in chars and not path.lower().endswith(_SOFT_HYPHEN_SUFFIXES):
+        return False
+    if _LOUD_CHARS.search(chars) and _LOUD_UTF8.search(body):
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False  # decoding reports it as skipped, as for every hook
+    return True
 
 
 def _mentions_addressed_text(path: str, data: bytes) -> bool:
@@ -144,15 +230,21 @@ def _mentions_addressed_text(path: str, data: bytes) -> bool:
     return path.lower().endswith(_MARKUP_SUFFIXES) and any(key in lower for key in _MARKUP_KEYS)
 
 
-def check_source(source: SourceFile, rules_file: bool, scan_chars: bool = True, addressed: bool = True) -> list[Finding]:
+def check_source(
+    source: SourceFile, rules_file: bool, scan_chars: bool = True, addressed: bool = True,
+    invisible: bool = True, identifiers: bool = True,
+) -> list[Finding]:
+    """`invisible` and `identifiers` say which code-point scanners run when `scan_chars`."""
     text, path = source.text, source.path
     hits: list[tuple[int, str, str]] = []
-    if scan_chars:
-        from hooks.check_hidden_instructions import _identifiers, _invisible
+    if scan_chars and invisible:
+        from hooks.check_hidden_instructions import _invisible
 
         hits.extend(_invisible.scan(text, path))
-        if _identifiers.is_code(path):
-            hits.extend(_identifiers.scan(text))
+    if scan_chars and identifiers and _is_code(path):
+        from hooks.check_hidden_instructions import _identifiers
+
+        hits.extend(_identifiers.scan(text))
     if addressed:
         from hooks.check_hidden_instructions import _addressed
 
@@ -181,6 +273,16 @@ class _Locator:
         return index + 1, offset - self._starts[index] + 1
 
 
+def _cache_context(run: CheckRun) -> str | None:
+    """No result cache when only the code-point and identifier rules are selected: their
+    common case is one read and a `bytes.isascii()` per file, cheaper than the cache's own
+    hash, lookup and write (a first run on new files took twice as long with it)."""
+    codes = enabled_codes(RULES, run.settings)
+    if not any(code in codes for code in _TEXT_CODES):
+        return None
+    return file_only_context(run)
+
+
 HOOK = FileHook(
     id=HOOK_ID,
     description="Report invisible or reordering code points, confusable identifiers and text "
@@ -188,7 +290,7 @@ HOOK = FileHook(
     rules=RULES,
     selects=lambda path: True,
     check=check,
-    cache_context=file_only_context,
+    cache_context=_cache_context,
 )
 
 
