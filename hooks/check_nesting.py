@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import ast
 import sys
-from typing import Any, Iterator, Sequence
 
 from hooks._core.config import Option
 from hooks._core.files import SourceFile, TooNewSyntax, parse_python
 from hooks._core.findings import Finding, HookError, Rule, char_col
 from hooks._core.runner import FileHook, file_only_context, per_file, run_hook, suffix_selector
 from hooks._core.suppress import suppressed_codes
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    from typing import Any, Iterator, Sequence
 
 HOOK_ID = "check-nesting"
 DEFAULT_MAX_DEPTH = 4

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Sequence
 
 from hooks._core.files import read_bytes
 from hooks._core.findings import HookError
@@ -19,6 +18,10 @@ from hooks._core.git import run_git
 from hooks._core.runner import EXIT_ERROR, EXIT_OK, guarded, parse_settings, report_error
 from hooks._provenance import run
 from hooks._provenance import trailers as t
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    from typing import Sequence
 
 HOOK_ID = "record-provenance"
 DESCRIPTION = "Append the provenance trailers of the active agent run to the commit message."

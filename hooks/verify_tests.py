@@ -14,7 +14,6 @@ import argparse
 import os
 import time
 from hooks._core.record import dataclass, field
-from typing import Any, Optional, Sequence
 
 from hooks._core.config import Option
 from hooks._core.findings import Finding, HookError, Rule
@@ -23,6 +22,10 @@ from hooks._core.runner import (
     run_command_hook,
     COMMON_OPTIONS, enabled_codes,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    from typing import Any, Optional, Sequence
 
 HOOK_ID = "verify-tests"
 DESCRIPTION = "Run the tests each commit adds or changes against the parent's code: a test that passes there does not exercise the change."

@@ -6,7 +6,10 @@ from __future__ import annotations
 import os
 import re
 from hooks._core.record import dataclass
-from typing import Optional, Sequence
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    from typing import Optional, Sequence
 
 _EXTENSION = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\.(?:[^.]+\.)?(so|pyd)$")
 

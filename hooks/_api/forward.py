@@ -30,9 +30,12 @@ rejects), or the callee is an expression the module namespace does not name.
 from __future__ import annotations
 
 import ast
-from typing import Any, Iterable, Optional
 
 from hooks._api.extract import dotted
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    from typing import Any, Iterable, Optional
 
 # Calls that can read a function's locals by name.
 _FRAME_READERS = frozenset({"locals", "vars", "eval", "exec", "sys._getframe", "inspect.currentframe"})

@@ -3,9 +3,12 @@ is called something else, widely used distribution names (the targets typosquatt
 hallucinations land next to), and near-miss detection between names."""
 from __future__ import annotations
 
-from typing import Iterable
 
 from hooks._deps.pkgindex import normalize
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    from typing import Iterable
 
 # import name (or dotted prefix) -> the distribution that provides it, where the two differ
 # beyond PEP 503 normalization. Used when the running environment has no metadata for it.

@@ -15,9 +15,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from typing import Any, Callable, Sequence
 
 from hooks._core.cache import read_json, user_cache_dir, write_atomic
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Sequence
 
 FORMAT = 1
 MAX_ENTRIES = 4096  # the oldest are dropped past this (a few hundred KB at most)

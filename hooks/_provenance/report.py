@@ -8,10 +8,13 @@ import argparse
 import json
 import sys
 from collections import Counter
-from typing import Any, Sequence
 
 from hooks._core.findings import HookError
 from hooks._core.runner import EXIT_ERROR, EXIT_OK, parse_settings, report_error
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    from typing import Any, Sequence
 
 PROG = "driftgate provenance report"
 ORIGIN_ORDER = ("agent", "mixed", "human")

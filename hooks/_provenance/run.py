@@ -16,10 +16,13 @@ from __future__ import annotations
 import hashlib
 import os
 from hooks._core.record import dataclass, field
-from typing import Mapping
 
 from hooks._core.findings import HookError
 from hooks._provenance import trailers as t
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    from typing import Mapping
 
 MARKER = ".agent-run-active"
 MODEL_FILE = ".agent-model"

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, Iterator, Sequence
 
 from hooks._core.config import Option
 from hooks._core.findings import Finding, Rule
 from hooks._core.lazyre import lazy
 from hooks._core.runner import CheckRun, FileHook, enabled_codes, file_only_context, run_hook
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    from typing import Any, Iterator, Sequence
 
 HOOK_ID = "check-agent-leftovers"
 

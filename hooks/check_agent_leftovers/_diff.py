@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import re
-from typing import Sequence
 
 from hooks._core.git import run_git
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    from typing import Sequence
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 

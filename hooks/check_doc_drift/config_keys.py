@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 import sys
 from hooks._core.record import dataclass
-from typing import Any, Iterator, Sequence
 
 from hooks.check_doc_drift.project import Project
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    from typing import Any, Iterator, Sequence
 
 
 

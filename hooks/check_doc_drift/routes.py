@@ -12,9 +12,12 @@ from __future__ import annotations
 import ast
 import re
 from hooks._core.record import dataclass, field
-from typing import Iterator, Sequence
 
 from hooks.check_doc_drift.project import Project
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    from typing import Iterator, Sequence
 
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 _ANY = "**"  # a mount prefix that could not be read: any number of leading segments

@@ -31,11 +31,14 @@ import os
 import posixpath
 import re
 from hooks._core.record import dataclass, field
-from typing import Any, Callable, Iterator, Sequence
 
 from hooks._core.files import Unreadable, decode, read_bytes
 from hooks._core.lazyre import lazy
 from hooks.check_env_vars.model import Declaration
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterator, Sequence
 
 ENV_NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _DOTENV_EXAMPLE = lazy(

@@ -16,9 +16,12 @@ import base64
 import binascii
 import json
 import re
-from typing import ClassVar, Iterator, Pattern
 
 from hooks.check_secrets.lazy import defer_package_inits, defer_requests
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    from typing import ClassVar, Iterator, Pattern
 
 defer_requests()
 defer_package_inits()  # see lazy.py: imported first, this module decides what detect-secrets costs

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any, Sequence
 
 from hooks._core.findings import HookError
 from hooks._core.runner import (
@@ -28,6 +27,10 @@ from hooks._core.runner import (
 )
 from hooks._core.suppress import suppressed_codes
 from hooks.check_secrets import HOOK_ID, OPTIONS, RULES, might_hold_secret
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    from typing import Any, Sequence
 
 PROG = "driftgate secrets-baseline"
 
