@@ -413,3 +413,30 @@ def test_warm_results_follow_the_environment(api_venv: Path, tmp_path: Path) -> 
     upgraded = make_wheel(tmp_path, "minireq", "2.33.0", newer)
     subprocess.run([*pip, str(upgraded)], check=True)
     assert check() == []
+
+
+def test_a_warm_run_loads_no_parser_process_or_openssl_modules(
+        api_venv: Path, api_cache: Path, tmp_path: Path) -> None:
+    """Issue 11's warm bar is start-up: when every result comes from the per-file cache the
+    hook imports neither its checker (with `ast`), `subprocess` (the interpreter's answer is
+    cached), `hashlib` (OpenSSL) nor `typing`, and prints what the first run printed."""
+    import os
+    import time
+
+    (tmp_path / "app.py").write_text("import minireq\nminireq.Session.close_all\n")
+    past = time.time() - 60  # settled: the warm run matches it by its stat signature
+    os.utime(tmp_path / "app.py", (past, past))
+    probe = (
+        "import sys\nfrom hooks.check_hallucinated_apis import main\ncode = main(sys.argv[1:])\n"
+        "print(code, [m for m in ('ast', 'subprocess', 'hashlib', 'typing',"
+        " 'hooks.check_hallucinated_apis._checker') if m in sys.modules], file=sys.stderr)\n"
+    )
+    env = {"PYTHONPATH": str(Path(hook.__file__).parents[2]), "PATH": os.environ["PATH"],
+           "HOME": str(tmp_path), "DRIFTGATE_CACHE_DIR": str(api_cache)}
+    runs = [subprocess.run([sys.executable, "-c", probe, "--python", venv_python(api_venv), "app.py"],
+                           cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+            for _ in range(2)]
+    cold, warm = runs
+    assert cold.stdout == warm.stdout and "DG701" in warm.stdout and "close_all" in warm.stdout, cold.stderr
+    assert warm.stderr.splitlines()[-1] == "1 []", warm.stderr
+    assert "hooks.check_hallucinated_apis._checker" in cold.stderr.splitlines()[-1]  # the cold run checked
