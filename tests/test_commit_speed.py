@@ -396,3 +396,41 @@ def test_check_secrets_reads_the_keyword_denylist_without_compiling_detect_secre
                           check=False)
     assert proc.stderr.splitlines()[-1] == "1 False", proc.stdout + proc.stderr
     assert proc.stdout.startswith("settings.py:1:"), proc.stdout
+
+
+# a project configured by setup.cfg only (httpie's shape, bench_commit's commit)
+SETUP_CFG_PROJECT = {
+    "setup.cfg": "[metadata]\nname = webtool\n\n[options]\npackages = find:\ninstall_requires =\n    requests>=2.0\n",
+    "requirements.txt": "requests>=2.0\n",
+    "webtool/__init__.py": "",
+    "webtool/core.py": NESTED + "\n\nimport requests\nimport yaml\n\n\ndef get(url):\n    return requests.get(url)\n",
+}
+# what such a commit never needs: modules (and the test's reason) this commit must not import
+SETUP_CFG_UNNEEDED = (
+    "tomllib",  # no pyproject.toml anywhere: no TOML parser
+    "tomli",
+)
+
+
+def test_a_setup_cfg_project_commit_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
+    """Issue 15: on a commit of a project without pyproject.toml (setup.cfg, requirements.txt),
+    a warm `driftgate run` imports none of SETUP_CFG_UNNEEDED, and prints what the cold run
+    printed (the nesting finding, the undeclared `yaml` import)."""
+    root = init_repo(tmp_path / "repo")
+    write_files(root, SETUP_CFG_PROJECT)
+    commit_all(root)
+    probe = (
+        "import sys\nfrom hooks.cli import main\ncode = main(['run', '--offline', *sys.argv[1:]])\n"
+        f"print(code, [m for m in {SETUP_CFG_UNNEEDED!r} if m in sys.modules], file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    env.update(PYTHONPATH=str(Path(__file__).resolve().parents[1]), PIP_CONFIG_FILE=os.devnull,
+               DRIFTGATE_CACHE_DIR=str(tmp_path / "cache"), HOME=str(tmp_path))
+    files = ["webtool/core.py", "requirements.txt"]
+    cold, warm = (
+        subprocess.run([sys.executable, "-c", probe, *files], cwd=root, env=env, capture_output=True, text=True, check=False)
+        for _ in range(2)
+    )
+    codes = {line.split(": ")[1].split()[0] for line in warm.stdout.splitlines()}
+    assert cold.stdout == warm.stdout and {"DG501", "DG201"} <= codes, cold.stdout + cold.stderr
+    assert warm.stderr.splitlines()[-1] == "1 []", warm.stderr
