@@ -409,28 +409,35 @@ SETUP_CFG_PROJECT = {
 SETUP_CFG_UNNEEDED = (
     "tomllib",  # no pyproject.toml anywhere: no TOML parser
     "tomli",
+    "difflib",  # no API finding: no close-match suggestions
 )
 
 
 def test_a_setup_cfg_project_commit_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
     """Issue 15: on a commit of a project without pyproject.toml (setup.cfg, requirements.txt),
-    a warm `driftgate run` imports none of SETUP_CFG_UNNEEDED, and prints what the cold run
-    printed (the nesting finding, the undeclared `yaml` import)."""
+    a warm `driftgate run` (the files changed again, as at every commit: no per-file cache
+    hit) imports none of SETUP_CFG_UNNEEDED, although the API index did its work, and prints
+    what the cold run printed (the nesting finding, the undeclared `yaml` import)."""
     root = init_repo(tmp_path / "repo")
     write_files(root, SETUP_CFG_PROJECT)
     commit_all(root)
     probe = (
         "import sys\nfrom hooks.cli import main\ncode = main(['run', '--offline', *sys.argv[1:]])\n"
+        "print('hooks._api.index' in sys.modules, file=sys.stderr)\n"
         f"print(code, [m for m in {SETUP_CFG_UNNEEDED!r} if m in sys.modules], file=sys.stderr)\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
     env.update(PYTHONPATH=str(Path(__file__).resolve().parents[1]), PIP_CONFIG_FILE=os.devnull,
                DRIFTGATE_CACHE_DIR=str(tmp_path / "cache"), HOME=str(tmp_path))
     files = ["webtool/core.py", "requirements.txt"]
-    cold, warm = (
-        subprocess.run([sys.executable, "-c", probe, *files], cwd=root, env=env, capture_output=True, text=True, check=False)
-        for _ in range(2)
-    )
+    runs = []
+    for run in range(2):
+        for name in files:  # a new commit: new content
+            with open(root / name, "a", encoding="utf-8") as handle:
+                handle.write(f"# commit {run}\n")
+        runs.append(subprocess.run([sys.executable, "-c", probe, *files], cwd=root, env=env,
+                                   capture_output=True, text=True, check=False))
+    cold, warm = runs
     codes = {line.split(": ")[1].split()[0] for line in warm.stdout.splitlines()}
     assert cold.stdout == warm.stdout and {"DG501", "DG201"} <= codes, cold.stdout + cold.stderr
-    assert warm.stderr.splitlines()[-1] == "1 []", warm.stderr
+    assert warm.stderr.splitlines()[-2:] == ["True", "1 []"], warm.stderr
