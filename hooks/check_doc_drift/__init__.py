@@ -9,6 +9,7 @@ documented as settings against the code's environment reads (hooks/_env/). Nothi
 """
 from __future__ import annotations
 
+import os
 from typing import Iterator, Sequence
 
 from hooks._core.config import Option
@@ -28,9 +29,19 @@ RULES = (
 
 
 def check(run: CheckRun) -> Iterator[Finding]:
+    change = None
+    if not run.settings.get("all") and os.environ.get("PRE_COMMIT"):
+        from hooks.check_doc_drift.diff import staged_change
+
+        change = staged_change(run.root)
+    if not run.paths and (change is None or not change.status):
+        # no doc among the files and no staged change to judge (`driftgate run` on code, or
+        # `pre-commit run --files` with nothing staged): nothing to report, so no engine
+        # import and no listing of the work tree (~7 ms of such a commit)
+        return
     from hooks.check_doc_drift.engine import check_docs
 
-    yield from check_docs(run)
+    yield from check_docs(run, change)
 
 
 def _selects(path: str) -> bool:
