@@ -13,12 +13,15 @@ from __future__ import annotations
 import ast
 import os
 import re
+import typing
 from hooks._core.record import dataclass, field
 from typing import Iterator
 
 from hooks._core.findings import HookError
 from hooks._core.git import run_git
-from hooks.check_doc_drift.project import Project, is_runtime_code
+
+if typing.TYPE_CHECKING:
+    from hooks.check_doc_drift.project import Project
 
 
 @dataclass
@@ -91,6 +94,8 @@ def changed_doc_lines(change: Change, docs: list[str], root: str = ".") -> None:
 def base_project(after: Project, change: Change, root: str = ".") -> Project:
     """The project as it was at the change's base: unchanged files are read from the work
     tree, changed ones from git."""
+    from hooks.check_doc_drift.project import Project
+
     added = {p for p, s in change.status.items() if s in "AC"}
     renamed_new = set(change.old_path)
     files = [f for f in after.files if f not in added and f not in renamed_new]
@@ -142,6 +147,8 @@ class Removed:
 
 
 def removed_names(before: Project, after: Project, change: Change, root: str = ".") -> list[Removed]:
+    from hooks.check_doc_drift.project import is_runtime_code
+
     removed: list[Removed] = []
     for path in change.touched():
         if not path.endswith(".py") or not is_runtime_code(path) or change.status.get(path) == "A":
@@ -178,6 +185,8 @@ def _rename_of(name: str, fresh: list[str]) -> str | None:
 
 def _defined_elsewhere(names: list[str], root: str) -> set[str]:
     """The names some runtime code file (tests do not count) still defines."""
+    from hooks.check_doc_drift.project import is_runtime_code
+
     pattern = r"^[[:space:]]*(async[[:space:]]+)?(def|class)[[:space:]]+(" + "|".join(re.escape(n) for n in names) + r")\b"
     try:
         out = run_git(["grep", "-I", "-E", pattern, "--", "*.py"], cwd=root, check=False)
