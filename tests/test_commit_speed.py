@@ -412,6 +412,7 @@ SETUP_CFG_UNNEEDED = (
     "difflib",  # no API finding: no close-match suggestions
     "hooks.check_doc_drift.engine",  # no doc among the files, nothing staged: nothing can be stale
     "hooks.check_doc_drift.project",  # asking git what is staged needs no project model
+    "configparser",  # setup.cfg's declarations and source roots are remembered (parsecache)
 )
 
 
