@@ -413,6 +413,7 @@ SETUP_CFG_UNNEEDED = (
     "hooks.check_doc_drift.engine",  # no doc among the files, nothing staged: nothing can be stale
     "hooks.check_doc_drift.project",  # asking git what is staged needs no project model
     "configparser",  # setup.cfg's declarations and source roots are remembered (parsecache)
+    "hooks.check_doc_drift.docs",  # no .md/.rst file: choosing check-doc-drift's files needs no doc parser
 )
 
 

@@ -6,8 +6,7 @@ import re
 from hooks._core.record import dataclass
 from typing import Iterator, Sequence
 
-MARKDOWN_SUFFIXES = (".md", ".markdown")
-RST_SUFFIXES = (".rst",)
+from hooks.check_doc_drift import MARKDOWN_SUFFIXES, RST_SUFFIXES
 
 # The past is allowed to name what no longer exists: change logs, release notes and
 # migration or upgrade guides (which name the old API on purpose).
