@@ -35,24 +35,22 @@ class Change:
         return [*self.status, *self.old_path.values()]
 
 
-def _diff_args() -> list[str] | None:
-    start, end = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
-    if start and end:
-        return [start, end]
-    try:
-        run_git(["rev-parse", "--verify", "-q", "HEAD"])
-    except HookError:
-        return None  # the first commit: nothing to compare with
-    return ["--cached", "HEAD"]
-
-
 def staged_change(root: str = ".") -> Change | None:
     """The change to judge, or None when there is no parent state (first commit, not git)."""
-    args = _diff_args()
-    if args is None:
-        return None
-    change = Change(args[0] if args[0] != "--cached" else "HEAD")
-    out = run_git(["diff", "-M", "--name-status", "-z", *args], cwd=root)
+    start, end = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
+    if start and end:
+        change = Change(start)
+        out = run_git(["diff", "-M", "--name-status", "-z", start, end], cwd=root)
+    else:
+        change = Change("HEAD")
+        try:  # one git process on every commit; a first commit (no HEAD) is told apart after
+            out = run_git(["diff", "-M", "--name-status", "-z", "--cached", "HEAD"], cwd=root)
+        except HookError:
+            try:
+                run_git(["rev-parse", "--verify", "-q", "HEAD"])
+            except HookError:
+                return None  # the first commit: nothing to compare with
+            raise
     parts = out.split("\0")
     i = 0
     while i < len(parts) and parts[i]:
