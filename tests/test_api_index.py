@@ -218,3 +218,46 @@ def test_damaged_cache_file_is_rebuilt(index: ApiIndex, tmp_path: Path, api_venv
     fresh = index_for_interpreter(interpreter, cache_dir=str(tmp_path / "cache"))
     assert fresh.resolve("minireq.Session.close_all").status == MISSING
     assert json.loads(cache_file.read_text())["format"] == 3
+
+
+def _fresh_index(api_venv: Path, tmp_path: Path) -> ApiIndex:
+    """A second index on the same cache, as the next commit's process has."""
+    interpreter = project_interpreter(str(tmp_path), venv_python(api_venv))
+    return index_for_interpreter(interpreter, cache_dir=str(tmp_path / "cache"), executable=interpreter.executable)
+
+
+def test_compiled_modules_are_cached_one_file_each(index: ApiIndex, api_venv: Path, tmp_path: Path) -> None:
+    # a commit that uses math reads math's API and the names, not every compiled module's
+    assert index.resolve("math.sqrt").status == FOUND
+    compiled = next((tmp_path / "cache").rglob("__compiled__"))
+    assert json.loads((compiled / "math.json").read_text())["module"] == "math"
+    assert "math" in json.loads((compiled / "__names__.json").read_text())["names"]
+    (compiled / "_ast.json").write_text("{not json")  # unread by the next index: stays damaged
+    fresh = _fresh_index(api_venv, tmp_path)
+    assert fresh.resolve("math.sqrt").status == FOUND
+    assert fresh.resolve("math.sqrt_all").status == MISSING
+    assert (compiled / "_ast.json").read_text() == "{not json"
+
+
+@pytest.mark.parametrize("damaged", ["math.json", "__names__.json"])
+def test_damaged_compiled_cache_file_asks_the_interpreter_again(
+    index: ApiIndex, api_venv: Path, tmp_path: Path, damaged: str,
+) -> None:
+    index.resolve("math.sqrt")
+    compiled = next((tmp_path / "cache").rglob("__compiled__"))
+    (compiled / damaged).write_text('{"format": 3, "module": "math", "names": 7, "api": []}')
+    fresh = _fresh_index(api_venv, tmp_path)
+    assert fresh.resolve("math.sqrt").status == FOUND
+    assert fresh.resolve("math.sqrt_all").status == MISSING
+    assert fresh.owner("math") == PY
+    rewritten = json.loads((compiled / damaged).read_text())
+    assert rewritten.get("module") == "math" or "math" in rewritten["names"]
+
+
+def test_compiled_cache_is_per_interpreter(index: ApiIndex, tmp_path: Path) -> None:
+    # another interpreter (another executable: other compiled modules maybe) has its own files
+    index.resolve("math.sqrt")
+    other = ApiIndex(list(index.finder.search_paths), index.python_version, cache_dir=str(tmp_path / "cache"),
+                     stdlib=index.stdlib, executable=sys.executable)
+    assert other.resolve("math.sqrt").status == FOUND
+    assert len(list((tmp_path / "cache").rglob("__compiled__"))) == 2

@@ -947,3 +947,35 @@ def test_a_hit_runs_neither_of_detect_secrets_package_inits(tmp_path):
     proc = run_probe(tmp_path, probe, "dirty.py")
     assert proc.stderr == "1 []\nTrue True True True\n", proc.stderr
     assert "DG3" in proc.stdout
+
+
+def test_a_hit_does_not_import_inspect_and_detect_secrets_still_injects(tmp_path):
+    """detect-secrets' plugin base imports `call_function_with_arguments` from
+    detect_secrets.util.inject, which imports inspect (dis, opcode: ~2.5 ms of every commit)
+    for calling plugins by parameter name, which driftgate's engine never does. A hit is
+    reported without importing it; detect-secrets' own scanner, run afterwards, finds the
+    same secret and the module's functions answer as the real ones."""
+    text, _ = planted("groq")
+    (tmp_path / "dirty.py").write_text(text + "\n", encoding="utf-8")
+    probe = (
+        "import sys\nfrom hooks.check_secrets import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print(code, [m for m in ('inspect', 'dis') if m in sys.modules], file=sys.stderr)\n"
+        "from detect_secrets.core.secrets_collection import SecretsCollection\n"
+        "from detect_secrets.settings import default_settings\n"
+        "with default_settings():\n"
+        "    found = SecretsCollection()\n"
+        "    found.scan_file('dirty.py')\n"
+        "print(sorted(s.type for _, s in found), 'inspect' in sys.modules, file=sys.stderr)\n"
+        "import detect_secrets.util.inject as inject, detect_secrets.plugins.base as base\n"
+        "class Plugin:\n"
+        "    def verify(self, secret):\n"
+        "        return secret * 2\n"
+        "print(inject.get_injectable_variables(lambda a, b=1: 0), base.call_function_with_arguments(Plugin().verify, secret=2, other=3),\n"
+        "      file=sys.stderr)\n"
+    )
+    proc = run_probe(tmp_path, probe, "dirty.py")
+    first, scanned, injected = proc.stderr.splitlines()
+    assert first == "1 []" and "DG3" in proc.stdout, proc.stderr
+    assert scanned.endswith("] True") and scanned != "[] True", proc.stderr
+    assert injected == "('a', 'b') 4", proc.stderr

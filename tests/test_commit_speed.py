@@ -396,3 +396,53 @@ def test_check_secrets_reads_the_keyword_denylist_without_compiling_detect_secre
                           check=False)
     assert proc.stderr.splitlines()[-1] == "1 False", proc.stdout + proc.stderr
     assert proc.stdout.startswith("settings.py:1:"), proc.stdout
+
+
+# a project configured by setup.cfg only (httpie's shape, bench_commit's commit)
+SETUP_CFG_PROJECT = {
+    "setup.cfg": "[metadata]\nname = webtool\n\n[options]\npackages = find:\ninstall_requires =\n    requests>=2.0\n",
+    "requirements.txt": "requests>=2.0\n",
+    "webtool/__init__.py": "",
+    "webtool/core.py": NESTED + "\n\nimport requests\nimport yaml\n\n\ndef get(url):\n    return requests.get(url)\n",
+}
+# what such a commit never needs: modules (and the test's reason) this commit must not import
+SETUP_CFG_UNNEEDED = (
+    "tomllib",  # no pyproject.toml anywhere: no TOML parser
+    "tomli",
+    "difflib",  # no API finding: no close-match suggestions
+    "hooks.check_doc_drift.engine",  # no doc among the files, nothing staged: nothing can be stale
+    "hooks.check_doc_drift.project",  # asking git what is staged needs no project model
+    "configparser",  # setup.cfg's declarations and source roots are remembered (parsecache)
+    "hooks.check_doc_drift.docs",  # no .md/.rst file: choosing check-doc-drift's files needs no doc parser
+)
+
+
+def test_a_setup_cfg_project_commit_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
+    """Issue 15: on a commit of a project without pyproject.toml (setup.cfg, requirements.txt),
+    a warm `driftgate run` (the files changed again, as at every commit: no per-file cache
+    hit) imports none of SETUP_CFG_UNNEEDED, although the API index did its work, and prints
+    what the cold run printed (the nesting finding, the undeclared `yaml` import)."""
+    root = init_repo(tmp_path / "repo")
+    write_files(root, SETUP_CFG_PROJECT)
+    commit_all(root)
+    probe = (
+        "import sys\nfrom hooks.cli import main\ncode = main(['run', '--offline', *sys.argv[1:]])\n"
+        "print('hooks._api.index' in sys.modules, file=sys.stderr)\n"
+        f"print(code, [m for m in {SETUP_CFG_UNNEEDED!r} if m in sys.modules], file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    env.update(PYTHONPATH=str(Path(__file__).resolve().parents[1]), PIP_CONFIG_FILE=os.devnull,
+               DRIFTGATE_CACHE_DIR=str(tmp_path / "cache"), HOME=str(tmp_path),
+               PRE_COMMIT="1")  # as pre-commit runs it (`pre-commit run --files`, nothing staged)
+    files = ["webtool/core.py", "requirements.txt"]
+    runs = []
+    for run in range(2):
+        for name in files:  # a new commit: new content
+            with open(root / name, "a", encoding="utf-8") as handle:
+                handle.write(f"# commit {run}\n")
+        runs.append(subprocess.run([sys.executable, "-c", probe, *files], cwd=root, env=env,
+                                   capture_output=True, text=True, check=False))
+    cold, warm = runs
+    codes = {line.split(": ")[1].split()[0] for line in warm.stdout.splitlines()}
+    assert cold.stdout == warm.stdout and {"DG501", "DG201"} <= codes, cold.stdout + cold.stderr
+    assert warm.stderr.splitlines()[-2:] == ["True", "1 []"], warm.stderr

@@ -123,3 +123,26 @@ def test_the_first_commit_is_checked_whole(tmp_path: Path, monkeypatch: pytest.M
     with working_directory(root):
         code, out, _ = run_hook("README.md")
     assert code == 1 and "`--long-gone`" in out[0]
+
+
+def test_the_staged_change_is_one_git_process(staged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Asked at every commit under pre-commit: one `git diff` (issue 15), the first commit
+    (no HEAD) told apart only when it fails."""
+    from hooks._core import git as core_git
+    from hooks.check_doc_drift import diff
+
+    calls: list[list[str]] = []
+    real = core_git.run_git
+
+    def counting(args: list[str], *rest: object, **kwargs: object) -> str:
+        calls.append(list(args))
+        return real(args, *rest, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(diff, "run_git", counting)
+    _edit(staged, "src/mytool/cli.py", '"--dry-run"', '"--simulate"')
+    change = diff.staged_change(str(staged))
+    assert change is not None and change.status == {"src/mytool/cli.py": "M"}
+    assert [c[0] for c in calls] == ["diff"]
+    git(staged, "update-ref", "-d", "HEAD")  # as before the first commit
+    assert diff.staged_change(str(staged)) is None
+    assert [c[0] for c in calls] == ["diff", "diff", "rev-parse"]

@@ -664,13 +664,14 @@ def test_interpreters_sharing_one_cache_keep_their_own_pip_answer(tmp_path: Path
 
 def test_pip_default_index_comes_from_the_cache_too(tmp_path: Path) -> None:
     """With no index configured, pip's default index is the primary: it is remembered with
-    pip's settings (pip's version is in the fingerprint), so a warm run imports no pip module
-    but `pip` itself (its version, ~1 ms) and chooses the same indexes."""
+    pip's settings (pip's version is in the fingerprint, read from pip's `__init__.py` without
+    importing it), so a warm run imports no pip module, not even `pip` itself (~1.5 ms), and
+    chooses the same indexes."""
     code = (
         "import sys; from hooks._deps.pkgindex import choose_indexes; "
         "choice = choose_indexes([(None, [])]); "
         "print([i.url for i in choice.indexes], choice.public, "
-        "sorted(m for m in sys.modules if m.startswith('pip.')))"
+        "sorted(m for m in sys.modules if m == 'pip' or m.startswith('pip.')))"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
     env.update(PYTHONPATH=str(ROOT), PIP_CONFIG_FILE=os.devnull, DRIFTGATE_CACHE_DIR=str(tmp_path / "cache"))
@@ -681,6 +682,24 @@ def test_pip_default_index_comes_from_the_cache_too(tmp_path: Path) -> None:
     assert "'pip._internal" in cold
     assert warm.endswith(" []\n") and warm.rsplit(" [", 1)[0] == cold.rsplit(" [", 1)[0]
     assert "://" in warm  # an index was chosen
+
+
+def test_pip_cache_fingerprint_follows_pip_version_without_importing_pip(tmp_path: Path) -> None:
+    """The cached pip answers are keyed by pip's version, read from pip's `__init__.py`
+    (an upgrade rewrites it) instead of importing pip: another version is another key."""
+    fake = tmp_path / "site" / "pip"
+    fake.mkdir(parents=True)
+    code = "import sys; from hooks._deps.pkgindex import _pip_fingerprint; print(_pip_fingerprint([]), 'pip' in sys.modules)"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    env.update(PYTHONPATH=f"{tmp_path / 'site'}{os.pathsep}{ROOT}")
+
+    def fingerprint(version: str) -> list[str]:
+        (fake / "__init__.py").write_text(f'__version__ = "{version}"\n')
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout.split()
+
+    first, again, upgraded = fingerprint("24.0"), fingerprint("24.0"), fingerprint("24.1")
+    assert first == again and first[1] == "False"
+    assert upgraded[0] != first[0]
 
 
 def test_importing_the_dependency_hooks_stays_cheap() -> None:

@@ -4,7 +4,8 @@ Every hook process builds its record classes at import (43 in `driftgate run`). 
 `dataclasses` costs ~7-14 ms to import (it imports `inspect`, which imports `dis`, `tokenize`,
 `linecache`...) and ~0.5 ms per class (one `exec` per generated method, `inspect.signature`
 for a class without a docstring): 30-40 ms of every commit. This module generates the same
-methods with one small `exec` per class (`__init__`; the others are closures), for the subset driftgate uses:
+methods with one small `exec` per class (`__init__`, its code kept on disk between runs; the
+others are closures), for the subset driftgate uses:
 
 - `@dataclass` and `@dataclass(frozen=True)` (eq=True, no order, no slots, no inheritance
   between records);
@@ -25,6 +26,7 @@ if TYPE_CHECKING:  # type checkers understand the stdlib decorator; the runtime 
     from dataclasses import dataclass as dataclass
     from dataclasses import field as field
 else:
+    import os
 
     class FrozenInstanceError(AttributeError):
         """Assigning to a field of a frozen record."""
@@ -96,6 +98,92 @@ else:
             methods.update(__hash__=__hash__, __setattr__=__setattr__, __delattr__=__delattr__)
         return methods
 
+    # The generated __init__'s code, kept on disk: compiling each class's source cost ~0.25 ms,
+    # ~10 ms of every `driftgate run` (39 classes), and the sources change only with
+    # driftgate's code. One marshal file per Python version (marshal's and the bytecode's
+    # format), keyed by the source text itself; a damaged or foreign file is a miss. New code
+    # is merged into the file once, at exit.
+    _CODES = None
+    _NEW_CODES = {}
+
+    def _compiled(source):
+        global _CODES
+        if _CODES is None:
+            _CODES = _load_codes()
+        code = _CODES.get(source)
+        if code is None:
+            code = _CODES[source] = compile(source, "<string>", "exec")
+            if not _NEW_CODES:
+                import atexit
+
+                atexit.register(_save_codes)
+            _NEW_CODES[source] = code
+        return code
+
+    def _codes_path():
+        import sys
+
+        from hooks._core.cache import user_cache_dir
+
+        version = "-".join(map(str, sys.version_info[:3]))
+        return os.path.join(user_cache_dir(), "records-v1", f"{sys.implementation.cache_tag}-{version}.marshal")
+
+    def _load_codes():
+        import marshal
+
+        try:  # not hooks._core.files.read_bytes: its own records are being built now
+            with open(_codes_path(), "rb") as handle:
+                data = handle.read(16 * 1024 * 1024)
+            # marshal trusts its input (a damaged size field can ask for gigabytes): the
+            # payload is read only under the digest it was written with
+            digest, payload = data[:32], data[32:]
+            if len(digest) < 32 or _digest(payload) != digest:
+                return {}
+            codes = marshal.loads(payload)
+        except (OSError, ValueError, EOFError, TypeError):
+            return {}
+        code_type = type(_load_codes.__code__)
+        if not isinstance(codes, dict) or not all(
+            isinstance(k, str) and isinstance(v, code_type) for k, v in codes.items()
+        ):
+            return {}
+        return codes
+
+    def _digest(data):
+        try:  # hashlib's blake2b is this one, without OpenSSL's _hashlib (~2 ms) imported
+            from _blake2 import blake2b
+        except ImportError:  # pragma: no cover - CPython builds without _blake2
+            from hashlib import blake2b
+        return blake2b(data, digest_size=32).digest()
+
+    def _save_codes():
+        """Merge this process's new code into the file (another process may have written
+        its own since this one read it), atomically; a cache that cannot be written only
+        costs speed."""
+        import marshal
+
+        from hooks._core.cache import _temp_file
+
+        path = _codes_path()
+        codes = {**_load_codes(), **_NEW_CODES}
+        if len(codes) > 2000:  # sources of driftgate versions gone by: start again
+            codes = dict(_NEW_CODES)
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            fd, temp = _temp_file(os.path.dirname(path))
+        except OSError:
+            return
+        try:
+            payload = marshal.dumps(codes)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_digest(payload) + payload)
+            os.replace(temp, path)
+        except OSError:
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass
+
     def _process(cls, frozen):
         fields = _fields(cls)
         names = [name for name, _ in fields]
@@ -125,9 +213,9 @@ else:
                 delattr(cls, name)
         if hasattr(cls, "__post_init__"):
             body.append("  self.__post_init__()")
-        # only __init__ is compiled (the one a record's speed depends on); the others are
-        # closures over the field names, built without compiling (~60% of a class's cost)
-        exec("\n".join([f"def __init__(self, {', '.join(params)}):", *(body or ["  pass"])]), env)
+        # only __init__ is generated (the one a record's speed depends on), and its compiled
+        # code comes from the disk cache; the others are closures over the field names
+        exec(_compiled("\n".join([f"def __init__(self, {', '.join(params)}):", *(body or ["  pass"])])), env)
         methods = {"__init__": env["__init__"]}
         methods.update(_generic_methods(
             cls, [name for name, spec in fields if spec.repr], [name for name, spec in fields if spec.compare],

@@ -11,10 +11,13 @@ import os
 import re
 from hooks._core.lazyre import lazy
 from hooks._core.record import dataclass, field
-from typing import Any, Iterable, Iterator, Sequence
 
 from hooks._core.files import SourceFile, read_source
 from hooks._deps.pkgindex import normalize
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    from typing import Any, Iterable, Iterator, Sequence
 
 _REQ_NAME = lazy(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _PEP723 = lazy(
@@ -77,12 +80,52 @@ def read_manifest(source: SourceFile) -> Manifest:
     if base == "pyproject.toml":
         return read_pyproject(source)
     if base == "setup.cfg":
-        return read_setup_cfg(source)
+        return _remembered(source, read_setup_cfg)
     if base == ".pre-commit-config.yaml":
         return read_pre_commit_config(source)
     if source.path.endswith(".py"):
         return read_inline_script(source)
     return read_requirements(source.path)
+
+
+def _remembered(source: SourceFile, read: Any) -> Manifest:
+    """read(source), from the disk cache while the file's text and this module are the same
+    (hooks._deps.parsecache): setup.cfg is read on every commit that touches a requirements
+    file beside it, and rarely changes."""
+    from hooks._deps.parsecache import remembered
+
+    return remembered(
+        "manifest", source.path, [source.text.encode("utf-8", "surrogateescape")], __file__,
+        lambda: read(source), _dump_manifest, _load_manifest,
+    )
+
+
+def _dump_manifest(manifest: Manifest) -> dict[str, Any]:
+    return {
+        "declared": [[d.name, d.spec, d.path, d.line, d.col, d.source] for d in manifest.declared],
+        "problems": [[p.path, p.line, p.col, p.message] for p in manifest.problems],
+        "index_url": manifest.index_url, "extra_index_urls": manifest.extra_index_urls,
+        "includes": manifest.includes,
+    }
+
+
+def _load_manifest(value: Any) -> Manifest:
+    """_dump_manifest's value back; ValueError when it does not have that shape."""
+    declared, problems = value["declared"], value["problems"]
+    if not (
+        all(len(row) == 6 and type(row[3]) is int and type(row[4]) is int
+            and all(isinstance(row[i], str) for i in (0, 1, 2, 5)) for row in declared)
+        and all(len(row) == 4 and isinstance(row[0], str) and type(row[1]) is int and type(row[2]) is int
+                and isinstance(row[3], str) for row in problems)
+        and (value["index_url"] is None or isinstance(value["index_url"], str))
+        and all(isinstance(u, str) for u in value["extra_index_urls"])
+        and all(isinstance(u, str) for u in value["includes"])
+    ):
+        raise ValueError("not a manifest")
+    return Manifest(
+        [Declared(*row) for row in declared], [Problem(*row) for row in problems],
+        value["index_url"], list(value["extra_index_urls"]), list(value["includes"]),
+    )
 
 
 # --- locating a name in text --------------------------------------------------------

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from hooks._core.record import dataclass
-from typing import Iterator, Sequence
 
-MARKDOWN_SUFFIXES = (".md", ".markdown")
-RST_SUFFIXES = (".rst",)
+from hooks.check_doc_drift import MARKDOWN_SUFFIXES, RST_SUFFIXES
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    from typing import Iterator, Sequence
 
 # The past is allowed to name what no longer exists: change logs, release notes and
 # migration or upgrade guides (which name the old API on purpose).

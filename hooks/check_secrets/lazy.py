@@ -20,7 +20,10 @@ import importlib
 import sys
 import threading
 import types
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    from typing import Any
 
 NAME = "requests"
 _LOCK = threading.Lock()
@@ -116,6 +119,12 @@ PACKAGES = ("detect_secrets", "detect_secrets.filters")
 
 
 def defer_package_inits() -> None:
+    """_defer_packages(), then defer_inject(): what detect-secrets' modules cost driftgate."""
+    _defer_packages()
+    defer_inject()
+
+
+def _defer_packages() -> None:
     """Put each of PACKAGES in sys.modules as its real module object (spec, __path__,
     __file__) whose `__init__` has not run yet: importing its submodules works as before, and
     the first attribute the package lacks (`detect_secrets.SecretsCollection`, `from
@@ -152,3 +161,54 @@ def _init_on_first_use(module: types.ModuleType) -> Any:
             raise AttributeError(f"module {module.__name__!r} has no attribute {attr!r}") from None
 
     return __getattr__
+
+
+# detect-secrets' plugin base imports `call_function_with_arguments` from this module, which
+# imports inspect (with dis and opcode: ~2.5 ms of every commit) to call plugins' verify and
+# filter functions by their parameter names: what its scanner does, never driftgate's engine.
+INJECT = "detect_secrets.util.inject"
+INJECT_FUNCTIONS = ("call_function_with_arguments", "make_function_self_aware", "get_injectable_variables")
+
+
+def defer_inject() -> None:
+    """Put INJECT in sys.modules as its real module object (spec, __file__) that has not run
+    yet and holds a stand-in for each of INJECT_FUNCTIONS: calling one, or reading any other
+    attribute, runs the module, whose real functions then replace the stand-ins (a stand-in
+    imported before calls the real function). Nothing when it is imported already or not
+    installed; after _defer_packages (finding it imports its parent packages)."""
+    if INJECT in sys.modules or "detect_secrets" not in sys.modules:
+        return
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(INJECT)
+    except (ImportError, ValueError):
+        return
+    if spec is None or spec.loader is None:
+        return
+    module = importlib.util.module_from_spec(spec)
+    run_on_first_use = _init_on_first_use(module)
+
+    def __getattr__(attr: str) -> Any:  # noqa: N807 (PEP 562 module hook)
+        if attr == "__path__":  # `from ... import x` asks whether it is a package: it is not
+            raise AttributeError(attr)
+        return run_on_first_use(attr)
+
+    module.__getattr__ = __getattr__  # type: ignore[attr-defined]
+    for name in INJECT_FUNCTIONS:
+        module.__dict__[name] = _calls_real(module, name)
+    sys.modules[INJECT] = module
+    parent = sys.modules.get(INJECT.rpartition(".")[0])
+    if parent is not None:
+        setattr(parent, INJECT.rpartition(".")[2], module)  # as the import system binds it
+
+
+def _calls_real(module: types.ModuleType, name: str) -> Any:
+    def stand_in(*args: Any, **kwargs: Any) -> Any:
+        with _LOCK:
+            if module.__dict__.pop("__getattr__", None) is not None:
+                module.__spec__.loader.exec_module(module)  # type: ignore[union-attr]
+        return module.__dict__[name](*args, **kwargs)
+
+    stand_in.__name__ = stand_in.__qualname__ = name
+    return stand_in
