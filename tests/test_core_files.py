@@ -92,6 +92,22 @@ def test_read_bytes_reads_a_regular_file_in_one_call(tmp_path: Path, monkeypatch
     assert calls == [size + 1]
 
 
+def test_read_bytes_reads_on_after_a_short_read_before_the_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file system that returns a regular file in pieces (some network and FUSE ones do)
+    must not cut the file short: a read shorter than fstat's size is read on. The pieces are
+    made by wrapping os.read (no such file system here)."""
+    import os
+
+    from hooks._core.files import read_bytes
+
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, n: real_read(fd, min(n, 1000)))
+    data = bytes(range(256)) * 40  # 10,240 bytes
+    path = tmp_path / "f.bin"
+    path.write_bytes(data)
+    assert read_bytes(str(path)) == data
+
+
 def test_large_python_files_are_parsed_once_per_process(tmp_path: Path) -> None:
     """`driftgate scan` runs several hooks over one file: the tree of a large file is shared
     (a 1 MB file costs 0.2 s per parse), and an edited text is parsed again."""

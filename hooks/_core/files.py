@@ -119,10 +119,11 @@ def read_bytes(path: str, limit: int = MAX_FILE_BYTES) -> bytes:
         # syscalls' own time on a commit's or a scan's thousands of small files. One read
         # of the size fstat gives plus a byte: a regular file's read returns less than asked
         # only at its end, so a short read is the whole file (one syscall, not two); a full
-        # one means it grew since, and it is read on until its end or past the limit.
+        # one means it grew since, and it is read on until its end or past the limit. Less
+        # than fstat's size (a file system that reads in pieces) is read on too.
         wanted = min(info.st_size + 1, limit + 1, 1 << 30)
         data = os.read(fd, wanted)
-        if len(data) == wanted:
+        if len(data) == wanted or len(data) < min(info.st_size, limit):
             chunks = [data]
             left = limit + 1 - len(data)
             while left > 0:
