@@ -221,3 +221,20 @@ def test_a_damaged_code_cache_is_a_miss(tmp_path: Path, garbage: bytes) -> None:
     again = _compile_probe(tmp_path)
     assert again == first  # compiled again, the same records
     assert _compile_probe(tmp_path) == (0, first[1])  # and the file is whole again
+
+
+def test_code_in_the_cache_is_used_only_under_its_digest(tmp_path: Path) -> None:
+    """marshal trusts its input: a code cache whose payload does not match the digest in its
+    header is a miss, even when the payload is well-formed. Here the cached __init__ of the
+    probe's record is swapped for one that stores 99, under a header that is not its digest:
+    the record must still say depth=7 (with the check gone it would say 99)."""
+    import marshal
+
+    first = _compile_probe(tmp_path)
+    (cache_file,) = (tmp_path / "records-v1").iterdir()
+    codes = marshal.loads(cache_file.read_bytes()[32:])
+    (source,) = [key for key in codes if "'depth'" in key]
+    codes[source] = compile(source.replace("_setattr(self, 'depth', depth)", "_setattr(self, 'depth', 99)"),
+                            "<string>", "exec")
+    cache_file.write_bytes(b"0" * 32 + marshal.dumps(codes))
+    assert _compile_probe(tmp_path) == first  # compiled again: depth=7

@@ -36,9 +36,10 @@ def _temp_file(directory: str) -> tuple[int, str]:
     raise FileExistsError(f"{directory}: no unused temporary file name")
 
 
-def write_atomic(path: str, payload: str) -> None:
-    """Write `payload` to `path` through a temp file and os.replace; the temp file is readable
-    by its owner only. A cache that cannot be written only costs speed, so OSError is quiet."""
+def write_atomic(path: str, payload: str | bytes) -> None:
+    """Write `payload` (text as UTF-8, or bytes) to `path` through a temp file and os.replace;
+    the temp file is readable by its owner only. A cache that cannot be written only costs
+    speed, so OSError is quiet."""
     directory = os.path.dirname(path)
     try:
         os.makedirs(directory, exist_ok=True)
@@ -46,8 +47,8 @@ def write_atomic(path: str, payload: str) -> None:
     except OSError:
         return
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(payload)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload if isinstance(payload, bytes) else payload.encode("utf-8"))
         os.replace(temp, path)
     except BaseException:
         try:

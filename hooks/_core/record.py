@@ -136,8 +136,10 @@ else:
                 data = handle.read(16 * 1024 * 1024)
             # marshal trusts its input (a damaged size field can ask for gigabytes): the
             # payload is read only under the digest it was written with
-            digest, payload = data[:32], data[32:]
-            if len(digest) < 32 or _digest(payload) != digest:
+            from hooks._core.cache import digest
+
+            header, payload = data[:32], data[32:]
+            if len(header) < 32 or digest(payload).encode("ascii") != header:
                 return {}
             codes = marshal.loads(payload)
         except (OSError, ValueError, EOFError, TypeError):
@@ -149,40 +151,19 @@ else:
             return {}
         return codes
 
-    def _digest(data):
-        try:  # hashlib's blake2b is this one, without OpenSSL's _hashlib (~2 ms) imported
-            from _blake2 import blake2b
-        except ImportError:  # pragma: no cover - CPython builds without _blake2
-            from hashlib import blake2b
-        return blake2b(data, digest_size=32).digest()
-
     def _save_codes():
         """Merge this process's new code into the file (another process may have written
         its own since this one read it), atomically; a cache that cannot be written only
         costs speed."""
         import marshal
 
-        from hooks._core.cache import _temp_file
+        from hooks._core.cache import digest, write_atomic
 
-        path = _codes_path()
         codes = {**_load_codes(), **_NEW_CODES}
         if len(codes) > 2000:  # sources of driftgate versions gone by: start again
             codes = dict(_NEW_CODES)
-        try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            fd, temp = _temp_file(os.path.dirname(path))
-        except OSError:
-            return
-        try:
-            payload = marshal.dumps(codes)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(_digest(payload) + payload)
-            os.replace(temp, path)
-        except OSError:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
+        payload = marshal.dumps(codes)
+        write_atomic(_codes_path(), digest(payload).encode("ascii") + payload)
 
     def _process(cls, frozen):
         fields = _fields(cls)

@@ -12,11 +12,10 @@ recomputation. A damaged file is a miss.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 
-from hooks._core.cache import read_json, user_cache_dir, write_atomic
+from hooks._core.cache import digest, read_json, user_cache_dir, write_atomic
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
 if TYPE_CHECKING:
@@ -64,8 +63,8 @@ def flush() -> None:
 def remembered(question: str, spec: str, versions: Sequence[str], compute: Callable[[], Any]) -> Any:
     """compute()'s answer (JSON: a string, a bool or None) for `question` about `spec` and
     `versions`, from the disk when it was answered before for the same inputs."""
-    digest = hashlib.sha256("\n".join(versions).encode("utf-8", "surrogateescape")).hexdigest()[:24]
-    key = f"{question}\0{spec}\0{digest}"
+    listed = digest("\n".join(versions).encode("utf-8", "surrogateescape"))
+    key = f"{question}\0{spec}\0{listed}"
     entries = _entries()
     if key in entries:
         return entries[key]
