@@ -44,14 +44,9 @@ RULES = (
 _TEXT_KEYS = tuple(key.encode() for key in _keys.ALL_TEXT_KEYS)
 _MARKUP_KEYS = tuple(key.encode() for key in _keys.MARKUP)
 _MARKUP_SUFFIXES = (".md", ".markdown", ".mdx", ".mdc", ".html", ".htm", ".xhtml", ".xml", ".svg", ".vue", ".svelte")
-# kept equal to _identifiers.CODE_SUFFIXES (a test checks it) without importing it here
-_CODE_SUFFIXES = (
-    ".py", ".pyi", ".pyx", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts", ".go",
-    ".rs", ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".cs", ".csx", ".java", ".kt",
-    ".kts", ".scala", ".swift", ".rb", ".php", ".sh", ".bash", ".zsh", ".sol", ".s", ".asm",
-    ".lua", ".pl", ".pm", ".r", ".sql", ".vue", ".svelte", ".dart", ".m", ".mm", ".ex",
-    ".exs", ".erl", ".hs", ".ml", ".fs", ".clj", ".groovy", ".ps1", ".zig", ".nim", ".jl",
-)
+# which files hold code: _identifiers' own test, from _keys without importing _identifiers
+_CODE_SUFFIXES = _keys.CODE_SUFFIXES
+_is_code = _keys.is_code
 _INVISIBLE_CODES = ("DG801", "DG802", "DG803", "DG804", "DG805", "DG806", "DG807")
 _IDENTIFIER_CODES = ("DG810", "DG811")
 _TEXT_CODES = ("DG820", "DG821", "DG822", "DG823")
@@ -170,12 +165,6 @@ def check_bytes(
     )
 
 
-def _is_code(path: str) -> bool:
-    """_identifiers.is_code, without importing _identifiers (a test keeps them equal)."""
-    lower = path.lower()
-    return lower.endswith(_CODE_SUFFIXES) and ".min." not in lower.replace("\\", "/").rsplit("/", 1)[-1]
-
-
 # What _invisible never reports, at the byte level: one variation selector (U+FE00-U+FE0F)
 # not next to another (a glyph choice: VS16 after an emoji), a zero-width joiner between two
 # emoji (a ZWJ sequence), and in prose and markup a soft hyphen. _LOUD_UTF8 is _SUSPECT_UTF8
@@ -199,12 +188,8 @@ _LOUD_UTF8 = lazy(_LOUD_PARTS.replace(b"ZWJ", _ZWJ_OUTSIDE_EMOJI))
 # the same over _non_ascii(body), where neighbours may be false: every joiner counts (then
 # _LOUD_UTF8 decides on the whole text); selectors falsely side by side only cost a scan
 _LOUD_CHARS = lazy(_LOUD_PARTS.replace(b"ZWJ", b"\xe2\x80\x8d"))
-# kept equal to _invisible's PROSE_SUFFIXES + _HTML_SUFFIXES (a test checks it): a soft
-# hyphen there is typography
-_SOFT_HYPHEN_SUFFIXES = (
-    ".md", ".markdown", ".rst", ".txt", ".html", ".htm", ".po", ".pot", ".xml", ".svg", ".tex",
-    ".mjml", ".hbs", ".jinja", ".j2", ".liquid", ".eml", ".xhtml",
-)
+# a soft hyphen in prose or markup is typography (what _invisible says of it too)
+_SOFT_HYPHEN_SUFFIXES = _keys.PROSE_SUFFIXES + _keys.HTML_SUFFIXES
 
 
 def _only_quiet_marks(path: str, data: bytes) -> bool:

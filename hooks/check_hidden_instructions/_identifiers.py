@@ -11,6 +11,9 @@ import re
 import unicodedata
 from typing import Iterator, NamedTuple
 
+from hooks.check_hidden_instructions._keys import CODE_SUFFIXES as CODE_SUFFIXES
+from hooks.check_hidden_instructions._keys import is_code as is_code
+
 # letter -> the Latin letter it is confusable with (TR39 confusables.txt, subset)
 CONFUSABLES: dict[str, str] = {
     # Cyrillic lower case
@@ -35,15 +38,6 @@ CONFUSABLES: dict[str, str] = {
     "\u13df": "C", "\u13e2": "P", "\u13e6": "K", "\u13f4": "B",
 }
 
-# Languages whose identifiers we read: a word of letters, digits and underscores.
-CODE_SUFFIXES = (
-    ".py", ".pyi", ".pyx", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts", ".go",
-    ".rs", ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".cs", ".csx", ".java", ".kt",
-    ".kts", ".scala", ".swift", ".rb", ".php", ".sh", ".bash", ".zsh", ".sol", ".s", ".asm",
-    ".lua", ".pl", ".pm", ".r", ".sql", ".vue", ".svelte", ".dart", ".m", ".mm", ".ex",
-    ".exs", ".erl", ".hs", ".ml", ".fs", ".clj", ".groovy", ".ps1", ".zig", ".nim", ".jl",
-)
-
 _WORD = re.compile(r"[^\W\d]\w*")
 # Scripts that may mix with Latin in one identifier without suspicion (TR39 "highly
 # restrictive": Latin + Han + Hiragana + Katakana, Latin + Han + Hangul, Latin + Han + Bopomofo).
@@ -67,13 +61,6 @@ def _script(ch: str) -> str:
 
 def _describe(ch: str) -> str:
     return f"`{ch}` (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')})"
-
-
-def is_code(path: str) -> bool:
-    lower = path.lower()
-    name = lower.replace("\\", "/").rsplit("/", 1)[-1]
-    # a minified bundle's look-alike tables (diacritics folding) are data, not names
-    return lower.endswith(CODE_SUFFIXES) and ".min." not in name
 
 
 def scan(text: str) -> Iterator[IdentHit]:

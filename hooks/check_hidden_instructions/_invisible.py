@@ -11,6 +11,9 @@ import re
 import unicodedata
 from typing import Iterator, NamedTuple
 
+from hooks.check_hidden_instructions._keys import HTML_SUFFIXES as _HTML_SUFFIXES
+from hooks.check_hidden_instructions._keys import PROSE_SUFFIXES as PROSE_SUFFIXES
+
 # Default_Ignorable_Code_Point (Unicode 15) plus U+061C/U+200E/U+200F (bidi marks, which it
 # includes too). Kept in sync with the `grep -P` class in benchmarks/bench_hidden.py.
 SUSPECT_CLASS = (
@@ -31,12 +34,6 @@ _HANGUL_FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
 # right-to-left scripts: Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic, the
 # presentation forms, and the supplementary RTL blocks
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\U00010800-\U00010fff\U0001e800-\U0001efff]")
-# Prose formats: a soft hyphen there is typography, not a trick.
-PROSE_SUFFIXES = (
-    ".md", ".markdown", ".rst", ".txt", ".html", ".htm", ".po", ".pot", ".xml", ".svg", ".tex",
-    ".mjml", ".hbs", ".jinja", ".j2", ".liquid", ".eml",
-)
-_HTML_SUFFIXES = (".html", ".htm", ".mjml", ".hbs", ".jinja", ".j2", ".liquid", ".eml", ".xhtml")
 # data files where a lone zero-width string is an ordinary value (Jupyter widget placeholders)
 _DATA_SUFFIXES = (".ipynb", ".json")
 
