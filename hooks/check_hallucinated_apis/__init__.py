@@ -55,12 +55,15 @@ def _top_level_names(directory: str) -> frozenset[str]:
     return _LISTED[directory]
 
 
+def _root_names(root: str) -> frozenset[str]:
+    """Top-level names the repository provides at its root and under src/."""
+    return _top_level_names(root) | _top_level_names(os.path.join(root, "src"))
+
+
 def first_party_names(root: str, path: str) -> frozenset[str]:
     """Top-level names the repository provides: at its root, under src/, and next to the
     checked file (a script's sibling modules)."""
-    here = os.path.dirname(path) or "."
-    return (_top_level_names(root) | _top_level_names(os.path.join(root, "src"))
-            | _top_level_names(here))
+    return _root_names(root) | _top_level_names(os.path.dirname(path) or ".")
 
 
 # --- the hook ---------------------------------------------------------------------------
@@ -126,7 +129,7 @@ def _environment_key(interpreter: Any, root: str) -> Optional[str]:
                 raise LookupError(path)
             # installing, upgrading or removing a distribution renames entries here
             parts.append(f"{path}:{os.stat(path).st_mtime_ns}")
-        parts.append(",".join(sorted(_top_level_names(root) | _top_level_names(os.path.join(root, "src")))))
+        parts.append(",".join(sorted(_root_names(root))))
         key = digest("\0".join(parts).encode("utf-8", "surrogateescape"))
     except (OSError, LookupError):
         key = None
